@@ -1,0 +1,17 @@
+import type { DeliveryTarget } from '../lib/deliver-events';
+import { applyEvents } from './apply-events';
+import { makeResendPendingEvents } from './resend-pending';
+
+export interface ActivityDeps {
+  delivery: DeliveryTarget;
+}
+
+/** Activities built from their dependencies, so tests inject real ones. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    applyEvents,
+    resendPendingEvents: makeResendPendingEvents(deps.delivery),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

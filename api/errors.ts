@@ -1,0 +1,67 @@
+import type { ErrorRequestHandler } from 'express';
+import { ZodError } from 'zod';
+import type { Logger } from '../lib/logger';
+
+export type ErrorCode = 'validation_error' | 'not_found' | 'conflict' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'unavailable' | 'payload_too_large' | 'internal';
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorDetail[],
+  ) {
+    super(message);
+  }
+
+  static validation(details: ErrorDetail[], message = 'request is invalid'): ApiError {
+    return new ApiError(400, 'validation_error', `${message}: ${details.map((d) => `${d.path || '(body)'} ${d.message}`).join('; ')}`, details);
+  }
+  static notFound(what: string): ApiError {
+    return new ApiError(404, 'not_found', `${what} not found`);
+  }
+  static forbidden(message: string): ApiError {
+    return new ApiError(403, 'forbidden', message);
+  }
+  static conflict(message: string): ApiError {
+    return new ApiError(409, 'conflict', message);
+  }
+}
+
+/** Zod issues as `{ path: "events.3.type", message }`, prefixed with where the value came from. */
+export function zodDetails(err: ZodError, prefix = ''): ErrorDetail[] {
+  return err.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message }));
+}
+
+const UNAVAILABLE = /MongoServerSelectionError|MongoNetworkError|MongoNotConnectedError|ServiceError|TransportError|UNAVAILABLE|ECONNREFUSED/;
+
+function isUnavailable(err: unknown): boolean {
+  const e = err as { name?: string; message?: string; code?: unknown };
+  return UNAVAILABLE.test(`${e?.name ?? ''} ${e?.message ?? ''} ${String(e?.code ?? '')}`);
+}
+
+/** Every error leaves as the API.md error format; never a stack trace. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    let apiError: ApiError;
+    if (err instanceof ApiError) apiError = err;
+    else if (err instanceof ZodError) apiError = ApiError.validation(zodDetails(err));
+    else if (err?.type === 'entity.parse.failed') apiError = ApiError.validation([{ path: '', message: 'body is not valid JSON' }]);
+    else if (err?.type === 'entity.too.large') apiError = new ApiError(413, 'payload_too_large', 'request body is too large');
+    else if (isUnavailable(err)) {
+      log.warn({ err, path: req.path }, 'dependency unavailable');
+      apiError = new ApiError(503, 'unavailable', 'a service this request needs is unavailable; retry later');
+    } else {
+      log.error({ err, path: req.path }, 'unhandled error');
+      apiError = new ApiError(500, 'internal', 'internal error');
+    }
+    res.status(apiError.status).json({
+      error: { code: apiError.code, message: apiError.message, ...(apiError.details ? { details: apiError.details } : {}) },
+    });
+  };
+}

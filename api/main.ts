@@ -1,0 +1,37 @@
+import { ensureAdminKey } from './auth';
+import { createApp } from './app';
+import { loadConfig } from '../lib/config';
+import { logger } from '../lib/logger';
+import { connectMongo, disconnectMongo } from '../lib/mongo';
+import { connectTemporalClient } from '../lib/temporal';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  await connectMongo(config.MONGO_URL);
+  await ensureAdminKey(config.ADMIN_API_KEY);
+  const temporal = await connectTemporalClient(config);
+  const app = createApp({
+    temporal,
+    logger,
+    delivery: { client: temporal, taskQueue: config.TASK_QUEUE, historyLimit: config.ACCOUNT_HISTORY_LIMIT },
+  });
+  const server = app.listen(config.PORT, config.HOST, () => logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'api listening'));
+  server.on('error', (err) => {
+    logger.fatal({ err }, 'api could not listen');
+    process.exit(1);
+  });
+  const stop = () => {
+    server.close(async () => {
+      await temporal.connection.close();
+      await disconnectMongo();
+      process.exit(0);
+    });
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((err) => {
+  logger.fatal({ err }, 'api failed to start');
+  process.exit(1);
+});

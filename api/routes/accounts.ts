@@ -1,0 +1,76 @@
+import { restrictedToOwnAccounts } from '../../domain/roles';
+import { Account } from '../../models/account';
+import { AuditEntry } from '../../models/audit-entry';
+import type { AuthContext } from '../auth';
+import type { RouteDeps } from '../context';
+import { ApiError } from '../errors';
+import { defineRoute } from '../route';
+import { AccountInput, AccountKeyParams, AccountProfile } from '../schemas/accounts';
+import { z } from '../zod';
+
+const ATTRIBUTE_FIELDS = ['name', 'domain', 'industry', 'employees', 'annualRevenue', 'fundingRound', 'country', 'tier', 'ownerId'] as const;
+
+/** Sales keys read only accounts they own: anything else is forbidden, not hidden. */
+export function assertMayRead(auth: AuthContext, account: { ownerId?: string | null } | null): void {
+  if (restrictedToOwnAccounts(auth.role) && (!account || !auth.ownerId || account.ownerId !== auth.ownerId)) {
+    throw ApiError.forbidden('sales keys may read only the accounts they own');
+  }
+}
+
+export async function audit(auth: AuthContext, action: string, resource: string): Promise<void> {
+  await AuditEntry.create({ at: new Date(), keyId: auth.keyId, role: auth.role, action, resource });
+}
+
+export function accountRoutes(deps: RouteDeps): void {
+  defineRoute(deps.router, deps.registry, {
+    method: 'put',
+    path: '/v1/accounts/:accountKey',
+    tag: 'Accounts',
+    summary: 'Create or update an account',
+    roles: ['admin', 'marketer', 'ingest'],
+    params: AccountKeyParams,
+    body: AccountInput,
+    responses: {
+      200: { description: 'updated', schema: z.object({ accountKey: z.string() }) },
+      201: { description: 'created', schema: z.object({ accountKey: z.string() }) },
+    },
+    handler: async ({ params, body }) => {
+      const result = await Account.updateOne({ _id: params.accountKey }, { $set: body }, { upsert: true, runValidators: true });
+      return { status: result.upsertedCount ? 201 : 200, body: { accountKey: params.accountKey } };
+    },
+  });
+
+  defineRoute(deps.router, deps.registry, {
+    method: 'get',
+    path: '/v1/accounts/:accountKey',
+    tag: 'Profiles',
+    summary: 'The 360 view of an account (audited)',
+    roles: ['admin', 'marketer', 'sales', 'operator'],
+    params: AccountKeyParams,
+    responses: { 200: { description: 'the account', schema: AccountProfile } },
+    handler: async ({ params, auth }) => {
+      const account = await Account.findOne({ _id: params.accountKey }).lean();
+      assertMayRead(auth, account);
+      if (!account) throw ApiError.notFound(`account '${params.accountKey}'`);
+      await audit(auth, 'read', `account:${params.accountKey}`);
+      const attributes: Record<string, unknown> = { ...(account.attributes ?? {}) };
+      for (const f of ATTRIBUTE_FIELDS) if (account[f] !== undefined && account[f] !== null) attributes[f] = account[f];
+      return {
+        status: 200,
+        body: {
+          accountKey: account._id,
+          attributes,
+          activity: account.activity ?? { total: 0, byType: {} },
+          lastActivityAt: account.lastActivityAt?.toISOString() ?? null,
+          score: null,
+          engagement: null,
+          buyingGroups: [],
+          recentlyActiveContacts: [],
+          topInterests: [],
+          journeys: [],
+          owner: account.ownerId ?? null,
+        },
+      };
+    },
+  });
+}

@@ -1,0 +1,80 @@
+import { maskEmail, maskName, masksPersonalData } from '../../domain/roles';
+import { resolvePeople } from '../../lib/identity-store';
+import { Account } from '../../models/account';
+import { Identity } from '../../models/identity';
+import { Person } from '../../models/person';
+import type { RouteDeps } from '../context';
+import { ApiError } from '../errors';
+import { defineRoute } from '../route';
+import { EmailParams, PersonIdParams, PersonInput, PersonProfile } from '../schemas/people';
+import { z } from '../zod';
+import { assertMayRead, audit } from './accounts';
+
+const PERSONAL_FIELDS = ['firstName', 'lastName', 'jobTitle', 'department', 'seniority'] as const;
+
+export function peopleRoutes(deps: RouteDeps): void {
+  defineRoute(deps.router, deps.registry, {
+    method: 'put',
+    path: '/v1/people/:email',
+    tag: 'People',
+    summary: 'Create or update a person known by email',
+    roles: ['admin', 'marketer', 'ingest'],
+    params: EmailParams,
+    body: PersonInput,
+    responses: {
+      200: { description: 'updated', schema: z.object({ personId: z.string() }) },
+      201: { description: 'created', schema: z.object({ personId: z.string() }) },
+    },
+    handler: async ({ params, body }) => {
+      const [person] = await resolvePeople([{ ids: { email: params.email }, accountKey: body.accountKey }]);
+      await Person.updateOne({ _id: person.personId }, { $set: body });
+      if (body.accountKey && body.accountKey !== person.linkedAccountKey) {
+        await Identity.updateMany({ personId: person.personId }, { $set: { accountKey: body.accountKey } });
+      }
+      return { status: person.created ? 201 : 200, body: { personId: person.personId } };
+    },
+  });
+
+  defineRoute(deps.router, deps.registry, {
+    method: 'get',
+    path: '/v1/people/:personId',
+    tag: 'Profiles',
+    summary: 'The profile of a person, masked by role (audited)',
+    roles: ['admin', 'marketer', 'sales', 'operator'],
+    params: PersonIdParams,
+    responses: { 200: { description: 'the person', schema: PersonProfile } },
+    handler: async ({ params, auth }) => {
+      const person = await Person.findOne({ _id: params.personId }).lean();
+      if (!person) throw ApiError.notFound(`person '${params.personId}'`);
+      if (auth.role === 'sales') {
+        const account = person.accountKey ? await Account.findOne({ _id: person.accountKey }, { ownerId: 1 }).lean() : null;
+        assertMayRead(auth, account);
+      }
+      await audit(auth, 'read', `person:${params.personId}`);
+      const masked = masksPersonalData(auth.role);
+      const identities = await Identity.find({ personId: person._id }, { kind: 1, value: 1 }).lean();
+      const attributes: Record<string, unknown> = { ...(person.attributes ?? {}) };
+      if (person.email) attributes.email = masked ? maskEmail(person.email) : person.email;
+      for (const f of PERSONAL_FIELDS) {
+        const v = person[f];
+        if (v) attributes[f] = masked && (f === 'firstName' || f === 'lastName') ? maskName(v) : v;
+      }
+      return {
+        status: 200,
+        body: {
+          personId: person._id,
+          identities: identities.map((i) => ({ kind: i.kind, value: masked && i.kind === 'email' ? maskEmail(i.value) : i.value })),
+          attributes,
+          accountKey: person.accountKey ?? null,
+          activity: person.activity ?? { total: 0, byType: {} },
+          lastActivityAt: person.lastActivityAt?.toISOString() ?? null,
+          score: null,
+          buyingGroups: [],
+          journeys: [],
+          consent: person.consent ?? {},
+          masked,
+        },
+      };
+    },
+  });
+}

@@ -1,0 +1,44 @@
+import { EVENT_TYPES } from '../../domain/events';
+import { z } from '../zod';
+import { FreeFormObject } from './free-form';
+import { Key } from './common';
+
+const identifier = z.string().trim().min(1).max(320);
+
+export const PersonIdentifiers = z
+  .object({
+    email: z.email().max(320).optional(),
+    anonymousId: identifier.optional(),
+    crmId: identifier.optional(),
+    leadId: identifier.optional(),
+  })
+  .strict()
+  .refine((p) => p.email || p.anonymousId || p.crmId || p.leadId, { message: 'needs at least one of email, anonymousId, crmId, leadId' })
+  .openapi('PersonIdentifiers');
+
+export const Event = z
+  .object({
+    eventId: z.string().min(1).max(200),
+    type: z.enum(EVENT_TYPES),
+    occurredAt: z.iso.datetime({ offset: true }),
+    person: PersonIdentifiers,
+    accountKey: Key.optional(),
+    properties: FreeFormObject.optional(),
+  })
+  .strict()
+  .openapi('Event');
+
+export const MAX_EVENTS_PER_BATCH = 1000;
+
+/** Envelope checked first; each event is then checked alone so one bad event rejects only itself. */
+export const EventBatchEnvelope = z.object({ events: z.array(z.unknown()).min(1).max(MAX_EVENTS_PER_BATCH) });
+
+export const EventBatch = z.object({ events: z.array(Event).min(1).max(MAX_EVENTS_PER_BATCH) }).openapi('EventBatch');
+
+export const IngestResponse = z
+  .object({
+    accepted: z.number().int(),
+    duplicates: z.number().int(),
+    rejected: z.array(z.object({ index: z.number().int(), error: z.string(), details: z.array(z.object({ path: z.string(), message: z.string() })) })),
+  })
+  .openapi('IngestResponse');

@@ -1,0 +1,37 @@
+import { z } from '../zod';
+import { Activity } from './accounts';
+import { FreeFormObject } from './free-form';
+import { Key } from './common';
+
+export const PersonInput = z
+  .object({
+    firstName: z.string().max(200).optional(),
+    lastName: z.string().max(200).optional(),
+    jobTitle: z.string().max(300).optional(),
+    department: z.string().max(200).optional(),
+    seniority: z.string().max(100).optional(),
+    accountKey: Key.optional(),
+    consent: z.object({ email: z.boolean().optional(), tracking: z.boolean().optional() }).strict().optional(),
+    attributes: FreeFormObject.optional(),
+  })
+  .strict()
+  .openapi('PersonInput');
+
+export const EmailParams = z.object({ email: z.email().max(320) });
+export const PersonIdParams = z.object({ personId: z.string().regex(/^p_[A-Za-z0-9_-]{1,64}$/, 'must be a person id such as p_…') });
+
+export const PersonProfile = z
+  .object({
+    personId: z.string(),
+    identities: z.array(z.object({ kind: z.string(), value: z.string() })),
+    attributes: z.record(z.string(), z.unknown()),
+    accountKey: z.string().nullable(),
+    activity: Activity,
+    lastActivityAt: z.string().nullable(),
+    score: z.unknown().nullable(),
+    buyingGroups: z.array(z.unknown()),
+    journeys: z.array(z.unknown()),
+    consent: z.object({ email: z.boolean().optional(), tracking: z.boolean().optional() }),
+    masked: z.boolean(),
+  })
+  .openapi('PersonProfile');

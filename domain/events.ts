@@ -1,0 +1,30 @@
+/** Interaction types the API accepts (API.md, Ingestion). */
+export const EVENT_TYPES = [
+  'email_open',
+  'email_click',
+  'web_visit',
+  'form_submit',
+  'whitepaper_download',
+  'webinar_attend',
+  'chatbot_intent',
+  'meeting_booked',
+  'purchase',
+  'linkedin_ad_click',
+  'unsubscribe',
+  'custom',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * What the account workflow needs of one stored event. The signal carries these
+ * facts rather than bare ids, so applying a batch never has to read events back
+ * (a `$in` over interactions is a full decode on the embedded database).
+ */
+export interface AccountEvent {
+  eventId: string;
+  type: EventType;
+  /** ISO 8601 */
+  occurredAt: string;
+  personId: string;
+}

@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+const schema = z.object({
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port.default(3000),
+  MONGO_URL: z.string().default('mongodb://127.0.0.1:27017/b2b'),
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TASK_QUEUE: z.string().min(1).default('b2b-engine'),
+  ADMIN_API_KEY: z.string().min(8).default('dev-admin-key'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().default(path.resolve(__dirname, '..', '.data')),
+  /** How long a stored event may wait for its signal before the sweeper re-sends it. */
+  SWEEPER_GRACE_SECONDS: z.coerce.number().int().min(1).default(30),
+  SWEEPER_EVERY_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** History events after which the account workflow continues as new. */
+  ACCOUNT_HISTORY_LIMIT: z.coerce.number().int().min(50).default(5000),
+});
+
+export type Config = z.infer<typeof schema>;
+
+let cached: Config | undefined;
+
+/** Reads and validates the environment once; a bad value stops the process with its name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  if (cached && env === process.env) return cached;
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  if (env === process.env) cached = parsed.data;
+  return parsed.data;
+}

@@ -1,0 +1,36 @@
+import { Client } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import type { AccountEvent } from '../domain/events';
+import { EntityRef, entityWorkflowId } from '../domain/routing';
+import { AccountKey } from '../domain/search-attributes';
+import { eventsSignal } from '../workflows/account-messages';
+import type { accountWorkflow } from '../workflows/account';
+
+export interface DeliveryTarget {
+  client: Client;
+  taskQueue: string;
+  historyLimit: number;
+}
+
+/** One signalWithStart per entity: starts its workflow if it is not running yet. */
+export async function deliverEvents(target: DeliveryTarget, entity: EntityRef, events: AccountEvent[]): Promise<void> {
+  await target.client.workflow.signalWithStart<typeof accountWorkflow, [AccountEvent[]]>('accountWorkflow', {
+    workflowId: entityWorkflowId(entity),
+    taskQueue: target.taskQueue,
+    args: [{ entity, historyLimit: target.historyLimit }],
+    signal: eventsSignal,
+    signalArgs: [events],
+    typedSearchAttributes: entity.kind === 'account' ? new TypedSearchAttributes([{ key: AccountKey, value: entity.accountKey }]) : undefined,
+    staticSummary: entity.kind === 'account' ? `Account ${entity.accountKey}` : `Person ${entity.personId} (no account yet)`,
+  });
+}
+
+/** Groups events by their entity workflow and delivers each group with one call. */
+export async function deliverGrouped(
+  target: DeliveryTarget,
+  groups: Map<string, { entity: EntityRef; events: AccountEvent[] }>,
+): Promise<{ delivered: number; failed: number }> {
+  const results = await Promise.allSettled([...groups.values()].map((g) => deliverEvents(target, g.entity, g.events)));
+  const failed = results.filter((r) => r.status === 'rejected').length;
+  return { delivered: results.length - failed, failed };
+}

@@ -1,0 +1,86 @@
+import type { AccountEvent, EventType } from '../domain/events';
+import type { Identifiers } from '../domain/identity';
+import { EntityRef, entityRefFor, entityWorkflowId } from '../domain/routing';
+import { Identity } from '../models/identity';
+import { Interaction } from '../models/interaction';
+import { PendingEvent } from '../models/pending-event';
+import { Person } from '../models/person';
+import { DeliveryTarget, deliverGrouped } from './deliver-events';
+import { ResolvedPerson, resolvePeople } from './identity-store';
+import { insertNew } from './mongo-errors';
+import { op } from './query';
+
+export interface IncomingEvent {
+  eventId: string;
+  type: EventType;
+  occurredAt: string;
+  person: Identifiers;
+  accountKey?: string;
+  properties?: Record<string, unknown>;
+}
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  /** Entity workflows the signal did not reach now; the sweeper re-sends their events. */
+  deliveryDeferred: number;
+}
+
+/**
+ * Stores a validated batch and signals each entity workflow once.
+ * Order matters for "nothing lost": the pending record is written before the
+ * interaction, so an event stored is always either applied or re-sent.
+ */
+export async function ingestEvents(target: DeliveryTarget, events: IncomingEvent[], opts: { signal?: boolean } = {}): Promise<IngestResult> {
+  const people = await resolvePeople(events.map((e) => ({ ids: e.person, accountKey: e.accountKey })));
+  await linkPeopleToAccounts(events, people);
+  const receivedAt = new Date();
+  const routed = events.map((e, i) => {
+    const personId = people[i].personId;
+    const entity = entityRefFor(e.accountKey ?? people[i].accountKey, personId);
+    const event: AccountEvent = { eventId: e.eventId, type: e.type, occurredAt: e.occurredAt, personId };
+    return { entity, event, workflowId: entityWorkflowId(entity), source: e };
+  });
+
+  const pendingNew = await insertNew(
+    (docs) => PendingEvent.insertMany(docs, { ordered: false }),
+    routed.map((r) => ({ _id: r.event.eventId, workflowId: r.workflowId, entity: r.entity, event: r.event, receivedAt })),
+  );
+  const stored = await insertNew(
+    (docs) => Interaction.insertMany(docs, { ordered: false }),
+    routed.map((r) => ({
+      _id: r.event.eventId,
+      type: r.event.type,
+      occurredAt: new Date(r.event.occurredAt),
+      receivedAt,
+      personId: r.event.personId,
+      accountKey: r.entity.kind === 'account' ? r.entity.accountKey : undefined,
+      properties: r.source.properties ?? {},
+    })),
+  );
+  const duplicatePending = routed.filter((_, i) => !stored[i] && pendingNew[i]).map((r) => r.event.eventId);
+  if (duplicatePending.length) await PendingEvent.deleteMany({ _id: op({ $in: duplicatePending }) });
+
+  const groups = new Map<string, { entity: EntityRef; events: AccountEvent[] }>();
+  routed.forEach((r, i) => {
+    if (!stored[i] || opts.signal === false) return;
+    const group = groups.get(r.workflowId) ?? { entity: r.entity, events: [] };
+    group.events.push(r.event);
+    groups.set(r.workflowId, group);
+  });
+  const { failed } = await deliverGrouped(target, groups);
+  const accepted = stored.filter(Boolean).length;
+  return { accepted, duplicates: events.length - accepted, deliveryDeferred: failed };
+}
+
+/** A known person without an account joins the account an event names. */
+async function linkPeopleToAccounts(events: IncomingEvent[], people: ResolvedPerson[]): Promise<void> {
+  const links = new Map<string, string>();
+  events.forEach((e, i) => {
+    if (e.accountKey && !people[i].created && !people[i].linkedAccountKey) links.set(people[i].personId, e.accountKey);
+  });
+  for (const [personId, accountKey] of links) {
+    await Person.updateOne({ _id: personId, accountKey: op({ $exists: false }) }, { $set: { accountKey } });
+    await Identity.updateMany({ personId }, { $set: { accountKey } });
+  }
+}

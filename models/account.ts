@@ -1,0 +1,26 @@
+import { InferSchemaType, model, Schema } from 'mongoose';
+import { activitySchema } from './activity';
+
+const accountSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    domain: { type: String, index: true },
+    industry: String,
+    employees: Number,
+    annualRevenue: Number,
+    fundingRound: String,
+    country: String,
+    tier: String,
+    ownerId: { type: String, index: true },
+    attributes: { type: Schema.Types.Mixed, default: {} },
+    activity: { type: activitySchema, default: () => ({ total: 0, byType: {} }) },
+    lastActivityAt: Date,
+    /** Last event batch applied: a retried batch finds it and changes nothing. */
+    lastBatchId: String,
+  },
+  { timestamps: true, versionKey: false, minimize: false },
+);
+
+export const Account = model('Account', accountSchema, 'accounts');
+export type AccountDoc = InferSchemaType<typeof accountSchema> & { _id: string };

@@ -1,0 +1,24 @@
+import { InferSchemaType, model, Schema } from 'mongoose';
+import { activitySchema } from './activity';
+
+const personSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    email: { type: String, index: true },
+    firstName: String,
+    lastName: String,
+    jobTitle: String,
+    department: String,
+    seniority: String,
+    accountKey: { type: String, index: true },
+    consent: { email: Boolean, tracking: Boolean },
+    attributes: { type: Schema.Types.Mixed, default: {} },
+    activity: { type: activitySchema, default: () => ({ total: 0, byType: {} }) },
+    lastActivityAt: Date,
+    lastBatchId: String,
+  },
+  { timestamps: true, versionKey: false, minimize: false },
+);
+
+export const Person = model('Person', personSchema, 'people');
+export type PersonDoc = InferSchemaType<typeof personSchema> & { _id: string };

@@ -1,0 +1,32 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { loadConfig } from '../lib/config';
+import { logger } from '../lib/logger';
+import { connectMongo, disconnectMongo } from '../lib/mongo';
+import { connectTemporalClient } from '../lib/temporal';
+import { workerOptions } from './options';
+import { ensureSweeperSchedule } from './schedules';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  await connectMongo(config.MONGO_URL);
+  const client = await connectTemporalClient(config);
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await Worker.create(workerOptions(config, connection, client, { workflowsPath: require.resolve('../workflows') }));
+  await ensureSweeperSchedule(client, {
+    taskQueue: config.TASK_QUEUE,
+    everySeconds: config.SWEEPER_EVERY_SECONDS,
+    graceSeconds: config.SWEEPER_GRACE_SECONDS,
+  });
+  logger.info({ taskQueue: config.TASK_QUEUE }, 'worker running');
+  // Worker.run installs SIGINT/SIGTERM handlers that drain in-flight tasks.
+  await worker.run();
+  await connection.close();
+  await client.connection.close();
+  await disconnectMongo();
+  logger.info('worker stopped');
+}
+
+main().catch((err) => {
+  logger.fatal({ err }, 'worker failed');
+  process.exit(1);
+});

@@ -1,0 +1,2 @@
+export { accountWorkflow } from './account';
+export { sweeperWorkflow } from './sweeper';
