@@ -1,0 +1,54 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { allSearchAttributes } from '../../domain/search-attributes';
+import { startEmbedded } from '../../scripts/stack/embedded';
+import { freePort } from '../../scripts/stack/ports';
+import { ensureTools } from '../../scripts/tools/ensure';
+import { TEST_ENV } from './servers';
+
+/**
+ * Starts, once per run, a real Temporal dev server (through @temporalio/testing,
+ * on the binary this project builds) and FerretDB on embedded PostgreSQL, each on
+ * free loopback ports with throw-away data, and bundles the workflow code once.
+ */
+export default async function globalSetup(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'b2b-test-'));
+  // PostgreSQL runs as its own user when we are root: it must be able to enter the folder.
+  chmodSync(dir, 0o755);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const tools = await ensureTools(log);
+  const [database, env, bundle] = await Promise.all([
+    startEmbedded({
+      dataDir: dir,
+      database: true,
+      temporal: false,
+      ports: { postgres: await freePort(), mongo: await freePort(), temporal: 0, temporalUi: 0 },
+      log,
+    }),
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'existing-path', path: tools.temporal },
+        ip: '127.0.0.1',
+        log: { format: 'pretty', level: 'error' },
+        searchAttributes: allSearchAttributes,
+        extraArgs: ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'],
+      },
+    }),
+    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger }),
+  ]);
+  const bundlePath = path.join(dir, 'workflow-bundle.js');
+  writeFileSync(bundlePath, bundle.code);
+  process.env[TEST_ENV.mongoBase] = database.mongoUrl!.replace(/\/b2b$/, '');
+  process.env[TEST_ENV.temporalAddress] = env.address;
+  process.env[TEST_ENV.bundlePath] = bundlePath;
+  (globalThis as Record<string, unknown>).__b2bTeardown = async () => {
+    await env.teardown();
+    await database.stop();
+  };
+}
+
+const noop = () => {};
+const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };

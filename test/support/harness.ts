@@ -1,0 +1,120 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { createApp } from '../../api/app';
+import { ensureAdminKey } from '../../api/auth';
+import { loadConfig, type Config } from '../../lib/config';
+import type { DeliveryTarget } from '../../lib/deliver-events';
+import { connectMongo, disconnectMongo } from '../../lib/mongo';
+import { workerOptions } from '../../workers/options';
+import { testServers } from './servers';
+
+export const ADMIN_KEY = 'test-admin-key';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+}
+
+export interface Harness {
+  config: Config;
+  client: Client;
+  delivery: DeliveryTarget;
+  /** Calls the real API over HTTP; the admin key unless another is given, `null` for none. */
+  api<T = any>(method: string, path: string, body?: unknown, key?: string | null): Promise<ApiResponse<T>>;
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * One test file's world on the shared real servers: its own database and task
+ * queue (so files cannot see each other's data or workflows), the API on an
+ * ephemeral port and a worker running the pre-built workflow bundle.
+ */
+export async function startHarness(overrides: Partial<Record<keyof Config, string>> = {}): Promise<Harness> {
+  const servers = testServers();
+  const suffix = randomBytes(4).toString('hex');
+  const config = loadConfig({
+    MONGO_URL: `${servers.mongoBase}/test_${suffix}`,
+    TEMPORAL_ADDRESS: servers.temporalAddress,
+    TASK_QUEUE: `test-${suffix}`,
+    ADMIN_API_KEY: ADMIN_KEY,
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  });
+  await connectMongo(config.MONGO_URL);
+  await ensureAdminKey(config.ADMIN_API_KEY);
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const delivery: DeliveryTarget = { client, taskQueue: config.TASK_QUEUE, historyLimit: config.ACCOUNT_HISTORY_LIMIT };
+  const app = createApp({ temporal: client, delivery, logger: pino({ level: 'silent' }) });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  let worker: { worker: Worker; running: Promise<void>; connection: NativeConnection } | undefined;
+  const startWorker = async () => {
+    if (worker) return;
+    const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+    const w = await Worker.create(workerOptions(config, nativeConnection, client, { workflowBundle: { codePath: servers.bundlePath } }));
+    worker = { worker: w, running: w.run(), connection: nativeConnection };
+  };
+  const stopWorker = async () => {
+    if (!worker) return;
+    const w = worker;
+    worker = undefined;
+    w.worker.shutdown();
+    await w.running;
+    await w.connection.close();
+  };
+  await startWorker();
+
+  return {
+    config,
+    client,
+    delivery,
+    async api(method, path, body, key = ADMIN_KEY) {
+      const headers: Record<string, string> = {};
+      if (key) headers.authorization = `Bearer ${key}`;
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const res = await fetch(`${baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // not JSON (metrics, docs)
+      }
+      return { status: res.status, body: parsed as any };
+    },
+    startWorker,
+    stopWorker,
+    async close() {
+      await stopWorker();
+      await new Promise((resolve) => server.close(resolve));
+      await connection.close();
+      await disconnectMongo();
+    },
+  };
+}
+
+/** Polls until the check returns a value (not undefined) or the time is up; never a fixed sleep. */
+export async function eventually<T>(check: () => Promise<T | undefined>, opts: { timeoutMs?: number; what?: string } = {}): Promise<T> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 20000);
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${opts.what ?? 'condition'}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
