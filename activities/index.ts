@@ -1,5 +1,5 @@
 import type { DeliveryTarget } from '../lib/deliver-events';
-import { applyEvents } from './apply-events';
+import { applyEvents, refreshEntity } from './apply-events';
 import { makeResendPendingEvents } from './resend-pending';
 
 export interface ActivityDeps {
@@ -10,6 +10,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     applyEvents,
+    refreshEntity,
     resendPendingEvents: makeResendPendingEvents(deps.delivery),
   };
 }

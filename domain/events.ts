@@ -27,4 +27,6 @@ export interface AccountEvent {
   /** ISO 8601 */
   occurredAt: string;
   personId: string;
+  /** Validated at the API; scoring filters and interests read them. */
+  properties?: Record<string, unknown>;
 }

@@ -3,7 +3,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import type { AccountEvent } from '../domain/events';
 import { EntityRef, entityWorkflowId } from '../domain/routing';
 import { AccountKey } from '../domain/search-attributes';
-import { eventsSignal } from '../workflows/account-messages';
+import { eventsSignal, refreshSignal } from '../workflows/account-messages';
 import type { accountWorkflow } from '../workflows/account';
 
 export interface DeliveryTarget {
@@ -12,17 +12,26 @@ export interface DeliveryTarget {
   historyLimit: number;
 }
 
-/** One signalWithStart per entity: starts its workflow if it is not running yet. */
-export async function deliverEvents(target: DeliveryTarget, entity: EntityRef, events: AccountEvent[]): Promise<void> {
-  await target.client.workflow.signalWithStart<typeof accountWorkflow, [AccountEvent[]]>('accountWorkflow', {
+const accountWorkflowName = 'accountWorkflow';
+
+function startOptions(target: DeliveryTarget, entity: EntityRef) {
+  return {
     workflowId: entityWorkflowId(entity),
     taskQueue: target.taskQueue,
-    args: [{ entity, historyLimit: target.historyLimit }],
-    signal: eventsSignal,
-    signalArgs: [events],
+    args: [{ entity, historyLimit: target.historyLimit }] as Parameters<typeof accountWorkflow>,
     typedSearchAttributes: entity.kind === 'account' ? new TypedSearchAttributes([{ key: AccountKey, value: entity.accountKey }]) : undefined,
     staticSummary: entity.kind === 'account' ? `Account ${entity.accountKey}` : `Person ${entity.personId} (no account yet)`,
-  });
+  };
+}
+
+/** One signalWithStart per entity: starts its workflow if it is not running yet. */
+export async function deliverEvents(target: DeliveryTarget, entity: EntityRef, events: AccountEvent[]): Promise<void> {
+  await target.client.workflow.signalWithStart(accountWorkflowName, { ...startOptions(target, entity), signal: eventsSignal, signalArgs: [events] });
+}
+
+/** Asks the entity to re-score now (a person, an account or the model changed). */
+export async function requestRefresh(target: DeliveryTarget, entity: EntityRef, reason: string): Promise<void> {
+  await target.client.workflow.signalWithStart(accountWorkflowName, { ...startOptions(target, entity), signal: refreshSignal, signalArgs: [{ reason }] });
 }
 
 /** Groups events by their entity workflow and delivers each group with one call. */

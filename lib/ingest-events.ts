@@ -38,7 +38,7 @@ export async function ingestEvents(target: DeliveryTarget, events: IncomingEvent
   const routed = events.map((e, i) => {
     const personId = people[i].personId;
     const entity = entityRefFor(e.accountKey ?? people[i].accountKey, personId);
-    const event: AccountEvent = { eventId: e.eventId, type: e.type, occurredAt: e.occurredAt, personId };
+    const event: AccountEvent = { eventId: e.eventId, type: e.type, occurredAt: e.occurredAt, personId, ...(e.properties ? { properties: e.properties } : {}) };
     return { entity, event, workflowId: entityWorkflowId(entity), source: e };
   });
 

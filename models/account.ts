@@ -18,6 +18,10 @@ const accountSchema = new Schema(
     lastActivityAt: Date,
     /** Last event batch applied: a retried batch finds it and changes nothing. */
     lastBatchId: String,
+    score: Schema.Types.Mixed,
+    engagement: Schema.Types.Mixed,
+    recentlyActiveContacts: { type: [Schema.Types.Mixed], default: undefined },
+    topInterests: { type: [Schema.Types.Mixed], default: undefined },
   },
   { timestamps: true, versionKey: false, minimize: false },
 );

@@ -16,6 +16,15 @@ const personSchema = new Schema(
     activity: { type: activitySchema, default: () => ({ total: 0, byType: {} }) },
     lastActivityAt: Date,
     lastBatchId: String,
+    /** Recent interactions (bounded by the model's longest window), so scoring reads no interactions. */
+    recentEvents: { type: [Schema.Types.Mixed], default: [] },
+    /** Score with breakdown and status (domain/scoring). */
+    score: Schema.Types.Mixed,
+    /** What the account roll-up needs of this contact. */
+    summary: Schema.Types.Mixed,
+    /** Set when this person was merged into another (One ID); the record is kept. */
+    mergedInto: { type: String, index: true },
+    mergedAt: Date,
   },
   { timestamps: true, versionKey: false, minimize: false },
 );

@@ -1,9 +1,9 @@
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { AccountEvent } from '../domain/events';
 import { freshEvents, RecentIds } from '../domain/recent-ids';
 import type { EntityRef } from '../domain/routing';
-import { entityStateQuery, eventsSignal } from './account-messages';
+import { entityStateQuery, eventsSignal, refreshSignal } from './account-messages';
 
 export interface AccountWorkflowInput {
   entity: EntityRef;
@@ -13,14 +13,20 @@ export interface AccountWorkflowInput {
   pending?: AccountEvent[];
   /** Carried over a continue-as-new: recently applied ids, for de-duplication. */
   appliedIds?: string[];
+  /** Carried over a continue-as-new: when scores next change with time. */
+  nextChangeAt?: string;
+  /** Carried over a continue-as-new: a refresh was asked for and not done yet. */
+  refreshRequested?: boolean;
 }
 
 /** Events applied per activity call. */
 export const MAX_BATCH = 500;
 /** Applied ids remembered: a re-sent id within this window changes nothing. */
 export const APPLIED_MEMORY = 5000;
+/** Patch: scores follow time (a timer until the next window expiry) and refresh signals. */
+export const SCORES_FOLLOW_TIME = 'scores-follow-time';
 
-const { applyEvents } = proxyActivities<Activities>({
+const { applyEvents, refreshEntity } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
@@ -32,31 +38,48 @@ function shouldContinueAsNew(limit: number): boolean {
 
 /**
  * The entity workflow of one account (or of one person without an account yet):
- * the signal handler only buffers; the loop drains the buffer in batches through
- * the applyEvents activity, then continues as new before history grows large.
+ * handlers only buffer; the loop drains the buffer in batches through
+ * applyEvents, re-scores when time moves a behaviour out of its window or a
+ * refresh is asked for, and continues as new before history grows large.
  */
 export async function accountWorkflow(input: AccountWorkflowInput): Promise<void> {
   const pending: AccountEvent[] = [...(input.pending ?? [])];
   const applied = new RecentIds(input.appliedIds ?? [], APPLIED_MEMORY);
   let batchesApplied = 0;
+  let nextChangeAt = input.nextChangeAt;
+  let refreshRequested = input.refreshRequested ?? false;
+  const nextBatchId = () => `${workflowInfo().runId}:${++batchesApplied}`;
 
   setHandler(eventsSignal, (events) => {
     pending.push(...events);
   });
-  setHandler(entityStateQuery, () => ({ pending: pending.length, remembered: applied.toArray().length, batchesApplied }));
+  setHandler(refreshSignal, () => {
+    refreshRequested = true;
+  });
+  setHandler(entityStateQuery, () => ({ pending: pending.length, remembered: applied.toArray().length, batchesApplied, nextChangeAt }));
 
+  const wakeUp = () => pending.length > 0 || refreshRequested || shouldContinueAsNew(input.historyLimit);
   for (;;) {
-    await condition(() => pending.length > 0 || shouldContinueAsNew(input.historyLimit));
+    if (patched(SCORES_FOLLOW_TIME)) {
+      const dueIn = nextChangeAt ? Math.max(0, Date.parse(nextChangeAt) - Date.now()) : undefined;
+      const woken = dueIn === undefined ? (await condition(wakeUp), true) : await condition(wakeUp, dueIn, { summary: 'until a behaviour leaves its scoring window' });
+      if (!woken || refreshRequested) {
+        refreshRequested = false;
+        nextChangeAt = (await refreshEntity({ entity: input.entity, batchId: nextBatchId() })).nextChangeAt;
+      }
+    } else {
+      await condition(() => pending.length > 0 || shouldContinueAsNew(input.historyLimit));
+    }
     while (pending.length > 0 && !shouldContinueAsNew(input.historyLimit)) {
       const batch = freshEvents(pending.splice(0, MAX_BATCH), applied);
       if (batch.length === 0) continue;
-      batchesApplied += 1;
-      await applyEvents({ entity: input.entity, batchId: `${workflowInfo().runId}:${batchesApplied}`, events: batch });
+      const result = await applyEvents({ entity: input.entity, batchId: nextBatchId(), events: batch });
+      nextChangeAt = result.nextChangeAt;
       for (const e of batch) applied.add(e.eventId);
     }
     if (shouldContinueAsNew(input.historyLimit)) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof accountWorkflow>({ ...input, pending, appliedIds: applied.toArray() });
+      await continueAsNew<typeof accountWorkflow>({ ...input, pending, appliedIds: applied.toArray(), nextChangeAt, refreshRequested });
     }
   }
 }

@@ -1,0 +1,162 @@
+import type { AnyBulkWriteOperation } from 'mongoose';
+import type { AccountEvent } from '../domain/events';
+import type { EntityRef } from '../domain/routing';
+import { ActivityDelta, activityDeltas } from '../domain/activity-counters';
+import { rollUpAccount, summarizeContact } from '../domain/scoring/account';
+import { ScoredEvent, scorePerson } from '../domain/scoring/evaluate';
+import { retentionMs } from '../domain/scoring/model';
+import { mergeRecentEvents } from '../domain/scoring/recent-events';
+import { nextStatus, ScoreStatus, StatusState } from '../domain/scoring/status';
+import { isDuplicateKey, insertNew } from '../lib/mongo-errors';
+import { op } from '../lib/query';
+import { activeModel } from '../lib/scoring-model-store';
+import { Account } from '../models/account';
+import { PendingEvent } from '../models/pending-event';
+import { Person } from '../models/person';
+import { ScoreEvent } from '../models/score-event';
+
+export interface StatusChange {
+  personId: string;
+  from: ScoreStatus;
+  to: ScoreStatus;
+  total: number;
+}
+
+export interface EntityUpdate {
+  /** Events applied (0 for a refresh). */
+  applied: number;
+  /** When scores next change with time alone: the workflow sleeps until then. */
+  nextChangeAt?: string;
+  statusChanges: StatusChange[];
+  modelVersion: number;
+}
+
+type PersonRecord = Record<string, any> & { _id: string };
+
+function counterUpdate(delta: ActivityDelta) {
+  const inc: Record<string, number> = { 'activity.total': delta.total };
+  for (const [type, n] of Object.entries(delta.byType)) inc[`activity.byType.${type}`] = n;
+  return { $inc: inc, $max: { lastActivityAt: new Date(delta.lastActivityAt) } };
+}
+
+/** Condition context of a person: its fields under the names the Condition language uses. */
+function personContext(p: PersonRecord): Record<string, unknown> {
+  const { _id, recentEvents: _r, score: _s, summary: _m, activity: _a, ...rest } = p;
+  return { ...rest, personId: _id };
+}
+
+function accountContext(a: Record<string, any> | null): Record<string, unknown> | undefined {
+  if (!a) return undefined;
+  const { _id, score: _s, engagement: _e, recentlyActiveContacts: _r, topInterests: _t, activity: _a, ...rest } = a;
+  return { ...rest, key: _id };
+}
+
+const earliest = (...times: (string | undefined)[]) => times.filter((t): t is string => !!t).sort()[0];
+
+/**
+ * Applies a batch of events to an entity (account, or a person without one) and
+ * re-scores everyone in it at the current time: counters, recent events, score
+ * with breakdown, status, account roll-up. Reads are bounded per batch (model,
+ * account, its people); writes go only where something changed. Each document
+ * carries the last batch id, so a retry after a partial write counts nothing
+ * twice. An empty batch is a refresh (time moved, the model or a person changed).
+ */
+export async function applyToEntity(entity: EntityRef, batchId: string, events: AccountEvent[]): Promise<EntityUpdate> {
+  const now = Date.now();
+  const { version, model } = await activeModel();
+  const account = entity.kind === 'account' ? await Account.findOne({ _id: entity.accountKey }).lean() : null;
+  const people: PersonRecord[] =
+    entity.kind === 'account'
+      ? await Person.find({ accountKey: entity.accountKey, mergedInto: op({ $exists: false }) }).lean()
+      : await Person.find({ _id: entity.personId }).lean();
+  const byId = new Map(people.map((p) => [p._id, p]));
+  // People who left the account after their events were routed here still get them.
+  for (const id of new Set(events.map((e) => e.personId))) {
+    if (!byId.has(id)) {
+      const p = await Person.findOne({ _id: id }).lean();
+      if (p) byId.set(p._id, p);
+    }
+  }
+
+  const { total, perPerson } = activityDeltas(events);
+  const keep = retentionMs(model);
+  const personOps: AnyBulkWriteOperation[] = [];
+  const statusChanges: StatusChange[] = [];
+  const summaries = [];
+  let nextChangeAt: string | undefined;
+  for (const p of byId.values()) {
+    const incoming: ScoredEvent[] = events
+      .filter((e) => e.personId === p._id)
+      .map((e) => ({ eventId: e.eventId, type: e.type, occurredAt: e.occurredAt, ...(e.properties ? { properties: e.properties } : {}) }));
+    const recentEvents = mergeRecentEvents(p.recentEvents ?? [], incoming, now, keep);
+    const score = scorePerson(model, { person: personContext(p), account: accountContext(account), events: recentEvents }, now);
+    const prev: StatusState | undefined = p.score ? { status: p.score.status, lowSince: p.score.lowSince } : undefined;
+    const status = nextStatus(model, prev, score.total, now);
+    const summary = summarizeContact(p._id, score, recentEvents, now);
+    if (entity.kind === 'account' && p.accountKey === entity.accountKey) summaries.push(summary);
+    nextChangeAt = earliest(nextChangeAt, score.nextChangeAt, status.nextChangeAt);
+
+    const newScore = {
+      total: score.total,
+      fit: score.fit,
+      behavior: score.behavior,
+      status: status.status,
+      ...(status.lowSince ? { lowSince: status.lowSince } : {}),
+      modelVersion: version,
+      breakdown: score.breakdown,
+      nextChangeAt: earliest(score.nextChangeAt, status.nextChangeAt),
+    };
+    const from: ScoreStatus = p.score?.status ?? 'nurture';
+    if (from !== status.status) statusChanges.push({ personId: p._id, from, to: status.status, total: score.total });
+    const set = { recentEvents, score: newScore, summary };
+    const delta = perPerson.get(p._id);
+    if (delta) {
+      personOps.push({
+        updateOne: {
+          filter: { _id: p._id, lastBatchId: op({ $ne: batchId }) },
+          update: { ...counterUpdate(delta), $set: { ...set, lastBatchId: batchId } },
+        },
+      });
+    } else if (JSON.stringify({ s: p.score, m: p.summary }) !== JSON.stringify({ s: newScore, m: summary })) {
+      personOps.push({ updateOne: { filter: { _id: p._id }, update: { $set: { score: newScore, summary, recentEvents } } } });
+    }
+  }
+  // Status events first: a retry after the people were written no longer sees the change.
+  const at = new Date(now);
+  await insertNew(
+    (docs) => ScoreEvent.insertMany(docs, { ordered: false }),
+    statusChanges.map((c) => ({
+      _id: `${c.personId}:${batchId}`,
+      type: `score.${c.to}`,
+      personId: c.personId,
+      accountKey: entity.kind === 'account' ? entity.accountKey : undefined,
+      from: c.from,
+      to: c.to,
+      total: c.total,
+      modelVersion: version,
+      at,
+    })),
+  );
+  if (personOps.length) await Person.bulkWrite(personOps, { ordered: false });
+
+  if (entity.kind === 'account') {
+    const rollup = rollUpAccount(model, accountContext(account) ?? { key: entity.accountKey }, summaries, now);
+    nextChangeAt = earliest(nextChangeAt, rollup.nextChangeAt);
+    const set = { score: { ...rollup.score, modelVersion: version }, engagement: rollup.engagement, recentlyActiveContacts: rollup.recentlyActiveContacts, topInterests: rollup.topInterests };
+    if (total) {
+      // An event may name an account nobody described yet: it starts as a placeholder.
+      const update = { ...counterUpdate(total), $set: { ...set, lastBatchId: batchId }, $setOnInsert: { name: entity.accountKey } };
+      try {
+        await Account.updateOne({ _id: entity.accountKey, lastBatchId: op({ $ne: batchId }) }, update, { upsert: true });
+      } catch (err) {
+        // The upsert collides only with an account that already has this batch.
+        if (!isDuplicateKey(err)) throw err;
+      }
+    } else if (account) {
+      await Account.updateOne({ _id: entity.accountKey }, { $set: set });
+    }
+  }
+
+  if (events.length) await PendingEvent.deleteMany({ _id: op({ $in: events.map((e) => e.eventId) }) });
+  return { applied: events.length, nextChangeAt, statusChanges, modelVersion: version };
+}

@@ -1,0 +1,166 @@
+import { z } from 'zod';
+
+/**
+ * The Condition language shared by scoring, segments and journey splits
+ * (API.md). Values are scalars or lists of scalars only: an object can never
+ * reach a database query as an operator.
+ */
+export const OPERATORS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'contains', 'exists'] as const;
+export type Operator = (typeof OPERATORS)[number];
+
+export type Scalar = string | number | boolean;
+export type FieldCondition = { field: string; op: Operator; value?: Scalar | Scalar[] };
+export type Condition = FieldCondition | { all: Condition[] } | { any: Condition[] } | { not: Condition };
+
+export const MAX_CONDITION_DEPTH = 6;
+export const MAX_LIST_LENGTH = 200;
+
+const scalar = z.union([z.string().max(1000), z.number().finite(), z.boolean()]);
+
+export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    z
+      .object({ field: z.string().min(1).max(200), op: z.enum(OPERATORS), value: z.union([scalar, z.array(scalar).max(MAX_LIST_LENGTH)]).optional() })
+      .strict()
+      .superRefine((c, ctx) => {
+        if (c.op === 'in' && !Array.isArray(c.value)) ctx.addIssue({ code: 'custom', path: ['value'], message: "'in' needs a list value" });
+        if (c.op !== 'in' && Array.isArray(c.value)) ctx.addIssue({ code: 'custom', path: ['value'], message: `'${c.op}' needs a single value` });
+        if (c.op !== 'exists' && c.value === undefined) ctx.addIssue({ code: 'custom', path: ['value'], message: `'${c.op}' needs a value` });
+      }),
+    z.object({ all: z.array(conditionSchema).min(1).max(MAX_LIST_LENGTH) }).strict(),
+    z.object({ any: z.array(conditionSchema).min(1).max(MAX_LIST_LENGTH) }).strict(),
+    z.object({ not: conditionSchema }).strict(),
+  ]),
+);
+
+export type Scope = 'person' | 'account' | 'event';
+
+/** Fields a condition may name; `attributes.*` and `properties.*` are free-form. */
+export const FIELDS: Record<Scope, { fields: readonly string[]; openPrefix: string }> = {
+  person: {
+    fields: ['personId', 'email', 'firstName', 'lastName', 'jobTitle', 'department', 'seniority', 'accountKey', 'consent.email', 'consent.tracking'],
+    openPrefix: 'attributes.',
+  },
+  account: {
+    fields: ['key', 'name', 'domain', 'industry', 'employees', 'annualRevenue', 'fundingRound', 'country', 'tier', 'ownerId'],
+    openPrefix: 'attributes.',
+  },
+  event: { fields: ['type', 'occurredAt'], openPrefix: 'properties.' },
+};
+
+/** Enumerations compared by rank with gt/gte/lt/lte ("funding round ≥ D"). */
+export const ORDERED_VALUES: Record<string, readonly string[]> = {
+  'account.fundingRound': ['pre-seed', 'seed', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'ipo'],
+  'person.seniority': ['intern', 'entry', 'junior', 'senior', 'lead', 'manager', 'director', 'vp', 'c-level', 'owner'],
+};
+
+function rank(field: string, value: unknown): number | undefined {
+  const order = ORDERED_VALUES[field];
+  if (!order || typeof value !== 'string') return undefined;
+  const v = value.trim().toLowerCase().replace(/^series\s+/, '').replace(/^round\s+/, '');
+  const i = order.indexOf(v);
+  return i < 0 ? undefined : i;
+}
+
+export interface ConditionProblem {
+  path: string;
+  message: string;
+}
+
+/** Problems with the fields a condition names, given the scopes it may see. */
+export function checkFields(c: Condition, scopes: readonly Scope[], path = ''): ConditionProblem[] {
+  const at = (p: string) => (path ? `${path}.${p}` : p);
+  if ('all' in c) return c.all.flatMap((x, i) => checkFields(x, scopes, at(`all.${i}`)));
+  if ('any' in c) return c.any.flatMap((x, i) => checkFields(x, scopes, at(`any.${i}`)));
+  if ('not' in c) return checkFields(c.not, scopes, at('not'));
+  const dot = c.field.indexOf('.');
+  const scope = c.field.slice(0, dot) as Scope;
+  const name = c.field.slice(dot + 1);
+  if (dot < 0 || !scopes.includes(scope)) {
+    return [{ path: at('field'), message: `unknown field '${c.field}': use ${scopes.map((s) => `${s}.<name>`).join(' or ')}` }];
+  }
+  const known = FIELDS[scope];
+  const open = name.startsWith(known.openPrefix) && name.length > known.openPrefix.length;
+  if (!known.fields.includes(name) && !open) {
+    return [{ path: at('field'), message: `unknown field '${c.field}': known are ${known.fields.map((f) => `${scope}.${f}`).join(', ')}, ${scope}.${known.openPrefix}<name>` }];
+  }
+  if (['gt', 'gte', 'lt', 'lte'].includes(c.op) && typeof c.value === 'string' && ORDERED_VALUES[c.field] && rank(c.field, c.value) === undefined) {
+    return [{ path: at('value'), message: `'${c.value}' is not one of ${ORDERED_VALUES[c.field].join(', ')}` }];
+  }
+  return [];
+}
+
+export function conditionDepth(c: Condition): number {
+  if ('all' in c) return 1 + Math.max(...c.all.map(conditionDepth));
+  if ('any' in c) return 1 + Math.max(...c.any.map(conditionDepth));
+  if ('not' in c) return 1 + conditionDepth(c.not);
+  return 1;
+}
+
+export type ConditionContext = Partial<Record<Scope, Record<string, unknown> | undefined>>;
+
+function lookup(ctx: ConditionContext, field: string): unknown {
+  const [scope, ...path] = field.split('.');
+  let v: unknown = ctx[scope as Scope];
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[p];
+  }
+  return v;
+}
+
+const norm = (v: unknown) => (typeof v === 'string' ? v.trim().toLowerCase() : v instanceof Date ? v.toISOString() : v);
+
+function compare(field: string, a: unknown, b: unknown): number | undefined {
+  const ra = rank(field, a);
+  const rb = rank(field, b);
+  if (ra !== undefined && rb !== undefined) return ra - rb;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const na = norm(a);
+  const nb = norm(b);
+  if (typeof na === 'string' && typeof nb === 'string') return na < nb ? -1 : na > nb ? 1 : 0;
+  return undefined;
+}
+
+/** Whether the condition holds; strings compare without regard to case. */
+export function evaluate(c: Condition, ctx: ConditionContext): boolean {
+  if ('all' in c) return c.all.every((x) => evaluate(x, ctx));
+  if ('any' in c) return c.any.some((x) => evaluate(x, ctx));
+  if ('not' in c) return !evaluate(c.not, ctx);
+  const actual = lookup(ctx, c.field);
+  const present = actual !== undefined && actual !== null && actual !== '';
+  switch (c.op) {
+    case 'exists':
+      return present === (c.value === undefined ? true : c.value === true);
+    case 'eq':
+      return present && (Array.isArray(actual) ? actual.some((x) => norm(x) === norm(c.value)) : norm(actual) === norm(c.value));
+    case 'ne':
+      return !(present && (Array.isArray(actual) ? actual.some((x) => norm(x) === norm(c.value)) : norm(actual) === norm(c.value)));
+    case 'in': {
+      const wanted = (c.value as Scalar[]).map(norm);
+      return present && (Array.isArray(actual) ? actual.some((x) => wanted.includes(norm(x))) : wanted.includes(norm(actual)));
+    }
+    case 'contains':
+      if (Array.isArray(actual)) return actual.some((x) => norm(x) === norm(c.value));
+      return typeof actual === 'string' && actual.toLowerCase().includes(String(c.value).toLowerCase());
+    default: {
+      if (!present) return false;
+      const d = compare(c.field, actual, c.value);
+      if (d === undefined) return false;
+      return c.op === 'gt' ? d > 0 : c.op === 'gte' ? d >= 0 : c.op === 'lt' ? d < 0 : d <= 0;
+    }
+  }
+}
+
+const OP_TEXT: Record<Operator, string> = { eq: '=', ne: '≠', gt: '>', gte: '≥', lt: '<', lte: '≤', in: 'in', contains: 'contains', exists: 'exists' };
+
+/** "account.employees > 1000", "subject = 'Product A'": for explanations. */
+export function describe(c: Condition): string {
+  if ('all' in c) return c.all.map(describe).join(' and ');
+  if ('any' in c) return `(${c.any.map(describe).join(' or ')})`;
+  if ('not' in c) return `not (${describe(c.not)})`;
+  const field = c.field.replace(/^event\.properties\./, '');
+  if (c.op === 'exists') return c.value === false ? `no ${field}` : `${field} present`;
+  const v = Array.isArray(c.value) ? `[${c.value.map((x) => JSON.stringify(x).replace(/"/g, "'")).join(', ')}]` : typeof c.value === 'string' ? `'${c.value}'` : String(c.value);
+  return `${field} ${OP_TEXT[c.op]} ${v}`;
+}
