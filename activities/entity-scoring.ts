@@ -108,7 +108,7 @@ export async function applyToEntity(entity: EntityRef, batchId: string, events: 
     };
     const from: ScoreStatus = p.score?.status ?? 'nurture';
     if (from !== status.status) statusChanges.push({ personId: p._id, from, to: status.status, total: score.total });
-    const set = { recentEvents, score: newScore, summary };
+    const set = { recentEvents, score: newScore, summary, scoreModelVersion: version };
     const delta = perPerson.get(p._id);
     if (delta) {
       personOps.push({
@@ -118,7 +118,7 @@ export async function applyToEntity(entity: EntityRef, batchId: string, events: 
         },
       });
     } else if (JSON.stringify({ s: p.score, m: p.summary }) !== JSON.stringify({ s: newScore, m: summary })) {
-      personOps.push({ updateOne: { filter: { _id: p._id }, update: { $set: { score: newScore, summary, recentEvents } } } });
+      personOps.push({ updateOne: { filter: { _id: p._id }, update: { $set: set } } });
     }
   }
   // Status events first: a retry after the people were written no longer sees the change.

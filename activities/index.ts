@@ -1,6 +1,7 @@
 import type { DeliveryTarget } from '../lib/deliver-events';
 import { applyEvents, refreshEntity } from './apply-events';
 import { makeResendPendingEvents } from './resend-pending';
+import { countRescored, makeSignalRefreshAll } from './rescore';
 
 export interface ActivityDeps {
   delivery: DeliveryTarget;
@@ -12,6 +13,8 @@ export function createActivities(deps: ActivityDeps) {
     applyEvents,
     refreshEntity,
     resendPendingEvents: makeResendPendingEvents(deps.delivery),
+    signalRefreshAll: makeSignalRefreshAll(deps.delivery),
+    countRescored,
   };
 }
 

@@ -14,6 +14,7 @@ import { accountRoutes } from './routes/accounts';
 import { adminRoutes } from './routes/api-keys';
 import { eventRoutes } from './routes/events';
 import { peopleRoutes } from './routes/people';
+import { scoringRoutes } from './routes/scoring';
 
 export interface AppDeps {
   temporal: Client;
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps): express.Express {
   eventRoutes(routeDeps);
   accountRoutes(routeDeps);
   peopleRoutes(routeDeps);
+  scoringRoutes(routeDeps);
   adminRoutes(routeDeps);
 
   const document = openApiDocument(registry);

@@ -31,7 +31,7 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
     z.object({ any: z.array(conditionSchema).min(1).max(MAX_LIST_LENGTH) }).strict(),
     z.object({ not: conditionSchema }).strict(),
   ]),
-);
+).meta({ id: 'Condition' });
 
 export type Scope = 'person' | 'account' | 'event';
 

@@ -20,6 +20,8 @@ const personSchema = new Schema(
     recentEvents: { type: [Schema.Types.Mixed], default: [] },
     /** Score with breakdown and status (domain/scoring). */
     score: Schema.Types.Mixed,
+    /** Top level so "how many are scored with version v" is an equality the embedded database pushes down. */
+    scoreModelVersion: { type: Number, index: true },
     /** What the account roll-up needs of this contact. */
     summary: Schema.Types.Mixed,
     /** Set when this person was merged into another (One ID); the record is kept. */

@@ -11,7 +11,7 @@ beforeAll(async () => {
   // A low limit makes the account workflow continue as new every few batches.
   h = await startHarness({ ACCOUNT_HISTORY_LIMIT: '50' });
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 async function waitForTotal(accountKey: string, total: number) {
   return eventually(

@@ -7,7 +7,7 @@ beforeAll(async () => {
   h = await startHarness();
   await h.api('PUT', '/v1/accounts/acme', { name: 'Acme Corp', domain: 'acme.example', employees: 5000 });
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 async function accountActivity(key: string, total: number) {
   return eventually(

@@ -5,7 +5,7 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 describe('what an operator relies on', () => {
   test('health says the process is up and readiness checks MongoDB and Temporal', async () => {

@@ -1,2 +1,3 @@
 export { accountWorkflow } from './account';
 export { sweeperWorkflow } from './sweeper';
+export { rescoreWorkflow } from './rescore';

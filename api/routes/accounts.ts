@@ -1,4 +1,5 @@
 import { restrictedToOwnAccounts } from '../../domain/roles';
+import { requestRefresh } from '../../lib/deliver-events';
 import { Account } from '../../models/account';
 import { AuditEntry } from '../../models/audit-entry';
 import type { AuthContext } from '../auth';
@@ -36,6 +37,8 @@ export function accountRoutes(deps: RouteDeps): void {
     },
     handler: async ({ params, body }) => {
       const result = await Account.updateOne({ _id: params.accountKey }, { $set: body }, { upsert: true, runValidators: true });
+      // Account fit rules may have changed their verdict.
+      await requestRefresh(deps.delivery, { kind: 'account', accountKey: params.accountKey }, 'account updated');
       return { status: result.upsertedCount ? 201 : 200, body: { accountKey: params.accountKey } };
     },
   });
@@ -62,11 +65,11 @@ export function accountRoutes(deps: RouteDeps): void {
           attributes,
           activity: account.activity ?? { total: 0, byType: {} },
           lastActivityAt: account.lastActivityAt?.toISOString() ?? null,
-          score: null,
-          engagement: null,
+          score: account.score ?? null,
+          engagement: account.engagement ?? null,
           buyingGroups: [],
-          recentlyActiveContacts: [],
-          topInterests: [],
+          recentlyActiveContacts: account.recentlyActiveContacts ?? [],
+          topInterests: account.topInterests ?? [],
           journeys: [],
           owner: account.ownerId ?? null,
         },

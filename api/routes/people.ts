@@ -1,8 +1,11 @@
-import { maskEmail, maskName, masksPersonalData } from '../../domain/roles';
+import { maskEmail, maskName, masksPersonalData, restrictedToOwnAccounts } from '../../domain/roles';
+import { entityRefFor } from '../../domain/routing';
+import { requestRefresh } from '../../lib/deliver-events';
 import { resolvePeople } from '../../lib/identity-store';
 import { Account } from '../../models/account';
 import { Identity } from '../../models/identity';
 import { Person } from '../../models/person';
+import type { AuthContext } from '../auth';
 import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
 import { defineRoute } from '../route';
@@ -11,6 +14,13 @@ import { z } from '../zod';
 import { assertMayRead, audit } from './accounts';
 
 const PERSONAL_FIELDS = ['firstName', 'lastName', 'jobTitle', 'department', 'seniority'] as const;
+
+/** Sales keys read only people of the accounts they own. */
+export async function mayReadPerson(auth: AuthContext, person: { accountKey?: string | null }): Promise<void> {
+  if (!restrictedToOwnAccounts(auth.role)) return;
+  const account = person.accountKey ? await Account.findOne({ _id: person.accountKey }, { ownerId: 1 }).lean() : null;
+  assertMayRead(auth, account);
+}
 
 export function peopleRoutes(deps: RouteDeps): void {
   defineRoute(deps.router, deps.registry, {
@@ -28,9 +38,11 @@ export function peopleRoutes(deps: RouteDeps): void {
     handler: async ({ params, body }) => {
       const [person] = await resolvePeople([{ ids: { email: params.email }, accountKey: body.accountKey }]);
       await Person.updateOne({ _id: person.personId }, { $set: body });
-      if (body.accountKey && body.accountKey !== person.linkedAccountKey) {
-        await Identity.updateMany({ personId: person.personId }, { $set: { accountKey: body.accountKey } });
-      }
+      const moved = body.accountKey && body.accountKey !== person.linkedAccountKey;
+      if (moved) await Identity.updateMany({ personId: person.personId }, { $set: { accountKey: body.accountKey } });
+      // Fit rules see the new attributes; a move takes the person's contribution to the new account.
+      await requestRefresh(deps.delivery, entityRefFor(body.accountKey ?? person.linkedAccountKey, person.personId), 'person updated');
+      if (moved && person.linkedAccountKey) await requestRefresh(deps.delivery, { kind: 'account', accountKey: person.linkedAccountKey }, 'person left');
       return { status: person.created ? 201 : 200, body: { personId: person.personId } };
     },
   });
@@ -46,10 +58,7 @@ export function peopleRoutes(deps: RouteDeps): void {
     handler: async ({ params, auth }) => {
       const person = await Person.findOne({ _id: params.personId }).lean();
       if (!person) throw ApiError.notFound(`person '${params.personId}'`);
-      if (auth.role === 'sales') {
-        const account = person.accountKey ? await Account.findOne({ _id: person.accountKey }, { ownerId: 1 }).lean() : null;
-        assertMayRead(auth, account);
-      }
+      await mayReadPerson(auth, person);
       await audit(auth, 'read', `person:${params.personId}`);
       const masked = masksPersonalData(auth.role);
       const identities = await Identity.find({ personId: person._id }, { kind: 1, value: 1 }).lean();
@@ -68,7 +77,7 @@ export function peopleRoutes(deps: RouteDeps): void {
           accountKey: person.accountKey ?? null,
           activity: person.activity ?? { total: 0, byType: {} },
           lastActivityAt: person.lastActivityAt?.toISOString() ?? null,
-          score: null,
+          score: person.score ?? null,
           buyingGroups: [],
           journeys: [],
           consent: person.consent ?? {},

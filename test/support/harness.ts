@@ -46,61 +46,71 @@ export async function startHarness(overrides: Partial<Record<keyof Config, strin
     LOG_LEVEL: 'silent',
     ...overrides,
   });
-  await connectMongo(config.MONGO_URL);
-  await ensureAdminKey(config.ADMIN_API_KEY);
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const delivery: DeliveryTarget = { client, taskQueue: config.TASK_QUEUE, historyLimit: config.ACCOUNT_HISTORY_LIMIT };
-  const app = createApp({ temporal: client, delivery, logger: pino({ level: 'silent' }) });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // What is opened is closed again, also when the set-up itself fails half-way.
+  const closers: (() => Promise<unknown>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close();
+    closers.length = 0;
+  };
+  try {
+    await connectMongo(config.MONGO_URL);
+    closers.push(disconnectMongo);
+    await ensureAdminKey(config.ADMIN_API_KEY);
+    const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+    closers.push(() => connection.close());
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const delivery: DeliveryTarget = { client, taskQueue: config.TASK_QUEUE, historyLimit: config.ACCOUNT_HISTORY_LIMIT };
+    const app = createApp({ temporal: client, delivery, logger: pino({ level: 'silent' }) });
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    closers.push(() => new Promise((resolve) => server.close(resolve)));
+    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  let worker: { worker: Worker; running: Promise<void>; connection: NativeConnection } | undefined;
-  const startWorker = async () => {
-    if (worker) return;
-    const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-    const w = await Worker.create(workerOptions(config, nativeConnection, client, { workflowBundle: { codePath: servers.bundlePath } }));
-    worker = { worker: w, running: w.run(), connection: nativeConnection };
-  };
-  const stopWorker = async () => {
-    if (!worker) return;
-    const w = worker;
-    worker = undefined;
-    w.worker.shutdown();
-    await w.running;
-    await w.connection.close();
-  };
-  await startWorker();
+    let worker: { worker: Worker; running: Promise<void>; connection: NativeConnection } | undefined;
+    const startWorker = async () => {
+      if (worker) return;
+      const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+      const w = await Worker.create(workerOptions(config, nativeConnection, client, { workflowBundle: { codePath: servers.bundlePath } }));
+      worker = { worker: w, running: w.run(), connection: nativeConnection };
+    };
+    const stopWorker = async () => {
+      if (!worker) return;
+      const w = worker;
+      worker = undefined;
+      w.worker.shutdown();
+      await w.running;
+      await w.connection.close();
+    };
+    closers.push(stopWorker);
+    await startWorker();
 
-  return {
-    config,
-    client,
-    delivery,
-    async api(method, path, body, key = ADMIN_KEY) {
-      const headers: Record<string, string> = {};
-      if (key) headers.authorization = `Bearer ${key}`;
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      const res = await fetch(`${baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // not JSON (metrics, docs)
-      }
-      return { status: res.status, body: parsed as any };
-    },
-    startWorker,
-    stopWorker,
-    async close() {
-      await stopWorker();
-      await new Promise((resolve) => server.close(resolve));
-      await connection.close();
-      await disconnectMongo();
-    },
-  };
+    return {
+      config,
+      client,
+      delivery,
+      async api(method, path, body, key = ADMIN_KEY) {
+        const headers: Record<string, string> = {};
+        if (key) headers.authorization = `Bearer ${key}`;
+        if (body !== undefined) headers['content-type'] = 'application/json';
+        const res = await fetch(`${baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+        const text = await res.text();
+        let parsed: unknown = text;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          // not JSON (metrics, docs)
+        }
+        return { status: res.status, body: parsed as any };
+      },
+      startWorker,
+      stopWorker,
+      close: closeAll,
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
 }
 
 /** Polls until the check returns a value (not undefined) or the time is up; never a fixed sleep. */
