@@ -1,5 +1,7 @@
 import type { AccountEvent } from '../domain/events';
-import type { EntityRef } from '../domain/routing';
+import { EntityRef, entityRefFor, entityWorkflowId } from '../domain/routing';
+import { DeliveryTarget, deliverEvents, requestRefresh } from '../lib/deliver-events';
+import { Person } from '../models/person';
 import { applyToEntity, EntityUpdate } from './entity-scoring';
 
 export interface ApplyEventsInput {
@@ -9,12 +11,38 @@ export interface ApplyEventsInput {
   events: AccountEvent[];
 }
 
-/** Applies a batch of events to the entity's counters and scores. */
-export async function applyEvents(input: ApplyEventsInput): Promise<EntityUpdate> {
-  return applyToEntity(input.entity, input.batchId, input.events);
+/**
+ * Where a person's state is written now. A person entity whose person has
+ * since joined an account (or been merged) hands over, so every person has
+ * exactly one writer: the entity workflow of its account.
+ */
+async function currentOwner(entity: EntityRef): Promise<EntityRef> {
+  if (entity.kind === 'account') return entity;
+  let person = await Person.findOne({ _id: entity.personId }, { accountKey: 1, mergedInto: 1 }).lean();
+  for (let hops = 0; person?.mergedInto && hops < 5; hops++) person = await Person.findOne({ _id: person.mergedInto }, { accountKey: 1, mergedInto: 1 }).lean();
+  return person ? entityRefFor(person.accountKey, person._id) : entity;
 }
 
-/** Re-scores the entity at the current time: a behaviour left its window, the model or a person changed. */
-export async function refreshEntity(input: { entity: EntityRef; batchId: string }): Promise<EntityUpdate> {
-  return applyToEntity(input.entity, input.batchId, []);
+export function makeEntityActivities(delivery: DeliveryTarget) {
+  return {
+    /** Applies a batch of events to the entity's counters and scores. */
+    async applyEvents(input: ApplyEventsInput): Promise<EntityUpdate & { forwardedTo?: string }> {
+      const owner = await currentOwner(input.entity);
+      if (entityWorkflowId(owner) !== entityWorkflowId(input.entity)) {
+        await deliverEvents(delivery, owner, input.events);
+        return { applied: 0, statusChanges: [], modelVersion: 0, forwardedTo: entityWorkflowId(owner) };
+      }
+      return applyToEntity(input.entity, input.batchId, input.events);
+    },
+
+    /** Re-scores the entity at the current time: a behaviour left its window, the model or a person changed. */
+    async refreshEntity(input: { entity: EntityRef; batchId: string }): Promise<EntityUpdate & { forwardedTo?: string }> {
+      const owner = await currentOwner(input.entity);
+      if (entityWorkflowId(owner) !== entityWorkflowId(input.entity)) {
+        await requestRefresh(delivery, owner, 'handed over by a person entity');
+        return { applied: 0, statusChanges: [], modelVersion: 0, forwardedTo: entityWorkflowId(owner) };
+      }
+      return applyToEntity(input.entity, input.batchId, []);
+    },
+  };
 }

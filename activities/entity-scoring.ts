@@ -33,6 +33,8 @@ export interface EntityUpdate {
 
 type PersonRecord = Record<string, any> & { _id: string };
 
+const MAX_MERGE_HOPS = 5;
+
 function counterUpdate(delta: ActivityDelta) {
   const inc: Record<string, number> = { 'activity.total': delta.total };
   for (const [type, n] of Object.entries(delta.byType)) inc[`activity.byType.${type}`] = n;
@@ -69,14 +71,19 @@ export async function applyToEntity(entity: EntityRef, batchId: string, events: 
     entity.kind === 'account'
       ? await Person.find({ accountKey: entity.accountKey, mergedInto: op({ $exists: false }) }).lean()
       : await Person.find({ _id: entity.personId }).lean();
-  const byId = new Map(people.map((p) => [p._id, p]));
-  // People who left the account after their events were routed here still get them.
+  const byId = new Map(people.filter((p) => !p.mergedInto).map((p) => [p._id, p]));
+  // People who left the account after their events were routed here still get them;
+  // events of a merged person go to the person it was merged into.
+  const redirect = new Map<string, string>();
   for (const id of new Set(events.map((e) => e.personId))) {
-    if (!byId.has(id)) {
-      const p = await Person.findOne({ _id: id }).lean();
-      if (p) byId.set(p._id, p);
-    }
+    if (byId.has(id)) continue;
+    let p = await Person.findOne({ _id: id }).lean();
+    for (let hops = 0; p?.mergedInto && hops < MAX_MERGE_HOPS; hops++) p = await Person.findOne({ _id: p.mergedInto }).lean();
+    if (!p || p.mergedInto) continue;
+    byId.set(p._id, p);
+    if (p._id !== id) redirect.set(id, p._id);
   }
+  events = events.map((e) => (redirect.has(e.personId) ? { ...e, personId: redirect.get(e.personId)! } : e));
 
   const { total, perPerson } = activityDeltas(events);
   const keep = retentionMs(model);

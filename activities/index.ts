@@ -1,5 +1,5 @@
 import type { DeliveryTarget } from '../lib/deliver-events';
-import { applyEvents, refreshEntity } from './apply-events';
+import { makeEntityActivities } from './apply-events';
 import { makeResendPendingEvents } from './resend-pending';
 import { countRescored, makeSignalRefreshAll } from './rescore';
 
@@ -10,8 +10,7 @@ export interface ActivityDeps {
 /** Activities built from their dependencies, so tests inject real ones. */
 export function createActivities(deps: ActivityDeps) {
   return {
-    applyEvents,
-    refreshEntity,
+    ...makeEntityActivities(deps.delivery),
     resendPendingEvents: makeResendPendingEvents(deps.delivery),
     signalRefreshAll: makeSignalRefreshAll(deps.delivery),
     countRescored,

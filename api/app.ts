@@ -13,6 +13,7 @@ import { createRegistry, openApiDocument } from './openapi';
 import { accountRoutes } from './routes/accounts';
 import { adminRoutes } from './routes/api-keys';
 import { eventRoutes } from './routes/events';
+import { identifyRoutes } from './routes/identify';
 import { peopleRoutes } from './routes/people';
 import { scoringRoutes } from './routes/scoring';
 
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps): express.Express {
   v1.use(authenticate(keys));
   const routeDeps: RouteDeps = { router: v1, registry, delivery: deps.delivery, keys, eventsCounter: metrics.eventsCounter };
   eventRoutes(routeDeps);
+  identifyRoutes(routeDeps);
   accountRoutes(routeDeps);
   peopleRoutes(routeDeps);
   scoringRoutes(routeDeps);

@@ -1,4 +1,6 @@
-import { companyDomain, IDENTIFIER_KINDS, Identifiers, identityKey, normalizeEmail } from '../domain/identity';
+import { companyDomain, IDENTIFIER_KINDS, IdentifierKind, Identifiers, identityKey, normalizeEmail } from '../domain/identity';
+import { chooseSurvivor, crmConflict } from '../domain/merge';
+import { mergePeople } from './merge-people';
 import { Account } from '../models/account';
 import { Identity } from '../models/identity';
 import { Person } from '../models/person';
@@ -19,6 +21,10 @@ export interface ResolvedPerson {
   /** The account the person was already linked to, if any. */
   linkedAccountKey?: string;
   created: boolean;
+  /** People merged into this one because the claim joined their identifiers. */
+  merged: string[];
+  /** Why the claim could not be resolved (nothing was written for it). */
+  error?: string;
 }
 
 interface Binding {
@@ -40,12 +46,18 @@ export async function resolvePeople(claims: PersonClaim[]): Promise<ResolvedPers
     bound.set(doc._id, { personId: doc.personId, accountKey: doc.accountKey ?? undefined });
   }
 
-  const domains = await accountsByDomain(claims.filter((c) => !c.accountKey && !keysOf(c).some((k) => bound.has(k))));
+  const verdicts = await joinPeople(claims, keysOf, bound);
+  // New people, and known people without an account, join the account of their email's domain.
+  const domains = await accountsByDomain(claims.filter((c) => !c.accountKey && !keysOf(c).some((k) => bound.get(k)?.accountKey)));
   const results: ResolvedPerson[] = [];
   const newPeople = new Map<string, { _id: string; email?: string; accountKey?: string }>();
   const newBindings: { _id: string; personId: string; kind: string; value: string; accountKey?: string }[] = [];
 
-  for (const claim of claims) {
+  for (const [i, claim] of claims.entries()) {
+    if (verdicts[i].error) {
+      results.push({ personId: '', created: false, merged: [], error: verdicts[i].error });
+      continue;
+    }
     const keys = keysOf(claim);
     const known = keys.map((k) => bound.get(k)).find(Boolean);
     let person: Binding;
@@ -67,7 +79,14 @@ export async function resolvePeople(claims: PersonClaim[]): Promise<ResolvedPers
       bound.set(key, person);
       newBindings.push({ _id: key, personId: person.personId, kind, value: kind === 'email' ? normalizeEmail(value) : value, accountKey: person.accountKey });
     }
-    results.push({ personId: person.personId, accountKey: claim.accountKey ?? person.accountKey, linkedAccountKey: person.accountKey, created });
+    const domainAccount = domains.get(companyDomain(claim.ids.email) ?? '');
+    results.push({
+      personId: person.personId,
+      accountKey: claim.accountKey ?? person.accountKey ?? domainAccount,
+      linkedAccountKey: person.accountKey,
+      created,
+      merged: verdicts[i].merged,
+    });
   }
 
   await bindIdentities(newBindings, newPeople, results);
@@ -101,6 +120,43 @@ async function bindIdentities(
       }
     }
   }
+}
+
+/**
+ * Claims that join identifiers of different people merge them into the holder
+ * of the most trusted identifier; a claim that would give one person two
+ * crmIds is refused. Rare, so the reads here are per claim.
+ */
+async function joinPeople(claims: PersonClaim[], keysOf: (c: PersonClaim) => string[], bound: Map<string, Binding>): Promise<{ merged: string[]; error?: string }[]> {
+  const verdicts: { merged: string[]; error?: string }[] = [];
+  for (const claim of claims) {
+    const byKind: Partial<Record<IdentifierKind, string>> = {};
+    for (const kind of IDENTIFIER_KINDS) {
+      const b = claim.ids[kind] ? bound.get(identityKey(kind, claim.ids[kind]!)) : undefined;
+      if (b) byKind[kind] = b.personId;
+    }
+    const people = [...new Set(Object.values(byKind))];
+    const newCrmId = claim.ids.crmId && !byKind.crmId ? [claim.ids.crmId] : [];
+    if (people.length === 0 || (people.length === 1 && newCrmId.length === 0)) {
+      verdicts.push({ merged: [] });
+      continue;
+    }
+    const crmIds = await Identity.find({ personId: op({ $in: people }), kind: 'crmId' }, { value: 1 }).lean();
+    if (crmConflict([...crmIds.map((c) => c.value), ...newCrmId])) {
+      verdicts.push({ merged: [], error: `these identifiers belong to people with different crmIds (${[...new Set([...crmIds.map((c) => c.value), ...newCrmId])].join(', ')}); merge them in the CRM first` });
+      continue;
+    }
+    const survivor = chooseSurvivor(byKind)!;
+    const losers = people.filter((p) => p !== survivor);
+    if (losers.length) {
+      await mergePeople(survivor, losers, 'identifiers claimed together', keysOf(claim));
+      const merged = await Person.findOne({ _id: survivor }, { accountKey: 1 }).lean();
+      const survivorBinding = { personId: survivor, accountKey: merged?.accountKey ?? undefined };
+      for (const [key, b] of bound) if (b.personId === survivor || losers.includes(b.personId)) bound.set(key, survivorBinding);
+    }
+    verdicts.push({ merged: losers });
+  }
+  return verdicts;
 }
 
 async function accountsByDomain(claims: PersonClaim[]): Promise<Map<string, string>> {

@@ -1,11 +1,11 @@
 import type { AccountEvent, EventType } from '../domain/events';
-import type { Identifiers } from '../domain/identity';
+import { Identifiers, normalizeEmail } from '../domain/identity';
 import { EntityRef, entityRefFor, entityWorkflowId } from '../domain/routing';
 import { Identity } from '../models/identity';
 import { Interaction } from '../models/interaction';
 import { PendingEvent } from '../models/pending-event';
 import { Person } from '../models/person';
-import { DeliveryTarget, deliverGrouped } from './deliver-events';
+import { DeliveryTarget, deliverGrouped, requestRefresh } from './deliver-events';
 import { ResolvedPerson, resolvePeople } from './identity-store';
 import { insertNew } from './mongo-errors';
 import { op } from './query';
@@ -22,6 +22,8 @@ export interface IncomingEvent {
 export interface IngestResult {
   accepted: number;
   duplicates: number;
+  /** Events refused after validation (identifiers that cannot be joined), by their index in the input. */
+  rejected: { index: number; error: string }[];
   /** Entity workflows the signal did not reach now; the sweeper re-sends their events. */
   deliveryDeferred: number;
 }
@@ -32,8 +34,13 @@ export interface IngestResult {
  * interaction, so an event stored is always either applied or re-sent.
  */
 export async function ingestEvents(target: DeliveryTarget, events: IncomingEvent[], opts: { signal?: boolean } = {}): Promise<IngestResult> {
-  const people = await resolvePeople(events.map((e) => ({ ids: e.person, accountKey: e.accountKey })));
-  await linkPeopleToAccounts(events, people);
+  const resolved = await resolvePeople(events.map((e) => ({ ids: e.person, accountKey: e.accountKey })));
+  const rejected = resolved.flatMap((p, index) => (p.error ? [{ index, error: p.error }] : []));
+  const kept = events.map((e, i) => ({ e, p: resolved[i] })).filter(({ p }) => !p.error);
+  events = kept.map((k) => k.e);
+  const people = kept.map((k) => k.p);
+  await completeKnownPeople(events, people);
+  await refreshAfterMerges(target, people);
   const receivedAt = new Date();
   const routed = events.map((e, i) => {
     const personId = people[i].personId;
@@ -70,17 +77,35 @@ export async function ingestEvents(target: DeliveryTarget, events: IncomingEvent
   });
   const { failed } = await deliverGrouped(target, groups);
   const accepted = stored.filter(Boolean).length;
-  return { accepted, duplicates: events.length - accepted, deliveryDeferred: failed };
+  return { accepted, duplicates: events.length - accepted, rejected, deliveryDeferred: failed };
 }
 
-/** A known person without an account joins the account an event names. */
-async function linkPeopleToAccounts(events: IncomingEvent[], people: ResolvedPerson[]): Promise<void> {
-  const links = new Map<string, string>();
+/** A merge moved behaviour between people: their entities re-score. */
+export async function refreshAfterMerges(target: DeliveryTarget, people: ResolvedPerson[]): Promise<void> {
+  for (const p of people.filter((x) => x.merged.length)) {
+    await requestRefresh(target, entityRefFor(p.linkedAccountKey, p.personId), `merged ${p.merged.join(', ')}`);
+  }
+}
+
+/**
+ * A known person without an account joins the account the event names or
+ * her email's domain matches, and takes the email she was identified by.
+ */
+async function completeKnownPeople(events: IncomingEvent[], people: ResolvedPerson[]): Promise<void> {
+  const updates = new Map<string, { accountKey?: string; email?: string }>();
   events.forEach((e, i) => {
-    if (e.accountKey && !people[i].created && !people[i].linkedAccountKey) links.set(people[i].personId, e.accountKey);
+    const p = people[i];
+    if (p.created) return;
+    const u = updates.get(p.personId) ?? {};
+    if (!p.linkedAccountKey && p.accountKey) u.accountKey = p.accountKey;
+    if (e.person.email) u.email = normalizeEmail(e.person.email);
+    if (u.accountKey || u.email) updates.set(p.personId, u);
   });
-  for (const [personId, accountKey] of links) {
-    await Person.updateOne({ _id: personId, accountKey: op({ $exists: false }) }, { $set: { accountKey } });
-    await Identity.updateMany({ personId }, { $set: { accountKey } });
+  for (const [personId, u] of updates) {
+    if (u.accountKey) {
+      await Person.updateOne({ _id: personId, accountKey: op({ $exists: false }) }, { $set: { accountKey: u.accountKey } });
+      await Identity.updateMany({ personId }, { $set: { accountKey: u.accountKey } });
+    }
+    if (u.email) await Person.updateOne({ _id: personId, email: op({ $exists: false }) }, { $set: { email: u.email } });
   }
 }

@@ -15,8 +15,9 @@ export const rescoreProgressQuery = defineQuery<RescoreProgress>('progress');
 const { signalRefreshAll } = proxyActivities<Activities>({ startToCloseTimeout: '30 minutes', heartbeatTimeout: '1 minute' });
 const { countRescored } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute' });
 
-export function rescoreWorkflowId(version: number): string {
-  return `rescore:model-v${version}`;
+/** Per task queue, like the sweeper: deployments sharing a namespace keep their own model versions. */
+export function rescoreWorkflowId(taskQueue: string, version: number): string {
+  return `rescore:${taskQueue}:model-v${version}`;
 }
 
 /**

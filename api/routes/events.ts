@@ -16,17 +16,24 @@ export function eventRoutes(deps: RouteDeps): void {
     responses: { 202: { description: 'stored; applied within seconds', schema: IngestResponse } },
     handler: async ({ body }) => {
       const valid: IncomingEvent[] = [];
+      const validIndex: number[] = [];
       const rejected: { index: number; error: string; details: { path: string; message: string }[] }[] = [];
       body.events.forEach((raw, index) => {
         const parsed = Event.safeParse(raw);
         if (parsed.success) {
           valid.push(parsed.data);
+          validIndex.push(index);
         } else {
           const details = zodDetails(parsed.error, `events.${index}`);
           rejected.push({ index, error: details.map((d) => `${d.path}: ${d.message}`).join('; '), details });
         }
       });
-      const result = valid.length ? await ingestEvents(deps.delivery, valid) : { accepted: 0, duplicates: 0 };
+      const result = valid.length ? await ingestEvents(deps.delivery, valid) : { accepted: 0, duplicates: 0, rejected: [] };
+      for (const r of result.rejected) {
+        const index = validIndex[r.index];
+        rejected.push({ index, error: r.error, details: [{ path: `events.${index}.person`, message: r.error }] });
+      }
+      rejected.sort((a, b) => a.index - b.index);
       deps.eventsCounter.inc({ result: 'accepted' }, result.accepted);
       deps.eventsCounter.inc({ result: 'duplicate' }, result.duplicates);
       deps.eventsCounter.inc({ result: 'rejected' }, rejected.length);

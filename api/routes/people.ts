@@ -4,11 +4,13 @@ import { requestRefresh } from '../../lib/deliver-events';
 import { resolvePeople } from '../../lib/identity-store';
 import { Account } from '../../models/account';
 import { Identity } from '../../models/identity';
+import { Interaction } from '../../models/interaction';
 import { Person } from '../../models/person';
 import type { AuthContext } from '../auth';
 import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
 import { defineRoute } from '../route';
+import { decodeCursor, page, Pagination } from '../schemas/common';
 import { EmailParams, PersonIdParams, PersonInput, PersonProfile } from '../schemas/people';
 import { z } from '../zod';
 import { assertMayRead, audit } from './accounts';
@@ -23,6 +25,27 @@ export async function mayReadPerson(auth: AuthContext, person: { accountKey?: st
 }
 
 export function peopleRoutes(deps: RouteDeps): void {
+  defineRoute(deps.router, deps.registry, {
+    method: 'get',
+    path: '/v1/people/:personId/timeline',
+    tag: 'Profiles',
+    summary: "A person's interactions, newest first (audited)",
+    roles: ['admin', 'marketer', 'sales', 'operator'],
+    params: PersonIdParams,
+    query: Pagination,
+    responses: { 200: { description: 'interactions', schema: z.object({ items: z.array(z.unknown()), nextCursor: z.string().nullable() }) } },
+    handler: async ({ params, query, auth }) => {
+      const person = await Person.findOne({ _id: params.personId }, { accountKey: 1 }).lean();
+      if (!person) throw ApiError.notFound(`person '${params.personId}'`);
+      await mayReadPerson(auth, person);
+      await audit(auth, 'read', `person:${params.personId}:timeline`);
+      const offset = decodeCursor(query.cursor);
+      const docs = await Interaction.find({ personId: params.personId }).sort({ occurredAt: -1, _id: 1 }).skip(offset).limit(query.limit + 1).lean();
+      const items = docs.map((d) => ({ eventId: d._id, type: d.type, occurredAt: d.occurredAt.toISOString(), accountKey: d.accountKey ?? null, properties: d.properties ?? {} }));
+      return { status: 200, body: page(items, offset, query.limit) };
+    },
+  });
+
   defineRoute(deps.router, deps.registry, {
     method: 'put',
     path: '/v1/people/:email',

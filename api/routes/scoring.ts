@@ -27,7 +27,7 @@ const ScoreView = z
   .openapi('Score');
 
 async function recomputeProgress(deps: RouteDeps, version: number): Promise<RescoreProgress | null> {
-  const handle = deps.delivery.client.workflow.getHandle(rescoreWorkflowId(version));
+  const handle = deps.delivery.client.workflow.getHandle(rescoreWorkflowId(deps.delivery.taskQueue, version));
   try {
     const description = await handle.describe();
     return description.status.name === 'COMPLETED' ? await handle.result() : await handle.query(rescoreProgressQuery);
@@ -52,7 +52,7 @@ export function scoringRoutes(deps: RouteDeps): void {
       const warnings = modelWarnings(body);
       const version = await saveModel(body, warnings);
       await deps.delivery.client.workflow.start<typeof rescoreWorkflow>('rescoreWorkflow', {
-        workflowId: rescoreWorkflowId(version),
+        workflowId: rescoreWorkflowId(deps.delivery.taskQueue, version),
         taskQueue: deps.delivery.taskQueue,
         args: [{ version }],
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,

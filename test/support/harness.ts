@@ -83,6 +83,12 @@ export async function startHarness(overrides: Partial<Record<keyof Config, strin
       await w.connection.close();
     };
     closers.push(stopWorker);
+    // Workflow ids (account:<key>) are namespace-wide: end this file's workflows so the next file starts its own.
+    closers.push(async () => {
+      for await (const wf of client.workflow.list({ query: `TaskQueue = '${config.TASK_QUEUE}' AND ExecutionStatus = 'Running'` })) {
+        await client.workflow.getHandle(wf.workflowId, wf.runId).terminate('test file finished').catch(() => undefined);
+      }
+    });
     await startWorker();
 
     return {

@@ -1,0 +1,95 @@
+import { Merge } from '../models/merge';
+import { op } from '../lib/query';
+import { Person } from '../models/person';
+import { event } from './support/events';
+import { eventually, Harness, startHarness } from './support/harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+  await h.api('PUT', '/v1/scoring-model', {
+    fit: [{ id: 'cto', when: { field: 'person.jobTitle', op: 'contains', value: 'CTO' }, points: 30 }],
+    behavior: [{ id: 'visits', event: 'web_visit', minCount: 2, within: 'P30D', points: 25 }],
+    qualifyAt: 50,
+  });
+  await h.api('PUT', '/v1/accounts/acme', { name: 'Acme Corp', domain: 'acme.example' });
+  await h.api('PUT', '/v1/accounts/globex', { name: 'Globex', domain: 'globex.example' });
+});
+afterAll(() => h?.close());
+
+const recently = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+
+async function score(personId: string, total: number) {
+  return eventually(
+    async () => {
+      const s = (await h.api('GET', `/v1/people/${personId}/score`)).body;
+      return s.total === total ? s : undefined;
+    },
+    { what: `${personId} to score ${total}`, timeoutMs: 30000 },
+  );
+}
+
+test('an anonymous visitor who later submits a form with her email becomes one person with her whole history and score', async () => {
+  const visits = [event({ type: 'web_visit', occurredAt: recently(30), person: { anonymousId: 'cookie-1' } }), event({ type: 'web_visit', occurredAt: recently(20), person: { anonymousId: 'cookie-1' } })];
+  await h.api('POST', '/v1/events', { events: visits });
+  const form = event({ type: 'form_submit', occurredAt: recently(10), person: { anonymousId: 'cookie-1', email: 'carol@acme.example' } });
+  expect((await h.api('POST', '/v1/events', { events: [form] })).body.accepted).toBe(1);
+
+  const { personId } = (await h.api('PUT', '/v1/people/carol@acme.example', { jobTitle: 'CTO' })).body;
+  const profile = (await h.api('GET', `/v1/people/${personId}`)).body;
+  expect(profile.identities).toEqual(expect.arrayContaining([{ kind: 'anonymousId', value: 'cookie-1' }, { kind: 'email', value: 'carol@acme.example' }]));
+  expect(profile.accountKey).toBe('acme');
+  const timeline = (await h.api('GET', `/v1/people/${personId}/timeline`)).body.items;
+  expect(timeline.map((i: { eventId: string }) => i.eventId)).toEqual([form.eventId, visits[1].eventId, visits[0].eventId]);
+  const s = await score(personId, 55);
+  expect(s.breakdown.map((b: { ruleId: string }) => b.ruleId)).toEqual(['cto', 'visits']);
+});
+
+test('identifying a known lead with the cookie of an anonymous visitor merges them, keeps the merged record and records why', async () => {
+  const { personId: dave } = (await h.api('PUT', '/v1/people/dave@globex.example', { jobTitle: 'CTO', accountKey: 'globex' })).body;
+  await h.api('POST', '/v1/events', { events: [1, 2].map((i) => event({ type: 'web_visit', occurredAt: recently(40 + i), person: { anonymousId: 'cookie-2' } })) });
+  const anonymous = await eventually(async () => (await Person.findOne({ 'activity.total': 2, accountKey: op({ $exists: false }) }).lean()) ?? undefined, { what: 'the anonymous visitor' });
+  await score(dave, 30);
+
+  const res = await h.api('POST', '/v1/identify', { person: { email: 'dave@globex.example', anonymousId: 'cookie-2' }, traits: { firstName: 'Dave', favouriteColour: 'blue' } });
+  expect(res.status).toBe(200);
+  expect(res.body).toEqual({ personId: dave, merged: [anonymous._id] });
+
+  await score(dave, 55);
+  const profile = (await h.api('GET', `/v1/people/${dave}`)).body;
+  expect(profile.attributes).toMatchObject({ firstName: 'Dave', favouriteColour: 'blue', jobTitle: 'CTO' });
+  expect(profile.activity.total).toBe(2);
+  expect((await Person.findOne({ _id: anonymous._id }).lean())?.mergedInto).toBe(dave);
+  expect(await Merge.findOne({ from: anonymous._id }).lean()).toMatchObject({ into: dave, reason: 'identifiers claimed together' });
+  const account = await eventually(async () => {
+    const a = (await h.api('GET', '/v1/accounts/globex')).body;
+    return a.score?.engagementPoints === 25 ? a : undefined;
+  }, { what: 'globex to count the merged visits' });
+  expect(account.recentlyActiveContacts.map((c: { personId: string }) => c.personId)).toEqual([dave]);
+});
+
+test('an email already bound to another CRM contact is refused clearly and nothing is overwritten', async () => {
+  const first = await h.api('POST', '/v1/identify', { person: { email: 'erin@acme.example', crmId: 'CRM-1' } });
+  expect(first.status).toBe(200);
+  const conflict = await h.api('POST', '/v1/identify', { person: { email: 'erin@acme.example', crmId: 'CRM-2' } });
+  expect(conflict.status).toBe(409);
+  expect(conflict.body.error.message).toMatch(/CRM-1, CRM-2/);
+  const profile = (await h.api('GET', `/v1/people/${first.body.personId}`)).body;
+  expect(profile.identities.filter((i: { kind: string }) => i.kind === 'crmId')).toEqual([{ kind: 'crmId', value: 'CRM-1' }]);
+  const evt = await h.api('POST', '/v1/events', { events: [event({ person: { email: 'erin@acme.example', crmId: 'CRM-3' } }), event({ person: { email: 'erin@acme.example' } })] });
+  expect(evt.body.accepted).toBe(1);
+  expect(evt.body.rejected).toEqual([expect.objectContaining({ index: 0, details: [expect.objectContaining({ path: 'events.0.person' })] })]);
+});
+
+test('a person who moves to another account takes her contribution to its score with her', async () => {
+  const { personId } = (await h.api('PUT', '/v1/people/frank@acme.example', {})).body;
+  await h.api('POST', '/v1/events', { events: [1, 2].map((i) => event({ type: 'web_visit', occurredAt: recently(i), person: { email: 'frank@acme.example' } })) });
+  await score(personId, 25);
+  const engagement = async (key: string) => (await h.api('GET', `/v1/accounts/${key}`)).body.score?.engagementPoints;
+  const acmeBefore = await engagement('acme');
+  const globexBefore = await engagement('globex');
+  await h.api('PUT', '/v1/people/frank@acme.example', { accountKey: 'globex' });
+  await eventually(async () => ((await engagement('globex')) === globexBefore + 25 && (await engagement('acme')) === acmeBefore - 25 ? true : undefined), {
+    what: 'the contribution to move from acme to globex',
+  });
+});
