@@ -21,6 +21,8 @@ export interface ResolvedPerson {
   /** The account the person was already linked to, if any. */
   linkedAccountKey?: string;
   created: boolean;
+  /** An email bound to this already known person by this claim. */
+  emailAdded?: string;
   /** People merged into this one because the claim joined their identifiers. */
   merged: string[];
   /** Why the claim could not be resolved (nothing was written for it). */
@@ -71,13 +73,16 @@ export async function resolvePeople(claims: PersonClaim[]): Promise<ResolvedPers
       newPeople.set(person.personId, { _id: person.personId, email, accountKey: person.accountKey });
       created = true;
     }
+    let emailAdded: string | undefined;
     for (const kind of IDENTIFIER_KINDS) {
       const value = claim.ids[kind];
       if (!value) continue;
       const key = identityKey(kind, value);
       if (bound.has(key)) continue;
       bound.set(key, person);
-      newBindings.push({ _id: key, personId: person.personId, kind, value: kind === 'email' ? normalizeEmail(value) : value, accountKey: person.accountKey });
+      const stored = kind === 'email' ? normalizeEmail(value) : value;
+      if (kind === 'email' && !created) emailAdded = stored;
+      newBindings.push({ _id: key, personId: person.personId, kind, value: stored, accountKey: person.accountKey });
     }
     const domainAccount = domains.get(companyDomain(claim.ids.email) ?? '');
     results.push({
@@ -85,6 +90,7 @@ export async function resolvePeople(claims: PersonClaim[]): Promise<ResolvedPers
       accountKey: claim.accountKey ?? person.accountKey ?? domainAccount,
       linkedAccountKey: person.accountKey,
       created,
+      emailAdded,
       merged: verdicts[i].merged,
     });
   }

@@ -1,5 +1,5 @@
 import type { AccountEvent, EventType } from '../domain/events';
-import { Identifiers, normalizeEmail } from '../domain/identity';
+import type { Identifiers } from '../domain/identity';
 import { EntityRef, entityRefFor, entityWorkflowId } from '../domain/routing';
 import { Identity } from '../models/identity';
 import { Interaction } from '../models/interaction';
@@ -39,7 +39,7 @@ export async function ingestEvents(target: DeliveryTarget, events: IncomingEvent
   const kept = events.map((e, i) => ({ e, p: resolved[i] })).filter(({ p }) => !p.error);
   events = kept.map((k) => k.e);
   const people = kept.map((k) => k.p);
-  await completeKnownPeople(events, people);
+  await completeKnownPeople(people);
   await refreshAfterMerges(target, people);
   const receivedAt = new Date();
   const routed = events.map((e, i) => {
@@ -89,18 +89,18 @@ export async function refreshAfterMerges(target: DeliveryTarget, people: Resolve
 
 /**
  * A known person without an account joins the account the event names or
- * her email's domain matches, and takes the email she was identified by.
+ * her email's domain matches, and takes an email newly bound to her. Only
+ * people whose identity changed are written: known people cost no write.
  */
-async function completeKnownPeople(events: IncomingEvent[], people: ResolvedPerson[]): Promise<void> {
+async function completeKnownPeople(people: ResolvedPerson[]): Promise<void> {
   const updates = new Map<string, { accountKey?: string; email?: string }>();
-  events.forEach((e, i) => {
-    const p = people[i];
-    if (p.created) return;
+  for (const p of people) {
+    if (p.created) continue;
     const u = updates.get(p.personId) ?? {};
     if (!p.linkedAccountKey && p.accountKey) u.accountKey = p.accountKey;
-    if (e.person.email) u.email = normalizeEmail(e.person.email);
+    if (p.emailAdded) u.email = p.emailAdded;
     if (u.accountKey || u.email) updates.set(p.personId, u);
-  });
+  }
   for (const [personId, u] of updates) {
     if (u.accountKey) {
       await Person.updateOne({ _id: personId, accountKey: op({ $exists: false }) }, { $set: { accountKey: u.accountKey } });
