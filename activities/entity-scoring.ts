@@ -1,7 +1,7 @@
 import type { AnyBulkWriteOperation } from 'mongoose';
 import type { AccountEvent } from '../domain/events';
 import type { EntityRef } from '../domain/routing';
-import { ActivityDelta, activityDeltas } from '../domain/activity-counters';
+import { ActivityDelta, activityDeltas, activityIncrements } from '../domain/activity-counters';
 import { rollUpAccount, summarizeContact } from '../domain/scoring/account';
 import { ScoredEvent, scorePerson } from '../domain/scoring/evaluate';
 import { retentionMs } from '../domain/scoring/model';
@@ -36,9 +36,7 @@ type PersonRecord = Record<string, any> & { _id: string };
 const MAX_MERGE_HOPS = 5;
 
 function counterUpdate(delta: ActivityDelta) {
-  const inc: Record<string, number> = { 'activity.total': delta.total };
-  for (const [type, n] of Object.entries(delta.byType)) inc[`activity.byType.${type}`] = n;
-  return { $inc: inc, $max: { lastActivityAt: new Date(delta.lastActivityAt) } };
+  return { $inc: activityIncrements(delta), $max: { lastActivityAt: new Date(delta.lastActivityAt) } };
 }
 
 /** Condition context of a person: its fields under the names the Condition language uses. */

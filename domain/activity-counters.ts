@@ -25,3 +25,10 @@ export function activityDeltas(events: readonly AccountEvent[]): { total?: Activ
   }
   return { total, perPerson };
 }
+
+/** `$inc` paths that add these counts to a document's activity counters. */
+export function activityIncrements(counts: { total: number; byType: Partial<Record<string, number>> }): Record<string, number> {
+  const inc: Record<string, number> = { 'activity.total': counts.total };
+  for (const [type, n] of Object.entries(counts.byType)) inc[`activity.byType.${type}`] = n ?? 0;
+  return inc;
+}

@@ -1,3 +1,4 @@
+import { activityIncrements } from '../domain/activity-counters';
 import { mergeFields } from '../domain/merge';
 import { mergeRecentEvents } from '../domain/scoring/recent-events';
 import { Identity } from '../models/identity';
@@ -29,8 +30,7 @@ export async function mergePeople(survivorId: string, loserIds: string[], reason
     const accountKey = (filled.accountKey as string | undefined) ?? current.accountKey ?? undefined;
     await Identity.updateMany({ personId: loserId }, { $set: { personId: survivorId, ...(accountKey ? { accountKey } : {}) } });
     await Interaction.updateMany({ personId: loserId }, { $set: { personId: survivorId } });
-    const inc: Record<string, number> = { 'activity.total': loser.activity?.total ?? 0 };
-    for (const [type, n] of Object.entries(loser.activity?.byType ?? {})) inc[`activity.byType.${type}`] = n as number;
+    const inc = activityIncrements({ total: loser.activity?.total ?? 0, byType: loser.activity?.byType ?? {} });
     await Person.updateOne(
       { _id: survivorId },
       {
