@@ -1,4 +1,3 @@
-import type { AnyBulkWriteOperation } from 'mongoose';
 import type { AccountEvent } from '../domain/events';
 import type { EntityRef } from '../domain/routing';
 import { ActivityDelta, activityDeltas, activityIncrements } from '../domain/activity-counters';
@@ -9,6 +8,7 @@ import { mergeRecentEvents } from '../domain/scoring/recent-events';
 import { nextStatus, ScoreStatus, StatusState } from '../domain/scoring/status';
 import { isDuplicateKey, insertNew } from '../lib/mongo-errors';
 import { op } from '../lib/query';
+import { writeEach } from '../lib/write-limiter';
 import { activeModel } from '../lib/scoring-model-store';
 import { Account } from '../models/account';
 import { PendingEvent } from '../models/pending-event';
@@ -85,7 +85,7 @@ export async function applyToEntity(entity: EntityRef, batchId: string, events: 
 
   const { total, perPerson } = activityDeltas(events);
   const keep = retentionMs(model);
-  const personOps: AnyBulkWriteOperation[] = [];
+  const personOps: { filter: Record<string, unknown>; update: Record<string, unknown> }[] = [];
   const statusChanges: StatusChange[] = [];
   const summaries = [];
   let nextChangeAt: string | undefined;
@@ -117,13 +117,11 @@ export async function applyToEntity(entity: EntityRef, batchId: string, events: 
     const delta = perPerson.get(p._id);
     if (delta) {
       personOps.push({
-        updateOne: {
-          filter: { _id: p._id, lastBatchId: op({ $ne: batchId }) },
-          update: { ...counterUpdate(delta), $set: { ...set, lastBatchId: batchId } },
-        },
+        filter: { _id: p._id, lastBatchId: op({ $ne: batchId }) },
+        update: { ...counterUpdate(delta), $set: { ...set, lastBatchId: batchId } },
       });
     } else if (JSON.stringify({ s: p.score, m: p.summary }) !== JSON.stringify({ s: newScore, m: summary })) {
-      personOps.push({ updateOne: { filter: { _id: p._id }, update: { $set: set } } });
+      personOps.push({ filter: { _id: p._id }, update: { $set: set } });
     }
   }
   // Status events first: a retry after the people were written no longer sees the change.
@@ -142,7 +140,7 @@ export async function applyToEntity(entity: EntityRef, batchId: string, events: 
       at,
     })),
   );
-  if (personOps.length) await Person.bulkWrite(personOps, { ordered: false });
+  await writeEach(personOps, (o) => Person.updateOne(o.filter, o.update));
 
   if (entity.kind === 'account') {
     const rollup = rollUpAccount(model, accountContext(account) ?? { key: entity.accountKey }, summaries, now);

@@ -12,7 +12,7 @@ import { PersonIdParams } from '../schemas/people';
 import { z } from '../zod';
 import { mayReadPerson } from './people';
 
-const ScoringModelBody = scoringModelSchema.openapi('ScoringModel');
+const ScoringModelBody = scoringModelSchema.meta({ id: 'ScoringModel' });
 
 const ScoreView = z
   .object({
