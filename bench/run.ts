@@ -1,0 +1,109 @@
+// `npm run bench [-- ingest-lag rescore]`: one stack, the chosen scenarios (all
+// by default), a JSON file per result in bench/results/ and one line per figure
+// on stdout. BENCH_PEOPLE (10000) and BENCH_SECONDS (30) size the runs; with
+// MONGO_URL / TEMPORAL_ADDRESS set, those servers are used instead of embedded ones.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ingestLag } from './ingest-lag';
+import { rescore } from './rescore';
+import type { Scenario } from './scenario';
+import { BenchStack, startStack } from './stack';
+
+const SCENARIOS: Record<string, Scenario> = { 'ingest-lag': ingestLag, rescore };
+
+function positiveInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got '${raw}'`);
+  return n;
+}
+
+/** `a.b.c = v` lines from nested figures, so a diff of two runs reads line by line. */
+function flatten(prefix: string, value: unknown, out: string[]): string[] {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) flatten(prefix ? `${prefix}.${k}` : k, v, out);
+  } else {
+    out.push(`${prefix} = ${JSON.stringify(value)}`);
+  }
+  return out;
+}
+
+async function main(): Promise<number> {
+  const names = process.argv.slice(2);
+  const unknown = names.filter((n) => !SCENARIOS[n]);
+  if (unknown.length) {
+    console.error(`unknown scenario ${unknown.join(', ')}; choose from: ${Object.keys(SCENARIOS).join(' ')}`);
+    return 2;
+  }
+  const selected = names.length ? names : Object.keys(SCENARIOS);
+  const people = positiveInt('BENCH_PEOPLE', 10000);
+  const seconds = positiveInt('BENCH_SECONDS', 30);
+  const log = (line: string) => console.error(line);
+  const resultsDir = path.join(__dirname, 'results');
+  mkdirSync(resultsDir, { recursive: true });
+
+  log(`[bench] ${selected.join(', ')} with ${people} people, ${seconds} s of load`);
+  let starting: Promise<BenchStack> | undefined;
+  // One stop, awaited by whoever comes second too: exiting before it ends would orphan
+  // servers. A stack still starting is waited for, then stopped (a failed start cleans up itself).
+  let stopped: Promise<void> | undefined;
+  const stopOnce = () =>
+    (stopped ??= (async () => {
+      log('[bench] stopping...');
+      const stack = await starting?.catch(() => undefined);
+      await stack?.stop();
+    })());
+  // Ctrl-C (or SIGTERM from npm) still stops every server this run started.
+  const interrupt = async () => {
+    log('[bench] interrupted');
+    await stopOnce();
+    process.exit(130);
+  };
+  process.on('SIGINT', () => void interrupt());
+  process.on('SIGTERM', () => void interrupt());
+
+  let failed = false;
+  try {
+    starting = startStack(log);
+    const stack = await starting;
+    for (const name of selected) {
+      const startedAt = new Date().toISOString();
+      log(`[bench] ${name}...`);
+      try {
+        const result = await SCENARIOS[name]({ stack, people, seconds, log });
+        const record = {
+          scenario: name,
+          people,
+          startedAt,
+          machine: { cpus: os.cpus().length, node: process.version },
+          database: stack.database,
+          ...(result.skipped ? { skipped: result.skipped } : {}),
+          figures: result.figures,
+          baseline: result.baseline,
+        };
+        const file = path.join(resultsDir, `${name}-${people}.json`);
+        writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+        const lines = [...flatten('', result.figures, []), ...flatten('baseline', result.baseline, [])];
+        console.log(lines.map((l) => `${name}  ${l}`).join('\n'));
+        log(`[bench] ${name} written to ${path.relative(process.cwd(), file)}`);
+      } catch (err) {
+        // One broken scenario does not cost the others their figures.
+        failed = true;
+        log(`[bench] ${name} failed: ${(err as Error).stack ?? err}`);
+      }
+    }
+  } finally {
+    await stopOnce();
+  }
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    console.error(`[bench] ${err.stack ?? err.message}`);
+    process.exit(1);
+  },
+);

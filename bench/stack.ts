@@ -1,0 +1,172 @@
+// The whole engine in this process, as `npm start` runs it in two: embedded
+// PostgreSQL + FerretDB and the Temporal dev server on free loopback ports with
+// throw-away state (or the servers MONGO_URL / TEMPORAL_ADDRESS name), the
+// worker, and the API on an ephemeral port. stop() undoes all of it, each step
+// bounded in time, so a hung server cannot keep the bench alive.
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import pino from 'pino';
+import { createApp } from '../api/app';
+import { ensureAdminKey } from '../api/auth';
+import { loadConfig, type Config } from '../lib/config';
+import { connectMongo, disconnectMongo } from '../lib/mongo';
+import { startEmbedded } from '../scripts/stack/embedded';
+import { freePort } from '../scripts/stack/ports';
+import { workerOptions } from '../workers/options';
+
+export const ADMIN_KEY = 'bench-admin-key';
+/** No single request may hold a scenario up longer than this (a stalled database would, forever). */
+const REQUEST_TIMEOUT_MS = 120000;
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+}
+
+export interface BenchStack {
+  config: Config;
+  client: Client;
+  database: 'ferretdb-embedded' | 'external';
+  /** Calls the real API over HTTP (keep-alive) with the admin key. */
+  api<T = any>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>>;
+  stop(): Promise<void>;
+}
+
+/** Same host(s) and options, another database: the bench never writes into a database it was pointed at. */
+export function withDatabase(mongoUrl: string, name: string): string {
+  const m = /^(mongodb(?:\+srv)?:\/\/[^/?]+)(?:\/[^?]*)?(\?.*)?$/.exec(mongoUrl);
+  if (!m) throw new Error(`MONGO_URL is not a mongodb:// URL: ${mongoUrl}`);
+  return `${m[1]}/${name}${m[2] ?? ''}`;
+}
+
+async function bounded(what: string, p: Promise<unknown>, ms: number, log: (line: string) => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(() => (log(`[bench] ${what} did not finish in ${ms / 1000}s; going on`), resolve()), ms)));
+  await Promise.race([p.catch((err: Error) => log(`[bench] ${what} failed: ${err.message}`)), timeout]).finally(() => clearTimeout(timer));
+}
+
+export async function startStack(log: (line: string) => void): Promise<BenchStack> {
+  const suffix = randomBytes(4).toString('hex');
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'b2b-bench-'));
+  // PostgreSQL runs as its own user when we are root: it must be able to enter the folder.
+  chmodSync(dataDir, 0o755);
+  const externalMongo = process.env.MONGO_URL;
+  const externalTemporal = process.env.TEMPORAL_ADDRESS;
+  // Reverse-order closers, registered as soon as each thing exists, so a failed start cleans up too.
+  const closers: { what: string; close: () => Promise<unknown> }[] = [];
+  const stop = async () => {
+    for (const c of closers.reverse()) await bounded(c.what, c.close(), 30000, log);
+    closers.length = 0;
+  };
+  try {
+    closers.push({ what: 'removing the data dir', close: async () => rmSync(dataDir, { recursive: true, force: true }) });
+    const embedded = await startEmbedded({
+      dataDir,
+      database: !externalMongo,
+      temporal: !externalTemporal,
+      ports: { postgres: await freePort(), mongo: await freePort(), temporal: await freePort(), temporalUi: await freePort() },
+      log,
+    });
+    closers.push({ what: 'embedded servers', close: () => embedded.stop() });
+
+    const config = loadConfig({
+      MONGO_URL: externalMongo ? withDatabase(externalMongo, `b2b_bench_${suffix}`) : embedded.mongoUrl,
+      TEMPORAL_ADDRESS: externalTemporal ?? embedded.temporalAddress,
+      TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',
+      // Its own queue: on a shared Temporal no other worker takes our tasks.
+      TASK_QUEUE: `bench-${suffix}`,
+      ADMIN_API_KEY: ADMIN_KEY,
+      LOG_LEVEL: 'silent',
+      DATA_DIR: dataDir,
+    });
+
+    // Quiet SDK logs; no signal hooks of its own: run.ts owns Ctrl-C and stops in order.
+    Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
+
+    await connectMongo(config.MONGO_URL);
+    closers.push({ what: 'mongo', close: disconnectMongo });
+    if (externalMongo) closers.push({ what: 'dropping the bench database', close: () => mongoose.connection.db!.dropDatabase() });
+    await ensureAdminKey(config.ADMIN_API_KEY);
+
+    const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+    closers.push({ what: 'temporal client', close: () => connection.close() });
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    // Entity workflows never end by themselves: on a shared cluster, end the ones this run started.
+    if (externalTemporal) closers.push({ what: 'terminating bench workflows', close: () => terminateAll(client, config.TASK_QUEUE) });
+
+    const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+    closers.push({ what: 'worker connection', close: () => nativeConnection.close() });
+    log('[bench] bundling workflows and starting the worker...');
+    const worker = await Worker.create({
+      ...workerOptions(config, nativeConnection, client, { workflowsPath: require.resolve('../workflows') }),
+      // An activity mid-way through a slow query ignores cancellation: do not wait for it forever.
+      shutdownForceTime: '15s',
+    });
+    const running = worker.run();
+    closers.push({
+      what: 'worker',
+      close: async () => {
+        worker.shutdown();
+        await running;
+      },
+    });
+
+    const delivery = { client, taskQueue: config.TASK_QUEUE, historyLimit: config.ACCOUNT_HISTORY_LIMIT };
+    const app = createApp({ temporal: client, delivery, logger: pino({ level: 'silent' }) });
+    const port = await freePort();
+    const server: Server = await new Promise((resolve, reject) => {
+      const s = app.listen(port, '127.0.0.1', () => resolve(s)).once('error', reject);
+    });
+    closers.push({
+      what: 'api',
+      close: () =>
+        new Promise((resolve) => {
+          server.close(resolve);
+          // Keep-alive connections of our own fetch would hold close() open.
+          server.closeAllConnections();
+        }),
+    });
+    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    return {
+      config,
+      client,
+      database: externalMongo ? 'external' : 'ferretdb-embedded',
+      async api(method, urlPath, body) {
+        const headers: Record<string, string> = { authorization: `Bearer ${ADMIN_KEY}` };
+        if (body !== undefined) headers['content-type'] = 'application/json';
+        const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) };
+        const res = await fetch(`${baseUrl}${urlPath}`, init).catch((err: Error) => {
+          if (err.name === 'TimeoutError') throw new Error(`${method} ${urlPath}: no answer in ${REQUEST_TIMEOUT_MS / 1000} s (is the database stalled?)`);
+          // undici says only "fetch failed"; the cause is what tells a reset from a refusal.
+          throw new Error(`${method} ${urlPath}: ${err.message} (${(err.cause as Error | undefined)?.message ?? 'no cause'})`);
+        });
+        const text = await res.text();
+        let parsed: unknown = text;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          // not JSON: keep the text for the error message
+        }
+        return { status: res.status, body: parsed as any };
+      },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function terminateAll(client: Client, taskQueue: string): Promise<void> {
+  const ids: string[] = [];
+  for await (const wf of client.workflow.list({ query: `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"` })) ids.push(wf.workflowId);
+  for (const id of ids) await client.workflow.getHandle(id).terminate('benchmark finished').catch(() => undefined);
+}
