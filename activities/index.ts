@@ -1,5 +1,6 @@
 import type { DeliveryTarget } from '../lib/deliver-events';
 import { makeEntityActivities } from './apply-events';
+import { makeImportActivities } from './import';
 import { makeResendPendingEvents } from './resend-pending';
 import { countRescored, makeSignalRefreshAll } from './rescore';
 
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDeps) {
     resendPendingEvents: makeResendPendingEvents(deps.delivery),
     signalRefreshAll: makeSignalRefreshAll(deps.delivery),
     countRescored,
+    ...makeImportActivities(deps.delivery),
   };
 }
 

@@ -14,6 +14,7 @@ import { accountRoutes } from './routes/accounts';
 import { adminRoutes } from './routes/api-keys';
 import { eventRoutes } from './routes/events';
 import { identifyRoutes } from './routes/identify';
+import { importRoutes } from './routes/imports';
 import { peopleRoutes } from './routes/people';
 import { scoringRoutes } from './routes/scoring';
 
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps): express.Express {
   peopleRoutes(routeDeps);
   scoringRoutes(routeDeps);
   adminRoutes(routeDeps);
+  importRoutes(routeDeps);
 
   const document = openApiDocument(registry);
   app.get('/openapi.json', (_req, res) => {

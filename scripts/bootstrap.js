@@ -31,7 +31,7 @@ if (!depsInstalled()) {
 }
 
 const tsx = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const scripts = { start: 'scripts/start.ts', test: 'scripts/test.ts', bench: 'bench/run.ts', tools: 'scripts/tools/ensure.ts' };
+const scripts = { start: 'scripts/start.ts', test: 'scripts/test.ts', bench: 'bench/run.ts', tools: 'scripts/tools/ensure.ts', import: 'scripts/import-cli.ts' };
 const script = scripts[command];
 if (!script) {
   console.error(`usage: bootstrap.js ${Object.keys(scripts).join('|')} [args]`);

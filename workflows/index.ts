@@ -1,3 +1,4 @@
 export { accountWorkflow } from './account';
 export { sweeperWorkflow } from './sweeper';
 export { rescoreWorkflow } from './rescore';
+export { importWorkflow } from './import';

@@ -1,0 +1,83 @@
+import { EntityRef, entityRefFor, entityWorkflowId } from '../domain/routing';
+import { Account } from '../models/account';
+import { Identity } from '../models/identity';
+import { Person } from '../models/person';
+import { DeliveryTarget, requestRefresh } from './deliver-events';
+import { resolvePeople } from './identity-store';
+import type { AccountRow, PersonRow } from './import-rows';
+import { IncomingEvent, ingestEvents } from './ingest-events';
+import { writeEach } from './write-limiter';
+
+/**
+ * Writes one chunk of valid rows the way the single-record API calls do
+ * (PUT /v1/accounts, PUT /v1/people, POST /v1/events), but per chunk: one
+ * identity read, one write per distinct record, and one refresh per touched
+ * entity, not per row. Every write is idempotent, so a retried chunk changes nothing more.
+ */
+export interface WriteOutcome {
+  duplicates: number;
+  /** Rows refused at write time, by their index in the input. */
+  rejected: { index: number; field?: string; message: string }[];
+}
+
+const REFRESH_CONCURRENCY = 16;
+
+async function refreshEach(delivery: DeliveryTarget, refs: Map<string, EntityRef>, reason: string): Promise<void> {
+  const list = [...refs.values()];
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < list.length; i = next++) await requestRefresh(delivery, list[i], reason);
+  };
+  await Promise.all(Array.from({ length: Math.min(REFRESH_CONCURRENCY, list.length) }, worker));
+}
+
+function touch(refs: Map<string, EntityRef>, ref: EntityRef): void {
+  refs.set(entityWorkflowId(ref), ref);
+}
+
+export async function writeAccounts(delivery: DeliveryTarget, rows: AccountRow[]): Promise<WriteOutcome> {
+  // The same key twice in a chunk ends as two PUTs in file order would.
+  const merged = new Map<string, AccountRow['input']>();
+  for (const r of rows) merged.set(r.accountKey, { ...merged.get(r.accountKey), ...r.input });
+  // One statement per account, bounded: a bulkWrite of many updates starves FerretDB's pool (lib/write-limiter).
+  await writeEach([...merged], ([accountKey, input]) => Account.updateOne({ _id: accountKey }, { $set: input }, { upsert: true, runValidators: true }));
+  const refs = new Map<string, EntityRef>();
+  for (const accountKey of merged.keys()) touch(refs, { kind: 'account', accountKey });
+  await refreshEach(delivery, refs, 'accounts imported');
+  return { duplicates: 0, rejected: [] };
+}
+
+export async function writePeople(delivery: DeliveryTarget, rows: PersonRow[]): Promise<WriteOutcome> {
+  // One identity read for the whole chunk; new people are created here.
+  const resolved = await resolvePeople(rows.map((r) => ({ ids: { email: r.email }, accountKey: r.input.accountKey })));
+  const rejected: WriteOutcome['rejected'] = [];
+  const updates = new Map<string, PersonRow['input']>();
+  const moves = new Map<string, string>();
+  const refs = new Map<string, EntityRef>();
+  rows.forEach((r, index) => {
+    const p = resolved[index];
+    if (p.error) {
+      rejected.push({ index, field: 'email', message: p.error });
+      return;
+    }
+    updates.set(p.personId, { ...updates.get(p.personId), ...r.input });
+    const moved = r.input.accountKey && r.input.accountKey !== p.linkedAccountKey;
+    if (moved) moves.set(p.personId, r.input.accountKey!);
+    // Fit rules see the new attributes; a move takes the person's contribution to the new account.
+    touch(refs, entityRefFor(r.input.accountKey ?? p.linkedAccountKey, p.personId));
+    if (moved && p.linkedAccountKey) touch(refs, { kind: 'account', accountKey: p.linkedAccountKey });
+  });
+  const writes = [...updates].filter(([, input]) => Object.keys(input).length > 0);
+  await writeEach(writes, ([personId, input]) => Person.updateOne({ _id: personId }, { $set: input }));
+  // Rare (a person changing account), so one write each is fine.
+  for (const [personId, accountKey] of moves) await Identity.updateMany({ personId }, { $set: { accountKey } });
+  await refreshEach(delivery, refs, 'people imported');
+  return { duplicates: 0, rejected };
+}
+
+export async function writeEvents(delivery: DeliveryTarget, events: IncomingEvent[]): Promise<WriteOutcome> {
+  // One call for the chunk: one signal per account, duplicates counted by eventId.
+  if (events.length === 0) return { duplicates: 0, rejected: [] };
+  const result = await ingestEvents(delivery, events);
+  return { duplicates: result.duplicates, rejected: result.rejected.map((r) => ({ index: r.index, field: 'person', message: r.error })) };
+}
