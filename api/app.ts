@@ -58,7 +58,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   const v1 = express.Router();
   v1.use(authenticate(keys));
-  const routeDeps: RouteDeps = { router: v1, registry, delivery: deps.delivery, keys, eventsCounter: metrics.eventsCounter };
+  const routeDeps: RouteDeps = { router: v1, registry, delivery: deps.delivery, eventsCounter: metrics.eventsCounter };
   eventRoutes(routeDeps);
   identifyRoutes(routeDeps);
   accountRoutes(routeDeps);

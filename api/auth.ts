@@ -53,10 +53,6 @@ export class KeyResolver {
     this.cache.set(hash, { ctx, expires: Date.now() + CACHE_TTL_MS });
     return ctx;
   }
-
-  forget(): void {
-    this.cache.clear();
-  }
 }
 
 export function authenticate(resolver: KeyResolver): RequestHandler {

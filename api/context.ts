@@ -2,13 +2,11 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Router } from 'express';
 import type { Counter } from 'prom-client';
 import type { DeliveryTarget } from '../lib/deliver-events';
-import type { KeyResolver } from './auth';
 
 /** What route modules receive: where to register and the dependencies they use. */
 export interface RouteDeps {
   router: Router;
   registry: OpenAPIRegistry;
   delivery: DeliveryTarget;
-  keys: KeyResolver;
   eventsCounter: Counter<'result'>;
 }
