@@ -1,13 +1,13 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { allSearchAttributes } from '../../domain/search-attributes';
 import { startEmbedded } from '../../scripts/stack/embedded';
 import { freePort } from '../../scripts/stack/ports';
 import { ensureTools } from '../../scripts/tools/ensure';
-import { TEST_ENV } from './servers';
+import { TEST_ENV, TEST_NAMESPACES } from './servers';
 
 /**
  * Starts, once per run, a real Temporal dev server (through @temporalio/testing,
@@ -34,7 +34,7 @@ export default async function globalSetup(): Promise<void> {
         ip: '127.0.0.1',
         log: { format: 'pretty', level: 'error' },
         searchAttributes: allSearchAttributes,
-        extraArgs: ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'],
+        extraArgs: ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal', ...TEST_NAMESPACES.flatMap((ns) => ['--namespace', ns])],
       },
     }),
     bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger }),
@@ -44,6 +44,9 @@ export default async function globalSetup(): Promise<void> {
   process.env[TEST_ENV.mongoBase] = database.mongoUrl!.replace(/\/b2b$/, '');
   process.env[TEST_ENV.temporalAddress] = env.address;
   process.env[TEST_ENV.bundlePath] = bundlePath;
+  const namespaceDir = path.join(dir, 'namespace-claims');
+  mkdirSync(namespaceDir);
+  process.env[TEST_ENV.namespaceDir] = namespaceDir;
   (globalThis as Record<string, unknown>).__b2bTeardown = async () => {
     await env.teardown();
     await database.stop();

@@ -10,7 +10,7 @@ import { loadConfig, type Config } from '../../lib/config';
 import type { DeliveryTarget } from '../../lib/deliver-events';
 import { connectMongo, disconnectMongo } from '../../lib/mongo';
 import { workerOptions } from '../../workers/options';
-import { testServers } from './servers';
+import { claimTestNamespace, testServers } from './servers';
 
 export const ADMIN_KEY = 'test-admin-key';
 
@@ -31,8 +31,8 @@ export interface Harness {
 }
 
 /**
- * One test file's world on the shared real servers: its own database and task
- * queue (so files cannot see each other's data or workflows), the API on an
+ * One test file's world on the shared real servers: its own database, Temporal
+ * namespace and task queue (so files cannot see each other's data or workflows), the API on an
  * ephemeral port and a worker running the pre-built workflow bundle.
  */
 export async function startHarness(overrides: Partial<Record<keyof Config, string>> = {}): Promise<Harness> {
@@ -41,6 +41,7 @@ export async function startHarness(overrides: Partial<Record<keyof Config, strin
   const config = loadConfig({
     MONGO_URL: `${servers.mongoBase}/test_${suffix}`,
     TEMPORAL_ADDRESS: servers.temporalAddress,
+    TEMPORAL_NAMESPACE: claimTestNamespace(),
     TASK_QUEUE: `test-${suffix}`,
     ADMIN_API_KEY: ADMIN_KEY,
     LOG_LEVEL: 'silent',
@@ -83,12 +84,6 @@ export async function startHarness(overrides: Partial<Record<keyof Config, strin
       await w.connection.close();
     };
     closers.push(stopWorker);
-    // Workflow ids (account:<key>) are namespace-wide: end this file's workflows so the next file starts its own.
-    closers.push(async () => {
-      for await (const wf of client.workflow.list({ query: `TaskQueue = '${config.TASK_QUEUE}' AND ExecutionStatus = 'Running'` })) {
-        await client.workflow.getHandle(wf.workflowId, wf.runId).terminate('test file finished').catch(() => undefined);
-      }
-    });
     await startWorker();
 
     return {
