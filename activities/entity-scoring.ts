@@ -8,8 +8,8 @@ import { mergeRecentEvents } from '../domain/scoring/recent-events';
 import { nextStatus, ScoreStatus, StatusState } from '../domain/scoring/status';
 import { isDuplicateKey, insertNew } from '../lib/mongo-errors';
 import { op } from '../lib/query';
-import { writeEach } from '../lib/write-limiter';
-import { activeModel } from '../lib/scoring-model-store';
+import { writeEach } from '../lib/each-statement';
+import { scoringModel } from '../lib/scoring-model-store';
 import { Account } from '../models/account';
 import { PendingEvent } from '../models/pending-event';
 import { Person } from '../models/person';
@@ -63,13 +63,16 @@ const earliest = (...times: (string | undefined)[]) => times.filter((t): t is st
  */
 export async function applyToEntity(entity: EntityRef, batchId: string, events: AccountEvent[]): Promise<EntityUpdate> {
   const now = Date.now();
-  const { version, model } = await activeModel();
+  const cachedModel = await scoringModel({ fresh: events.length === 0 });
   const account = entity.kind === 'account' ? await Account.findOne({ _id: entity.accountKey }).lean() : null;
   const people: PersonRecord[] =
     entity.kind === 'account'
       ? await Person.find({ accountKey: entity.accountKey, mergedInto: op({ $exists: false }) }).lean()
       : await Person.find({ _id: entity.personId }).lean();
   const byId = new Map(people.filter((p) => !p.mergedInto).map((p) => [p._id, p]));
+  // Never score with a model older than the one these people were scored with (another worker saw it first).
+  const newest = Math.max(0, ...people.map((p) => p.scoreModelVersion ?? 0));
+  const { version, model } = newest > cachedModel.version ? await scoringModel({ atLeast: newest }) : cachedModel;
   // People who left the account after their events were routed here still get them;
   // events of a merged person go to the person it was merged into.
   const redirect = new Map<string, string>();
@@ -160,6 +163,6 @@ export async function applyToEntity(entity: EntityRef, batchId: string, events: 
     }
   }
 
-  if (events.length) await PendingEvent.deleteMany({ _id: op({ $in: events.map((e) => e.eventId) }) });
+  await writeEach(events, (e) => PendingEvent.deleteOne({ _id: e.eventId }));
   return { applied: events.length, nextChangeAt, statusChanges, modelVersion: version };
 }

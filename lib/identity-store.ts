@@ -6,7 +6,7 @@ import { Identity } from '../models/identity';
 import { Person } from '../models/person';
 import { newId } from './ids';
 import { insertNew } from './mongo-errors';
-import { op } from './query';
+import { findEach } from './each-statement';
 
 export interface PersonClaim {
   ids: Identifiers;
@@ -44,7 +44,7 @@ export async function resolvePeople(claims: PersonClaim[]): Promise<ResolvedPers
   const keysOf = (c: PersonClaim) => IDENTIFIER_KINDS.filter((k) => c.ids[k]).map((k) => identityKey(k, c.ids[k]!));
   const allKeys = [...new Set(claims.flatMap(keysOf))];
   const bound = new Map<string, Binding>();
-  for (const doc of await Identity.find({ _id: op({ $in: allKeys }) }).lean()) {
+  for (const doc of await findEach(allKeys, (_id) => Identity.find({ _id }).lean())) {
     bound.set(doc._id, { personId: doc.personId, accountKey: doc.accountKey ?? undefined });
   }
 
@@ -112,7 +112,7 @@ async function bindIdentities(
   const inserted = await insertNew((docs) => Identity.insertMany(docs, { ordered: false }), bindings);
   const lost = bindings.filter((_, i) => !inserted[i]);
   if (lost.length === 0) return;
-  const winners = await Identity.find({ _id: op({ $in: lost.map((b) => b._id) }) }).lean();
+  const winners = await findEach(lost.map((b) => b._id), (_id) => Identity.find({ _id }).lean());
   for (const w of winners) {
     const loser = lost.find((b) => b._id === w._id)!;
     if (loser.personId === w.personId) continue;
@@ -147,7 +147,7 @@ async function joinPeople(claims: PersonClaim[], keysOf: (c: PersonClaim) => str
       verdicts.push({ merged: [] });
       continue;
     }
-    const crmIds = await Identity.find({ personId: op({ $in: people }), kind: 'crmId' }, { value: 1 }).lean();
+    const crmIds = await findEach(people, (personId) => Identity.find({ personId, kind: 'crmId' }, { value: 1 }).lean());
     if (crmConflict([...crmIds.map((c) => c.value), ...newCrmId])) {
       verdicts.push({ merged: [], error: `these identifiers belong to people with different crmIds (${[...new Set([...crmIds.map((c) => c.value), ...newCrmId])].join(', ')}); merge them in the CRM first` });
       continue;
@@ -168,6 +168,6 @@ async function joinPeople(claims: PersonClaim[], keysOf: (c: PersonClaim) => str
 async function accountsByDomain(claims: PersonClaim[]): Promise<Map<string, string>> {
   const domains = [...new Set(claims.map((c) => companyDomain(c.ids.email)).filter((d): d is string => !!d))];
   if (domains.length === 0) return new Map();
-  const accounts = await Account.find({ domain: op({ $in: domains }) }, { _id: 1, domain: 1 }).lean();
+  const accounts = await findEach(domains, (domain) => Account.find({ domain }, { _id: 1, domain: 1 }).lean());
   return new Map(accounts.map((a) => [a.domain!, a._id]));
 }

@@ -6,7 +6,7 @@ import { DeliveryTarget, requestRefresh } from './deliver-events';
 import { resolvePeople } from './identity-store';
 import type { AccountRow, PersonRow } from './import-rows';
 import { IncomingEvent, ingestEvents } from './ingest-events';
-import { writeEach } from './write-limiter';
+import { writeEach } from './each-statement';
 
 /**
  * Writes one chunk of valid rows the way the single-record API calls do
@@ -39,7 +39,7 @@ export async function writeAccounts(delivery: DeliveryTarget, rows: AccountRow[]
   // The same key twice in a chunk ends as two PUTs in file order would.
   const merged = new Map<string, AccountRow['input']>();
   for (const r of rows) merged.set(r.accountKey, { ...merged.get(r.accountKey), ...r.input });
-  // One statement per account, bounded: a bulkWrite of many updates starves FerretDB's pool (lib/write-limiter).
+  // One statement per account, bounded: a bulkWrite of many updates starves FerretDB's pool (lib/each-statement).
   await writeEach([...merged], ([accountKey, input]) => Account.updateOne({ _id: accountKey }, { $set: input }, { upsert: true, runValidators: true }));
   const refs = new Map<string, EntityRef>();
   for (const accountKey of merged.keys()) touch(refs, { kind: 'account', accountKey });

@@ -7,6 +7,7 @@ import { PendingEvent } from '../models/pending-event';
 import { Person } from '../models/person';
 import { DeliveryTarget, deliverGrouped, requestRefresh } from './deliver-events';
 import { ResolvedPerson, resolvePeople } from './identity-store';
+import { writeEach } from './each-statement';
 import { insertNew } from './mongo-errors';
 import { op } from './query';
 
@@ -66,7 +67,7 @@ export async function ingestEvents(target: DeliveryTarget, events: IncomingEvent
     })),
   );
   const duplicatePending = routed.filter((_, i) => !stored[i] && pendingNew[i]).map((r) => r.event.eventId);
-  if (duplicatePending.length) await PendingEvent.deleteMany({ _id: op({ $in: duplicatePending }) });
+  await writeEach(duplicatePending, (_id) => PendingEvent.deleteOne({ _id }));
 
   const groups = new Map<string, { entity: EntityRef; events: AccountEvent[] }>();
   routed.forEach((r, i) => {

@@ -17,6 +17,8 @@ export interface EmbeddedOptions {
 
 export interface EmbeddedStack {
   mongoUrl?: string;
+  /** The PostgreSQL under FerretDB (for tests and diagnostics; the engine speaks only the Mongo protocol). */
+  postgresUrl?: string;
   temporalAddress?: string;
   temporalUiUrl?: string;
   stop(): Promise<void>;
@@ -51,6 +53,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedStac
       if (!opts.database) return;
       const pg = await startPostgres({ dataDir: opts.dataDir, port: opts.ports.postgres, logDir });
       stops.push(pg.stop);
+      stack.postgresUrl = pg.url;
       const ferret = await startFerretDb({ binary: tools.ferretdb, port: opts.ports.mongo, postgresUrl: pg.url, logDir });
       stops.push(ferret.stop);
       stack.mongoUrl = ferret.mongoUrl;

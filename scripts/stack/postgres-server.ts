@@ -16,7 +16,9 @@ async function main(): Promise<void> {
     persistent: true,
     // The machines this runs on are often root-only; postgres refuses to run as root.
     createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${databaseDir}`],
+    // Custom plans let the planner see which field a FerretDB query filters on, so the
+    // equality indexes of postgres-indexes.ts are used.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${databaseDir}`, '-c', 'plan_cache_mode=force_custom_plan'],
     onLog: () => {},
     onError: (err: unknown) => console.error(String(err).trim()),
   });

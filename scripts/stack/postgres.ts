@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { repoRoot } from '../tools/tools';
 import { exitAsError, startChild } from './child';
+import { installEqualityIndexes } from './postgres-indexes';
 import { waitForPort } from './ports';
 
 export interface PostgresHandle {
@@ -21,6 +22,7 @@ export async function startPostgres(opts: { dataDir: string; port: number; logDi
   try {
     await Promise.race([waitForPort(opts.port, 'PostgreSQL', 60000), exitAsError(child)]);
     await Promise.race([ensureDatabase(opts.port), exitAsError(child)]);
+    await Promise.race([withClient(opts.port, DATABASE, installEqualityIndexes), exitAsError(child)]);
     return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${DATABASE}`, stop: () => child.stop() };
   } catch (err) {
     await child.stop();
@@ -44,5 +46,15 @@ async function ensureDatabase(port: number): Promise<void> {
     } finally {
       await client.end().catch(() => undefined);
     }
+  }
+}
+
+async function withClient(port: number, database: string, use: (client: Client) => Promise<void>): Promise<void> {
+  const client = new Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database });
+  await client.connect();
+  try {
+    await use(client);
+  } finally {
+    await client.end();
   }
 }

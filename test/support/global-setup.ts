@@ -42,6 +42,7 @@ export default async function globalSetup(): Promise<void> {
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
   process.env[TEST_ENV.mongoBase] = database.mongoUrl!.replace(/\/b2b$/, '');
+  process.env[TEST_ENV.postgresUrl] = database.postgresUrl!;
   process.env[TEST_ENV.temporalAddress] = env.address;
   process.env[TEST_ENV.bundlePath] = bundlePath;
   const namespaceDir = path.join(dir, 'namespace-claims');

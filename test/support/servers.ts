@@ -7,6 +7,7 @@ export const TEST_ENV = {
   temporalAddress: 'B2B_TEST_TEMPORAL_ADDRESS',
   bundlePath: 'B2B_TEST_WORKFLOW_BUNDLE',
   namespaceDir: 'B2B_TEST_NAMESPACE_DIR',
+  postgresUrl: 'B2B_TEST_POSTGRES_URL',
 } as const;
 
 /**
@@ -40,5 +41,6 @@ export function testServers() {
     temporalAddress: get(TEST_ENV.temporalAddress),
     bundlePath: get(TEST_ENV.bundlePath),
     namespaceDir: get(TEST_ENV.namespaceDir),
+    postgresUrl: get(TEST_ENV.postgresUrl),
   };
 }
