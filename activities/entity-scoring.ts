@@ -10,6 +10,11 @@ import { isDuplicateKey, insertNew } from '../lib/mongo-errors';
 import { op } from '../lib/query';
 import { writeEach } from '../lib/each-statement';
 import { scoringModel } from '../lib/scoring-model-store';
+import { savedSegments } from '../lib/segment-store';
+import type { PersonFacts } from '../domain/segments/evaluate';
+import { evaluateMemberships } from '../domain/segments/membership';
+import { accountContext, personContext, personFacts } from '../domain/entity-context';
+import { recordMembershipChanges } from './segment-changes';
 import { Account } from '../models/account';
 import { PendingEvent } from '../models/pending-event';
 import { Person } from '../models/person';
@@ -39,17 +44,7 @@ function counterUpdate(delta: ActivityDelta) {
   return { $inc: activityIncrements(delta), $max: { lastActivityAt: new Date(delta.lastActivityAt) } };
 }
 
-/** Condition context of a person: its fields under the names the Condition language uses. */
-function personContext(p: PersonRecord): Record<string, unknown> {
-  const { _id, recentEvents: _r, score: _s, summary: _m, activity: _a, ...rest } = p;
-  return { ...rest, personId: _id };
-}
-
-function accountContext(a: Record<string, any> | null): Record<string, unknown> | undefined {
-  if (!a) return undefined;
-  const { _id, score: _s, engagement: _e, recentlyActiveContacts: _r, topInterests: _t, activity: _a, ...rest } = a;
-  return { ...rest, key: _id };
-}
+const sameMembers = (a: readonly string[] | undefined | null, b: readonly string[]) => (a ?? []).length === b.length && b.every((id) => a!.includes(id));
 
 const earliest = (...times: (string | undefined)[]) => times.filter((t): t is string => !!t).sort()[0];
 
@@ -63,7 +58,7 @@ const earliest = (...times: (string | undefined)[]) => times.filter((t): t is st
  */
 export async function applyToEntity(entity: EntityRef, batchId: string, events: AccountEvent[]): Promise<EntityUpdate> {
   const now = Date.now();
-  const cachedModel = await scoringModel({ fresh: events.length === 0 });
+  const [cachedModel, cachedSegments] = await Promise.all([scoringModel({ fresh: events.length === 0 }), savedSegments({ fresh: events.length === 0 })]);
   const account = entity.kind === 'account' ? await Account.findOne({ _id: entity.accountKey }).lean() : null;
   const people: PersonRecord[] =
     entity.kind === 'account'
@@ -73,6 +68,8 @@ export async function applyToEntity(entity: EntityRef, batchId: string, events: 
   // Never score with a model older than the one these people were scored with (another worker saw it first).
   const newest = Math.max(0, ...people.map((p) => p.scoreModelVersion ?? 0));
   const { version, model } = newest > cachedModel.version ? await scoringModel({ atLeast: newest }) : cachedModel;
+  const newestSegments = Math.max(0, ...people.map((p) => p.segmentsRevision ?? 0));
+  const segmentSet = newestSegments > cachedSegments.revision ? await savedSegments({ atLeast: newestSegments }) : cachedSegments;
   // People who left the account after their events were routed here still get them;
   // events of a merged person go to the person it was merged into.
   const redirect = new Map<string, string>();
@@ -88,9 +85,9 @@ export async function applyToEntity(entity: EntityRef, batchId: string, events: 
 
   const { total, perPerson } = activityDeltas(events);
   const keep = retentionMs(model);
-  const personOps: { filter: Record<string, unknown>; update: Record<string, unknown> }[] = [];
   const statusChanges: StatusChange[] = [];
   const summaries = [];
+  const scored: { p: PersonRecord; set: Record<string, unknown>; changed: boolean; facts: PersonFacts }[] = [];
   let nextChangeAt: string | undefined;
   for (const p of byId.values()) {
     const incoming: ScoredEvent[] = events
@@ -117,14 +114,31 @@ export async function applyToEntity(entity: EntityRef, batchId: string, events: 
     const from: ScoreStatus = p.score?.status ?? 'nurture';
     if (from !== status.status) statusChanges.push({ personId: p._id, from, to: status.status, total: score.total });
     const set = { recentEvents, score: newScore, summary, scoreModelVersion: version };
+    const changed = JSON.stringify({ s: p.score, m: p.summary }) !== JSON.stringify({ s: newScore, m: summary });
+    scored.push({ p, set, changed, facts: personFacts(p, account, recentEvents, newScore) });
+  }
+
+  const members = scored.map(({ p, facts }) => ({ id: p._id, facts, current: p.segments ?? [] }));
+  const inAccount = (p: PersonRecord) => entity.kind === 'account' && p.accountKey === entity.accountKey;
+  const accountMember =
+    entity.kind === 'account'
+      ? { id: entity.accountKey, facts: { account: accountContext(account) ?? { key: entity.accountKey }, people: scored.filter((x) => inAccount(x.p)).map((x) => x.facts) }, current: account?.segments ?? [] }
+      : undefined;
+  const memberships = evaluateMemberships(segmentSet.segments, members, accountMember, now);
+  if (memberships.nextChangeAt !== undefined) nextChangeAt = earliest(nextChangeAt, new Date(memberships.nextChangeAt).toISOString());
+
+  const personOps: { filter: Record<string, unknown>; update: Record<string, unknown> }[] = [];
+  for (const { p, set, changed } of scored) {
+    const segments = memberships.people.get(p._id)!;
+    const withSegments = { ...set, segments, segmentsRevision: segmentSet.revision };
     const delta = perPerson.get(p._id);
     if (delta) {
       personOps.push({
         filter: { _id: p._id, lastBatchId: op({ $ne: batchId }) },
-        update: { ...counterUpdate(delta), $set: { ...set, lastBatchId: batchId } },
+        update: { ...counterUpdate(delta), $set: { ...withSegments, lastBatchId: batchId } },
       });
-    } else if (JSON.stringify({ s: p.score, m: p.summary }) !== JSON.stringify({ s: newScore, m: summary })) {
-      personOps.push({ filter: { _id: p._id }, update: { $set: set } });
+    } else if (changed || p.segmentsRevision !== segmentSet.revision || !sameMembers(p.segments, segments)) {
+      personOps.push({ filter: { _id: p._id }, update: { $set: withSegments } });
     }
   }
   // Status events first: a retry after the people were written no longer sees the change.
@@ -143,12 +157,20 @@ export async function applyToEntity(entity: EntityRef, batchId: string, events: 
       at,
     })),
   );
+  await recordMembershipChanges(memberships.changes, batchId, at);
   await writeEach(personOps, (o) => Person.updateOne(o.filter, o.update));
 
   if (entity.kind === 'account') {
     const rollup = rollUpAccount(model, accountContext(account) ?? { key: entity.accountKey }, summaries, now);
     nextChangeAt = earliest(nextChangeAt, rollup.nextChangeAt);
-    const set = { score: { ...rollup.score, modelVersion: version }, engagement: rollup.engagement, recentlyActiveContacts: rollup.recentlyActiveContacts, topInterests: rollup.topInterests };
+    const set = {
+      score: { ...rollup.score, modelVersion: version },
+      engagement: rollup.engagement,
+      recentlyActiveContacts: rollup.recentlyActiveContacts,
+      topInterests: rollup.topInterests,
+      segments: memberships.account,
+      segmentsRevision: segmentSet.revision,
+    };
     if (total) {
       // An event may name an account nobody described yet: it starts as a placeholder.
       const update = { ...counterUpdate(total), $set: { ...set, lastBatchId: batchId }, $setOnInsert: { name: entity.accountKey } };

@@ -3,6 +3,7 @@ import { makeEntityActivities } from './apply-events';
 import { makeImportActivities } from './import';
 import { makeResendPendingEvents } from './resend-pending';
 import { countRescored, makeSignalRefreshAll } from './rescore';
+import { segmentMemberCounts, segmentProgress } from './segments';
 
 export interface ActivityDeps {
   delivery: DeliveryTarget;
@@ -15,6 +16,8 @@ export function createActivities(deps: ActivityDeps) {
     resendPendingEvents: makeResendPendingEvents(deps.delivery),
     signalRefreshAll: makeSignalRefreshAll(deps.delivery),
     countRescored,
+    segmentProgress,
+    segmentMemberCounts,
     ...makeImportActivities(deps.delivery),
   };
 }

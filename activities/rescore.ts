@@ -9,12 +9,13 @@ const CONCURRENCY = 16;
 
 /**
  * Asks every entity (each account, each person without one) to re-score with
- * the active model, through its own workflow so each entity keeps one writer.
+ * the active model and re-evaluate the saved segments, through its own
+ * workflow so each entity keeps one writer.
  * One signal per entity; progress is heartbeated, and a retry skips what a
  * previous attempt already signalled.
  */
 export function makeSignalRefreshAll(target: DeliveryTarget) {
-  return async function signalRefreshAll(input: { version: number }): Promise<{ entities: number; people: number }> {
+  return async function signalRefreshAll(input: { version?: number; reason?: string }): Promise<{ entities: number; people: number }> {
     const [accounts, people] = await Promise.all([
       Account.find({}, { _id: 1 }).lean(),
       Person.find({ mergedInto: op({ $exists: false }) }, { _id: 1, accountKey: 1 }).lean(),
@@ -31,7 +32,7 @@ export function makeSignalRefreshAll(target: DeliveryTarget) {
     let done = resumeFrom;
     const worker = async () => {
       for (let i = next++; i < list.length; i = next++) {
-        await requestRefresh(target, list[i], `scoring model v${input.version}`);
+        await requestRefresh(target, list[i], input.reason ?? `scoring model v${input.version}`);
         done += 1;
         if (done % 100 === 0) Context.current().heartbeat(done);
       }

@@ -17,6 +17,7 @@ import { identifyRoutes } from './routes/identify';
 import { importRoutes } from './routes/imports';
 import { peopleRoutes } from './routes/people';
 import { scoringRoutes } from './routes/scoring';
+import { segmentRoutes } from './routes/segments';
 
 export interface AppDeps {
   temporal: Client;
@@ -58,12 +59,13 @@ export function createApp(deps: AppDeps): express.Express {
 
   const v1 = express.Router();
   v1.use(authenticate(keys));
-  const routeDeps: RouteDeps = { router: v1, registry, delivery: deps.delivery, eventsCounter: metrics.eventsCounter };
+  const routeDeps: RouteDeps = { router: v1, registry, delivery: deps.delivery, eventsCounter: metrics.eventsCounter, logger: deps.logger };
   eventRoutes(routeDeps);
   identifyRoutes(routeDeps);
   accountRoutes(routeDeps);
   peopleRoutes(routeDeps);
   scoringRoutes(routeDeps);
+  segmentRoutes(routeDeps);
   adminRoutes(routeDeps);
   importRoutes(routeDeps);
 

@@ -2,6 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Router } from 'express';
 import type { Counter } from 'prom-client';
 import type { DeliveryTarget } from '../lib/deliver-events';
+import type { Logger } from '../lib/logger';
 
 /** What route modules receive: where to register and the dependencies they use. */
 export interface RouteDeps {
@@ -9,4 +10,5 @@ export interface RouteDeps {
   registry: OpenAPIRegistry;
   delivery: DeliveryTarget;
   eventsCounter: Counter<'result'>;
+  logger: Logger;
 }

@@ -33,9 +33,29 @@ export class ApiError extends Error {
   }
 }
 
+type Issue = ZodError['issues'][number];
+
+const MISSING = /received undefined$/;
+/** Issues that say "this is another shape" (a key that does not belong or is missing), not "a wrong value". */
+const shapeMisses = (issues: readonly Issue[]) => issues.filter((i) => i.code === 'unrecognized_keys' || (i.code === 'invalid_type' && MISSING.test(i.message))).length;
+
+/**
+ * A value that fits no alternative of a union (a Condition, a segment
+ * definition) is reported inside the one alternative it has the shape of, so
+ * `{ field, op: "like" }` names `op`, not the whole condition.
+ */
+function flatten(issue: Issue, base: PropertyKey[]): { path: PropertyKey[]; message: string }[] {
+  const path = [...base, ...issue.path];
+  if (issue.code === 'invalid_union') {
+    const sameShape = issue.errors.filter((branch) => shapeMisses(branch) === 0);
+    if (sameShape.length === 1) return sameShape[0].flatMap((i) => flatten(i, path));
+  }
+  return [{ path, message: issue.message }];
+}
+
 /** Zod issues as `{ path: "events.3.type", message }`, prefixed with where the value came from. */
 export function zodDetails(err: ZodError, prefix = ''): ErrorDetail[] {
-  return err.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message }));
+  return err.issues.flatMap((i) => flatten(i, [])).map((i) => ({ path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message }));
 }
 
 const UNAVAILABLE = /MongoServerSelectionError|MongoNetworkError|MongoNotConnectedError|ServiceError|TransportError|UNAVAILABLE|ECONNREFUSED/;

@@ -1,4 +1,4 @@
-// `npm run bench [-- ingest-lag rescore]`: one stack, the chosen scenarios (all
+// `npm run bench [-- ingest-lag rescore segments]`: one stack, the chosen scenarios (all
 // by default), a JSON file per result in bench/results/ and one line per figure
 // on stdout. BENCH_PEOPLE (10000) and BENCH_SECONDS (30) size the runs; with
 // MONGO_URL / TEMPORAL_ADDRESS set, those servers are used instead of embedded ones.
@@ -8,9 +8,10 @@ import path from 'node:path';
 import { ingestLag } from './ingest-lag';
 import { rescore } from './rescore';
 import type { Scenario } from './scenario';
+import { segments } from './segments';
 import { BenchStack, startStack } from './stack';
 
-const SCENARIOS: Record<string, Scenario> = { 'ingest-lag': ingestLag, rescore };
+const SCENARIOS: Record<string, Scenario> = { 'ingest-lag': ingestLag, rescore, segments };
 
 function positiveInt(name: string, fallback: number): number {
   const raw = process.env[name];

@@ -17,16 +17,19 @@ export const MAX_LIST_LENGTH = 200;
 
 const scalar = z.union([z.string().max(1000), z.number().finite(), z.boolean()]);
 
+/** One comparison of a field with a value (no nesting). */
+export const fieldConditionSchema = z
+  .object({ field: z.string().min(1).max(200), op: z.enum(OPERATORS), value: z.union([scalar, z.array(scalar).max(MAX_LIST_LENGTH)]).optional() })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.op === 'in' && !Array.isArray(c.value)) ctx.addIssue({ code: 'custom', path: ['value'], message: "'in' needs a list value" });
+    if (c.op !== 'in' && Array.isArray(c.value)) ctx.addIssue({ code: 'custom', path: ['value'], message: `'${c.op}' needs a single value` });
+    if (c.op !== 'exists' && c.value === undefined) ctx.addIssue({ code: 'custom', path: ['value'], message: `'${c.op}' needs a value` });
+  });
+
 export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.union([
-    z
-      .object({ field: z.string().min(1).max(200), op: z.enum(OPERATORS), value: z.union([scalar, z.array(scalar).max(MAX_LIST_LENGTH)]).optional() })
-      .strict()
-      .superRefine((c, ctx) => {
-        if (c.op === 'in' && !Array.isArray(c.value)) ctx.addIssue({ code: 'custom', path: ['value'], message: "'in' needs a list value" });
-        if (c.op !== 'in' && Array.isArray(c.value)) ctx.addIssue({ code: 'custom', path: ['value'], message: `'${c.op}' needs a single value` });
-        if (c.op !== 'exists' && c.value === undefined) ctx.addIssue({ code: 'custom', path: ['value'], message: `'${c.op}' needs a value` });
-      }),
+    fieldConditionSchema,
     z.object({ all: z.array(conditionSchema).min(1).max(MAX_LIST_LENGTH) }).strict(),
     z.object({ any: z.array(conditionSchema).min(1).max(MAX_LIST_LENGTH) }).strict(),
     z.object({ not: conditionSchema }).strict(),
@@ -35,10 +38,13 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
 
 export type Scope = 'person' | 'account' | 'event';
 
+/** A person's current score and status: segments and journeys may test them, scoring rules may not. */
+export const SCORE_FIELDS = ['score', 'status'] as const;
+
 /** Fields a condition may name; `attributes.*` and `properties.*` are free-form. */
 export const FIELDS: Record<Scope, { fields: readonly string[]; openPrefix: string }> = {
   person: {
-    fields: ['personId', 'email', 'firstName', 'lastName', 'jobTitle', 'department', 'seniority', 'accountKey', 'consent.email', 'consent.tracking'],
+    fields: ['personId', 'email', 'firstName', 'lastName', 'jobTitle', 'department', 'seniority', 'accountKey', 'consent.email', 'consent.tracking', ...SCORE_FIELDS],
     openPrefix: 'attributes.',
   },
   account: {
@@ -88,6 +94,14 @@ export function checkFields(c: Condition, scopes: readonly Scope[], path = ''): 
     return [{ path: at('value'), message: `'${c.value}' is not one of ${ORDERED_VALUES[c.field].join(', ')}` }];
   }
   return [];
+}
+
+/** Every field a condition names. */
+export function fieldsOf(c: Condition): string[] {
+  if ('all' in c) return c.all.flatMap(fieldsOf);
+  if ('any' in c) return c.any.flatMap(fieldsOf);
+  if ('not' in c) return fieldsOf(c.not);
+  return [c.field];
 }
 
 export function conditionDepth(c: Condition): number {

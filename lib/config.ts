@@ -16,6 +16,7 @@ const schema = z.object({
   /** How long a stored event may wait for its signal before the sweeper re-sends it. */
   SWEEPER_GRACE_SECONDS: z.coerce.number().int().min(1).default(30),
   SWEEPER_EVERY_SECONDS: z.coerce.number().int().min(1).default(60),
+  SEGMENT_REFRESH_EVERY_SECONDS: z.coerce.number().int().min(60).default(86400),
   /** History events after which the account workflow continues as new. */
   ACCOUNT_HISTORY_LIMIT: z.coerce.number().int().min(50).default(5000),
 });

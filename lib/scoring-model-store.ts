@@ -1,6 +1,7 @@
 import type { ScoringModel } from '../domain/scoring/model';
 import { ScoringModelVersion } from '../models/scoring-model';
 import { op } from './query';
+import { versionedCache } from './versioned-cache';
 
 export interface ActiveModel {
   version: number;
@@ -15,23 +16,8 @@ export async function activeModel(): Promise<ActiveModel> {
   return doc ? { version: doc._id, model: doc.model as ScoringModel } : EMPTY_MODEL;
 }
 
-/** How long a worker scores with the model it read last before reading again. */
-const CACHE_MS = 1000;
-let cached: { value: ActiveModel; readAt: number } | undefined;
-
-/**
- * The active model for scoring, read at most once a second per process. Versions
- * only grow, so the cache never goes back to an older one; `atLeast` (the newest
- * version the data was already scored with) forces a read when the cache is
- * behind, and a refresh reads `fresh`, so a model change reaches everyone.
- */
-export async function scoringModel(opts: { atLeast?: number; fresh?: boolean } = {}): Promise<ActiveModel> {
-  const now = Date.now();
-  if (cached && !opts.fresh && now - cached.readAt < CACHE_MS && cached.value.version >= (opts.atLeast ?? 0)) return cached.value;
-  const value = await activeModel();
-  if (!cached || value.version >= cached.value.version) cached = { value, readAt: now };
-  return cached.value;
-}
+/** The active model for scoring, read at most once a second per process (lib/versioned-cache). */
+export const scoringModel = versionedCache(activeModel, (m) => m.version);
 
 /**
  * Saves a new version and makes it the active one. Versions are numbered by

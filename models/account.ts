@@ -18,6 +18,10 @@ const accountSchema = new Schema(
     lastActivityAt: Date,
     /** Last event batch applied: a retried batch finds it and changes nothing. */
     lastBatchId: String,
+    /** Saved segments this member is in, as last evaluated by its entity workflow. */
+    segments: { type: [String], default: undefined },
+    /** The segment revision it was last evaluated against (top level: an equality the embedded database pushes down). */
+    segmentsRevision: { type: Number, index: true },
     score: Schema.Types.Mixed,
     engagement: Schema.Types.Mixed,
     recentlyActiveContacts: { type: [Schema.Types.Mixed], default: undefined },

@@ -24,6 +24,10 @@ const personSchema = new Schema(
     scoreModelVersion: { type: Number, index: true },
     /** What the account roll-up needs of this contact. */
     summary: Schema.Types.Mixed,
+    /** Saved segments this member is in, as last evaluated by its entity workflow. */
+    segments: { type: [String], default: undefined },
+    /** The segment revision it was last evaluated against (top level: an equality the embedded database pushes down). */
+    segmentsRevision: { type: Number, index: true },
     /** Set when this person was merged into another (One ID); the record is kept. */
     mergedInto: { type: String, index: true },
     mergedAt: Date,

@@ -121,10 +121,10 @@ describe('scores follow time', () => {
 describe('bad scoring models', () => {
   test.each([
     [{ ...seedModel, fit: [{ id: 'x', when: { field: 'person.shoeSize', op: 'gt', value: 40 }, points: 5 }] }, 'fit.0.when.field'],
-    [{ ...seedModel, fit: [{ id: 'x', when: { field: 'account.employees', op: 'between', value: 1 }, points: 5 }] }, 'fit.0.when'],
+    [{ ...seedModel, fit: [{ id: 'x', when: { field: 'account.employees', op: 'between', value: 1 }, points: 5 }] }, 'fit.0.when.op'],
     [{ ...seedModel, behavior: [{ id: 'x', event: 'email_open', within: 'three months', points: 5 }] }, 'behavior.0.within'],
     [{ ...seedModel, behavior: [{ id: 'x', event: 'email_open', within: 'P3M', points: 5000 }] }, 'behavior.0.points'],
-    [{ ...seedModel, fit: [{ id: 'x', when: { field: 'account.name', op: 'eq', value: { $gt: '' } }, points: 5 }] }, 'fit.0.when'],
+    [{ ...seedModel, fit: [{ id: 'x', when: { field: 'account.name', op: 'eq', value: { $gt: '' } }, points: 5 }] }, 'fit.0.when.value'],
     [{ ...seedModel, fit: [...seedModel.fit, { ...seedModel.fit[0] }] }, 'fit.2.id'],
     [{ ...seedModel, bonus: 5 }, ''],
   ])('model %# is refused with the path of the problem', async (model, path) => {

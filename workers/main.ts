@@ -4,7 +4,7 @@ import { logger } from '../lib/logger';
 import { connectMongo, disconnectMongo } from '../lib/mongo';
 import { connectTemporalClient } from '../lib/temporal';
 import { workerOptions } from './options';
-import { ensureSweeperSchedule } from './schedules';
+import { ensureSegmentRefreshSchedule, ensureSweeperSchedule } from './schedules';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -17,6 +17,7 @@ async function main(): Promise<void> {
     everySeconds: config.SWEEPER_EVERY_SECONDS,
     graceSeconds: config.SWEEPER_GRACE_SECONDS,
   });
+  await ensureSegmentRefreshSchedule(client, { taskQueue: config.TASK_QUEUE, everySeconds: config.SEGMENT_REFRESH_EVERY_SECONDS });
   logger.info({ taskQueue: config.TASK_QUEUE }, 'worker running');
   // Worker.run installs SIGINT/SIGTERM handlers that drain in-flight tasks.
   await worker.run();

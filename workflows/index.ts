@@ -2,3 +2,4 @@ export { accountWorkflow } from './account';
 export { sweeperWorkflow } from './sweeper';
 export { rescoreWorkflow } from './rescore';
 export { importWorkflow } from './import';
+export { segmentRefreshWorkflow } from './segments';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { checkFields, Condition, conditionDepth, conditionSchema, ConditionProblem, MAX_CONDITION_DEPTH } from '../condition';
+import { checkFields, Condition, conditionDepth, conditionSchema, ConditionProblem, fieldsOf, MAX_CONDITION_DEPTH, SCORE_FIELDS } from '../condition';
 import { parseDuration } from '../duration';
 import { EVENT_TYPES, EventType } from '../events';
+import { MAX_SEGMENT_WINDOW_MS } from '../segments/limits';
 
 const MAX_WINDOW_MS = parseDuration('P2Y')!;
 const duration = z
@@ -55,6 +56,9 @@ export function checkModel(model: ScoringModel): ConditionProblem[] {
     if (!c) return;
     if (conditionDepth(c) > MAX_CONDITION_DEPTH) problems.push({ path, message: `nested deeper than ${MAX_CONDITION_DEPTH} levels` });
     problems.push(...checkFields(c, scopes, path));
+    for (const field of fieldsOf(c)) {
+      if (SCORE_FIELDS.some((f) => field === `person.${f}`)) problems.push({ path, message: `'${field}' cannot be used by a scoring rule: a score cannot depend on itself` });
+    }
   };
   model.fit.forEach((r, i) => check(r.when, `fit.${i}.when`, ['person', 'account']));
   model.behavior.forEach((r, i) => check(r.where, `behavior.${i}.where`, ['event', 'person', 'account']));
@@ -67,7 +71,7 @@ export function modelWarnings(model: ScoringModel): string[] {
   return max < model.qualifyAt ? [`the highest reachable score is ${max}, below qualifyAt ${model.qualifyAt}: no one will qualify`] : [];
 }
 
-/** How far back behaviour must be kept to evaluate this model (at least 6 months, for top interests). */
+/** How far back behaviour is kept: the model's longest window, and at least the longest segment window. */
 export function retentionMs(model: ScoringModel): number {
-  return Math.max(parseDuration('P6M')!, ...model.behavior.map((r) => parseDuration(r.within)!));
+  return Math.max(MAX_SEGMENT_WINDOW_MS, ...model.behavior.map((r) => parseDuration(r.within)!));
 }

@@ -1,0 +1,167 @@
+// "How fast is a segment preview on 100K people / 1M interactions?" The data
+// goes straight into the database (people with their recentEvents and score,
+// accounts, interactions, as the engine would have stored them): 1M events
+// through POST /v1/events would take ~15 minutes of ingestion, which is not
+// what this measures. Then: the first (cold) POST /v1/segments/preview, which
+// loads the engine's in-memory snapshot, and 10 previews of each of five
+// definitions. Baselines in the same run: a plain full scan in Node of the same
+// data (bench/segment-data.ts, also a cross-check of the counts) and reading all
+// people + interactions from the database into Node.
+import { performance } from 'node:perf_hooks';
+import { Account } from '../models/account';
+import { Interaction } from '../models/interaction';
+import { Person } from '../models/person';
+import { CIRCLE_URLS, countMatches, Definition, EVENTS_PER_PERSON, generate, personDocument, SeedData, SeedInteraction } from './segment-data';
+import { forEachLimit, Scenario, ScenarioContext, sleep, within } from './scenario';
+import { ratePerSecond, round, summarize } from './stats';
+
+const CHUNK = 1000;
+const IN_FLIGHT = 4;
+const REPEATS = 10;
+
+const DEFINITIONS: Record<string, { level: 'person' | 'account'; definition: Definition }> = {
+  // The seed's "circle selection".
+  circle: {
+    level: 'person',
+    definition: {
+      any: [
+        { performed: 'email_open', where: { field: 'event.properties.subject', op: 'contains', value: 'Product A' }, within: 'P7D' },
+        { performed: 'web_visit', where: { field: 'event.properties.url', op: 'in', value: CIRCLE_URLS }, within: 'P30D' },
+        { performed: 'purchase', where: { field: 'event.properties.product', op: 'eq', value: 'A' }, within: 'P7D' },
+      ],
+    },
+  },
+  attributes: {
+    level: 'person',
+    definition: { all: [{ field: 'person.jobTitle', op: 'contains', value: 'CTO' }, { field: 'person.seniority', op: 'gte', value: 'director' }] },
+  },
+  frequency: { level: 'person', definition: { performed: 'web_visit', minCount: 3, within: 'P30D' } },
+  scoreNotDiscarded: {
+    level: 'person',
+    definition: { all: [{ field: 'person.score', op: 'gte', value: 40 }, { not: { field: 'person.status', op: 'eq', value: 'discarded' } }] },
+  },
+  softwareTwoDownloaders: {
+    level: 'account',
+    definition: { all: [{ field: 'account.industry', op: 'eq', value: 'Software' }, { people: { performed: 'whitepaper_download', within: 'P90D' }, minCount: 2 }] },
+  },
+};
+
+async function seed(data: SeedData, log: ScenarioContext['log']): Promise<void> {
+  const chunks = <T>(items: readonly T[]) => Array.from({ length: Math.ceil(items.length / CHUNK) }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK));
+  // Interactions are stored person by person, so each person's are a contiguous run.
+  const eventsOf = (i: number) => data.interactions.slice(i * EVENTS_PER_PERSON, (i + 1) * EVENTS_PER_PERSON);
+  const tasks: (() => Promise<unknown>)[] = [
+    ...chunks(data.accounts).map((c) => () => Account.insertMany(c, { ordered: false, lean: true })),
+    ...chunks(data.people.map((_, i) => i)).map((idx) => () => Person.insertMany(idx.map((i) => personDocument(data.people[i], eventsOf(i))), { ordered: false, lean: true })),
+    ...chunks<SeedInteraction>(data.interactions).map((c) => () => Interaction.insertMany(c, { ordered: false, lean: true })),
+  ];
+  let done = 0;
+  const start = Date.now();
+  await forEachLimit(tasks, IN_FLIGHT, async (task) => {
+    await within(task(), 120000, 'an insertMany of 1000 documents');
+    if (++done % 100 === 0 || done === tasks.length) log(`segments: seeded ${done}/${tasks.length} chunks, ${ratePerSecond(done * CHUNK, Date.now() - start)} documents/s`);
+  });
+}
+
+/** One at a time, equality on the indexed accountKey: a `$in` is a full decode on the embedded database. */
+async function cleanUp(accountKeys: string[]): Promise<void> {
+  await forEachLimit(accountKeys, 8, async (key) => {
+    await Interaction.deleteMany({ accountKey: key });
+    await Person.deleteMany({ accountKey: key });
+    await Account.deleteOne({ _id: key });
+  });
+}
+
+export const segments: Scenario = async ({ stack, people, log }) => {
+  // An invalid body tells whether the route exists without loading the engine's snapshot.
+  const probe = await stack.api('POST', '/v1/segments/preview', {});
+  const missing = probe.status === 404 || probe.status === 405;
+  if (missing) log('segments: POST /v1/segments/preview not available; seeding and measuring the baselines only');
+
+  const genStart = performance.now();
+  let data: SeedData | undefined = generate(people, Date.now());
+  const accountKeys = data.accounts.map((a) => a._id);
+  const interactions = data.interactions.length;
+  log(`segments: generated ${data.accounts.length} accounts, ${people} people, ${interactions} interactions in ${round(performance.now() - genStart)} ms; inserting`);
+  const seedStart = Date.now();
+  try {
+    await seed(data, log);
+    const seededAt = Date.now();
+    const seedMs = seededAt - seedStart;
+    log(`segments: seeded in ${(seedMs / 1000).toFixed(1)} s; full scans in Node`);
+
+    // Baseline 1: the plain evaluator over the in-memory arrays, once to warm the JIT, once timed.
+    const nodeScanMs: Record<string, number> = {};
+    const baselineCount: Record<string, number> = {};
+    for (const [name, { level, definition }] of Object.entries(DEFINITIONS)) {
+      countMatches(level, definition, data, Date.now());
+      const t = performance.now();
+      baselineCount[name] = countMatches(level, definition, data, Date.now());
+      nodeScanMs[name] = round(performance.now() - t);
+      log(`segments: ${name}: ${baselineCount[name]} ${level === 'person' ? 'people' : 'accounts'} in ${nodeScanMs[name]} ms (Node scan)`);
+    }
+    // Only the counts are kept: the arrays would weigh on the API's heap (same process) while it is measured.
+    data = undefined;
+
+    // Baseline 2: everything the engine's snapshot reads, through a cursor (counted, not kept).
+    const readStart = performance.now();
+    let read = 0;
+    const readAll = async () => {
+      for await (const doc of Person.find({}).lean().batchSize(CHUNK).cursor()) if (doc) read++;
+      for await (const doc of Interaction.find({}).lean().batchSize(CHUNK).cursor()) if (doc) read++;
+    };
+    await within(readAll(), 600000, 'reading all people and interactions');
+    const readAllFromDatabaseMs = round(performance.now() - readStart);
+    log(`segments: read ${read} documents from the database in ${readAllFromDatabaseMs} ms`);
+    const baseline = { nodeScanMs, readAllFromDatabaseMs, documentsRead: read };
+
+    const seeded = { people, accounts: accountKeys.length, interactions, seedMs, seedDocumentsPerSecond: ratePerSecond(people + accountKeys.length + interactions, seedMs) };
+    if (missing) return { skipped: 'POST /v1/segments/preview not available', figures: { ...seeded, baselineCount }, baseline };
+
+    const preview = async (name: string) => {
+      const t = performance.now();
+      const res = await stack.api('POST', '/v1/segments/preview', DEFINITIONS[name]);
+      const ms = performance.now() - t;
+      if (res.status !== 200) throw new Error(`POST /v1/segments/preview (${name}): HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+      return { ms, count: res.body.count as number, asOf: Date.parse(res.body.asOf), loadedMs: res.body.loadedMs as number | undefined };
+    };
+
+    // (a) The first preview loads the snapshot.
+    const cold = await preview('circle');
+    log(`segments: cold preview ${round(cold.ms)} ms (loadedMs ${cold.loadedMs ?? '-'}), asOf ${new Date(cold.asOf).toISOString()}`);
+    // The counts compare only on a snapshot taken after seeding: wait for one (bounded).
+    let asOf = cold.asOf;
+    const deadline = Date.now() + 300000 + people;
+    while (!(asOf >= seededAt) && Date.now() < deadline) {
+      await sleep(1000);
+      asOf = (await preview('circle')).asOf;
+    }
+    const snapshotFresh = asOf >= seededAt;
+    if (!snapshotFresh) log(`segments: the snapshot is still from before seeding (asOf ${new Date(asOf).toISOString()}); measuring anyway`);
+
+    // (b) Each definition, REPEATS times, on the warm snapshot.
+    const definitions: Record<string, unknown> = {};
+    for (const name of Object.keys(DEFINITIONS)) {
+      const latencies: number[] = [];
+      let count = NaN;
+      for (let i = 0; i < REPEATS; i++) {
+        const r = await preview(name);
+        latencies.push(r.ms);
+        count = r.count;
+      }
+      const previewMs = summarize(latencies);
+      definitions[name] = { count, baselineCount: baselineCount[name], countsMatch: count === baselineCount[name], previewMs };
+      log(`segments: ${name}: ${count} (Node scan ${baselineCount[name]}), p50 ${previewMs.p50} ms, max ${previewMs.max} ms`);
+    }
+
+    return {
+      figures: { ...seeded, coldPreviewMs: round(cold.ms), coldLoadedMs: cold.loadedMs ?? null, snapshotFresh, definitions },
+      baseline,
+    };
+  } finally {
+    data = undefined;
+    const t = Date.now();
+    await within(cleanUp(accountKeys), 600000, 'removing the scenario data');
+    log(`segments: removed the scenario data in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  }
+};

@@ -1,0 +1,88 @@
+import { evaluate } from '../condition';
+import { parseDuration } from '../duration';
+import type { ScoredEvent } from '../scoring/evaluate';
+import { AccountDefinition, isPeople, isPerformed, Performed, PersonDefinition } from './definition';
+
+/** What a person segment sees of one person: its fields (with score and status), its account, its recent events. */
+export interface PersonFacts {
+  person: Record<string, unknown>;
+  account?: Record<string, unknown>;
+  events: readonly ScoredEvent[];
+}
+
+export interface AccountFacts {
+  account: Record<string, unknown>;
+  people: readonly PersonFacts[];
+}
+
+export interface Verdict {
+  match: boolean;
+  /**
+   * The earliest moment (ms) the verdict may change with time alone: a counted
+   * event leaving its window or a future-dated one entering it. Only parts that
+   * decided the verdict count, so this is when to look again, not a promise.
+   */
+  nextChangeAt?: number;
+}
+
+const sooner = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
+
+/** An event counts while occurredAt is in (now - within, now], as for scoring rules. */
+function performed(d: Performed, facts: PersonFacts, now: number): Verdict {
+  const within = parseDuration(d.within)!;
+  let count = 0;
+  let next: number | undefined;
+  for (const e of facts.events) {
+    if (e.type !== d.performed) continue;
+    if (d.where && !evaluate(d.where, { event: e as unknown as Record<string, unknown>, person: facts.person, account: facts.account })) continue;
+    const t = Date.parse(e.occurredAt);
+    if (t > now) next = sooner(next, t);
+    else if (t > now - within) {
+      count++;
+      next = sooner(next, t + within);
+    }
+  }
+  return { match: count >= (d.minCount ?? 1), nextChangeAt: next };
+}
+
+/** all/any stop at the first deciding part; the parts read decide when to look again. */
+function combine<D>(parts: readonly D[], one: (d: D) => Verdict, stopOn: boolean): Verdict {
+  let next: number | undefined;
+  for (const part of parts) {
+    const v = one(part);
+    next = sooner(next, v.nextChangeAt);
+    if (v.match === stopOn) return { match: stopOn, nextChangeAt: next };
+  }
+  return { match: !stopOn, nextChangeAt: next };
+}
+
+export function matchPerson(d: PersonDefinition, facts: PersonFacts, now: number): Verdict {
+  if ('all' in d) return combine(d.all, (x) => matchPerson(x, facts, now), false);
+  if ('any' in d) return combine(d.any, (x) => matchPerson(x, facts, now), true);
+  if ('not' in d) {
+    const v = matchPerson(d.not, facts, now);
+    return { match: !v.match, nextChangeAt: v.nextChangeAt };
+  }
+  if (isPerformed(d)) return performed(d, facts, now);
+  return { match: evaluate(d, { person: facts.person, account: facts.account }) };
+}
+
+export function matchAccount(d: AccountDefinition, facts: AccountFacts, now: number): Verdict {
+  if ('all' in d) return combine(d.all, (x) => matchAccount(x, facts, now), false);
+  if ('any' in d) return combine(d.any, (x) => matchAccount(x, facts, now), true);
+  if ('not' in d) {
+    const v = matchAccount(d.not, facts, now);
+    return { match: !v.match, nextChangeAt: v.nextChangeAt };
+  }
+  if (isPeople(d)) {
+    let count = 0;
+    let next: number | undefined;
+    for (const p of facts.people) {
+      const v = matchPerson(d.people, p, now);
+      if (v.match) count++;
+      next = sooner(next, v.nextChangeAt);
+    }
+    return { match: count >= (d.minCount ?? 1), nextChangeAt: next };
+  }
+  return { match: evaluate(d, { account: facts.account }) };
+}

@@ -1,0 +1,137 @@
+import { event } from './support/events';
+import { eventually, Harness, startHarness } from './support/harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+  await h.api('PUT', '/v1/accounts/acme', { name: 'Acme Corp', domain: 'acme.example', industry: 'Software' });
+  await h.api('PUT', '/v1/accounts/initech', { name: 'Initech', domain: 'initech.example', industry: 'Software' });
+});
+afterAll(() => h?.close());
+
+const URLS = ['/pricing', '/product-a', '/demo'];
+// The seed's circle selection: opened a Product A mail in 7 days, OR visited one of three pages in 30 days, OR bought A in 7 days.
+const circle = {
+  any: [
+    { performed: 'email_open', where: { field: 'event.properties.subject', op: 'contains', value: 'Product A' }, within: 'P7D' },
+    { performed: 'web_visit', where: { field: 'event.properties.url', op: 'in', value: URLS }, within: 'P30D' },
+    { performed: 'purchase', where: { field: 'event.properties.product', op: 'eq', value: 'A' }, within: 'P7D' },
+  ],
+};
+const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+const DAY = 86_400_000;
+
+async function saveSegment(name: string, level: 'person' | 'account', definition: unknown): Promise<string> {
+  const res = await h.api('POST', '/v1/segments', { name, level, definition });
+  expect(res.status).toBe(201);
+  return res.body.id;
+}
+
+async function changes(segmentId: string, since: string) {
+  return (await h.api('GET', `/v1/segments/${segmentId}/members?changedSince=${encodeURIComponent(since)}`)).body.items as { memberId: string; change: string }[];
+}
+
+test('a lead who visits the pricing page enters the Product A circle within seconds, and the entry is listed for journeys', async () => {
+  const started = new Date().toISOString();
+  const segment = await saveSegment('Product A interest', 'person', circle);
+  const { personId } = (await h.api('PUT', '/v1/people/dana@acme.example', { jobTitle: 'CTO' })).body;
+  await h.api('POST', '/v1/events', { events: [event({ type: 'web_visit', occurredAt: ago(DAY), person: { email: 'dana@acme.example' }, properties: { url: '/pricing' } })] });
+
+  const entered = await eventually(async () => (await changes(segment, started)).find((c) => c.memberId === personId), { what: 'dana to enter' });
+  expect(entered.change).toBe('entered');
+  const members = (await h.api('GET', `/v1/segments/${segment}/members`)).body.items;
+  expect(members.map((m: { memberId: string }) => m.memberId)).toContain(personId);
+  expect((await h.api('GET', `/v1/segments/${segment}`)).body).toMatchObject({ name: 'Product A interest', level: 'person', members: expect.any(Number) });
+});
+
+test('a behaviour leaving its window produces an exit without any new event', async () => {
+  const started = new Date().toISOString();
+  const segment = await saveSegment('Visited in the last 3 seconds', 'person', { performed: 'web_visit', within: 'PT3S' });
+  const { personId } = (await h.api('PUT', '/v1/people/eve@acme.example', {})).body;
+  await h.api('POST', '/v1/events', { events: [event({ type: 'web_visit', occurredAt: ago(0), person: { email: 'eve@acme.example' } })] });
+
+  await eventually(async () => (await changes(segment, started)).some((c) => c.memberId === personId && c.change === 'entered') || undefined, { what: 'eve to enter' });
+  const exit = await eventually(async () => (await changes(segment, started)).find((c) => c.memberId === personId && c.change === 'exited'), { what: 'eve to leave when her visit ages out', timeoutMs: 20000 });
+  expect(exit).toBeDefined();
+  expect((await h.api('GET', `/v1/segments/${segment}/members`)).body.items.map((m: { memberId: string }) => m.memberId)).not.toContain(personId);
+});
+
+test('an account with two people who downloaded the whitepaper enters the account audience; one with one does not', async () => {
+  const started = new Date().toISOString();
+  const segment = await saveSegment('Software accounts with two engaged contacts', 'account', {
+    all: [{ field: 'account.industry', op: 'eq', value: 'software' }, { people: { performed: 'whitepaper_download', within: 'P90D' }, minCount: 2 }],
+  });
+  const downloads = ['fay@initech.example', 'gus@initech.example', 'hal@acme.example'].map((email) => event({ type: 'whitepaper_download', occurredAt: ago(DAY), person: { email } }));
+  await h.api('POST', '/v1/events', { events: downloads });
+
+  await eventually(async () => (await changes(segment, started)).find((c) => c.memberId === 'initech'), { what: 'initech to enter' });
+  expect((await changes(segment, started)).map((c) => c.memberId)).not.toContain('acme');
+  const csv = await h.api('GET', `/v1/segments/${segment}/export?format=csv`);
+  expect(csv.status).toBe(200);
+  expect(csv.body).toBe('accountKey,name,domain,industry,country\ninitech,Initech,initech.example,Software,\n');
+});
+
+test('people already known when a segment is saved are evaluated in the background, with progress', async () => {
+  await h.api('PUT', '/v1/people/ivy@acme.example', { jobTitle: 'Chief Technology Officer' });
+  const segment = await saveSegment('Technology leaders', 'person', { field: 'person.jobTitle', op: 'contains', value: 'technology' });
+  const done = await eventually(async () => {
+    const s = (await h.api('GET', `/v1/segments/${segment}`)).body;
+    return s.evaluation?.status === 'completed' ? s : undefined;
+  }, { what: 'the evaluation of everyone to finish' });
+  expect(done.evaluation.evaluated).toBe(done.evaluation.total);
+  expect(done.members).toBe(1);
+  // One member: one NDJSON line, which the test client reads as one JSON value.
+  expect((await h.api('GET', `/v1/segments/${segment}/export?format=ndjson`)).body).toMatchObject({ email: 'ivy@acme.example', jobTitle: 'Chief Technology Officer', accountKey: 'acme' });
+});
+
+test('the preview counts what a plain evaluation of the posted interactions counts', async () => {
+  const subjects = ['Product A launch', 'Product B news', 'Webinar'];
+  const urls = [...URLS, '/blog', '/careers'];
+  const products = ['A', 'B'];
+  const types = ['email_open', 'web_visit', 'purchase'] as const;
+  const people = Array.from({ length: 24 }, (_, i) => `lead${i}@preview.example`);
+  let seed = 7;
+  const rnd = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) % n;
+  const events = people.flatMap((email) =>
+    Array.from({ length: rnd(4) }, () => {
+      const type = types[rnd(3)];
+      const properties: Record<string, string> = type === 'email_open' ? { subject: subjects[rnd(3)] } : type === 'web_visit' ? { url: urls[rnd(5)] } : { product: products[rnd(2)] };
+      return { ...event({ type, occurredAt: ago(rnd(40) * DAY + 60000), person: { email } }), type, properties };
+    }),
+  );
+  await h.api('POST', '/v1/events', { events });
+  const windows = { email_open: 7 * DAY, web_visit: 30 * DAY, purchase: 7 * DAY };
+  const hit = (e: (typeof events)[number]) => {
+    const p = e.properties;
+    const inWindow = Date.now() - Date.parse(e.occurredAt) < windows[e.type];
+    return inWindow && (e.type === 'email_open' ? p.subject.includes('Product A') : e.type === 'web_visit' ? URLS.includes(p.url) : p.product === 'A');
+  };
+  const expected = new Set(events.filter(hit).map((e) => e.person.email));
+  expect(expected.size).toBeGreaterThan(3);
+  expect(expected.size).toBeLessThan(people.length);
+  const preview = { level: 'person', definition: { all: [circle, { field: 'person.email', op: 'contains', value: '@preview.example' }] } };
+
+  const res = await eventually(async () => {
+    const r = (await h.api('POST', '/v1/segments/preview?fresh=true', preview)).body;
+    return r.count === expected.size ? r : undefined;
+  }, { what: `the preview to count ${expected.size}` });
+  expect(res.sample.every((s: { email: string }) => expected.has(s.email))).toBe(true);
+});
+
+describe('definitions that cannot be run are refused with the path that is wrong', () => {
+  const refuse = async (definition: unknown, path: string, level = 'person') => {
+    const res = await h.api('POST', '/v1/segments/preview', { level, definition });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(path);
+  };
+  test('an unknown field', () => refuse({ any: [circle.any[0], { field: 'person.shoeSize', op: 'eq', value: 42 }] }, 'definition.any.1.field'));
+  test('an unknown operator', () => refuse({ all: [{ field: 'person.jobTitle', op: 'like', value: 'CTO' }] }, 'definition.all.0.op'));
+  test('an unknown event type', () => refuse({ performed: 'fax_sent', within: 'P7D' }, 'definition.performed'));
+  test('an operator object where a value belongs', () => refuse({ field: 'person.email', op: 'eq', value: { $gt: '' } }, 'definition.value'));
+  test('a person field in an account segment', () => refuse({ field: 'person.jobTitle', op: 'eq', value: 'CTO' }, 'definition.field', 'account'));
+  test('nesting deeper than six levels', () => refuse({ not: { not: { not: { not: { not: { not: { not: { field: 'person.email', op: 'exists' } } } } } } } }, 'definition'));
+  test('a sales key may not build segments', async () => {
+    const sales = (await h.api('POST', '/v1/api-keys', { role: 'sales', name: 'rep', ownerId: 'rep-1' })).body.key;
+    expect((await h.api('POST', '/v1/segments/preview', { level: 'person', definition: circle }, sales)).status).toBe(403);
+  });
+});
