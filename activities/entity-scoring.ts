@@ -15,6 +15,7 @@ import type { PersonFacts } from '../domain/segments/evaluate';
 import { evaluateMemberships } from '../domain/segments/membership';
 import { accountContext, personContext, personFacts } from '../domain/entity-context';
 import { recordMembershipChanges } from './segment-changes';
+import { refreshAccountGroups } from './buying-group-refresh';
 import { Account } from '../models/account';
 import { PendingEvent } from '../models/pending-event';
 import { Person } from '../models/person';
@@ -87,7 +88,7 @@ export async function applyToEntity(entity: EntityRef, batchId: string, events: 
   const keep = retentionMs(model);
   const statusChanges: StatusChange[] = [];
   const summaries = [];
-  const scored: { p: PersonRecord; set: Record<string, unknown>; changed: boolean; facts: PersonFacts }[] = [];
+  const scored: { p: PersonRecord; set: Record<string, unknown>; changed: boolean; facts: PersonFacts; behavior: number }[] = [];
   let nextChangeAt: string | undefined;
   for (const p of byId.values()) {
     const incoming: ScoredEvent[] = events
@@ -115,14 +116,20 @@ export async function applyToEntity(entity: EntityRef, batchId: string, events: 
     if (from !== status.status) statusChanges.push({ personId: p._id, from, to: status.status, total: score.total });
     const set = { recentEvents, score: newScore, summary, scoreModelVersion: version };
     const changed = JSON.stringify({ s: p.score, m: p.summary }) !== JSON.stringify({ s: newScore, m: summary });
-    scored.push({ p, set, changed, facts: personFacts(p, account, recentEvents, newScore) });
+    scored.push({ p, set, changed, facts: personFacts(p, account, recentEvents, newScore), behavior: newScore.behavior });
   }
 
-  const members = scored.map(({ p, facts }) => ({ id: p._id, facts, current: p.segments ?? [] }));
+  const at = new Date(now);
   const inAccount = (p: PersonRecord) => entity.kind === 'account' && p.accountKey === entity.accountKey;
+  const colleagues = scored.filter((x) => inAccount(x.p));
+  const buyingGroups =
+    entity.kind === 'account'
+      ? await refreshAccountGroups(entity.accountKey, colleagues.map((x) => ({ personId: x.p._id, context: { person: x.facts.person, account: x.facts.account }, behavior: x.behavior })), at, { fresh: events.length === 0 })
+      : [];
+  const members = scored.map(({ p, facts }) => ({ id: p._id, facts, current: p.segments ?? [] }));
   const accountMember =
     entity.kind === 'account'
-      ? { id: entity.accountKey, facts: { account: accountContext(account) ?? { key: entity.accountKey }, people: scored.filter((x) => inAccount(x.p)).map((x) => x.facts) }, current: account?.segments ?? [] }
+      ? { id: entity.accountKey, facts: { account: accountContext(account) ?? { key: entity.accountKey }, people: colleagues.map((x) => x.facts), buyingGroups }, current: account?.segments ?? [] }
       : undefined;
   const memberships = evaluateMemberships(segmentSet.segments, members, accountMember, now);
   if (memberships.nextChangeAt !== undefined) nextChangeAt = earliest(nextChangeAt, new Date(memberships.nextChangeAt).toISOString());
@@ -142,7 +149,6 @@ export async function applyToEntity(entity: EntityRef, batchId: string, events: 
     }
   }
   // Status events first: a retry after the people were written no longer sees the change.
-  const at = new Date(now);
   await insertNew(
     (docs) => ScoreEvent.insertMany(docs, { ordered: false }),
     statusChanges.map((c) => ({

@@ -1,5 +1,6 @@
 import type { DeliveryTarget } from '../lib/deliver-events';
 import { makeEntityActivities } from './apply-events';
+import { makeRefreshBuyingGroups } from './buying-groups';
 import { makeImportActivities } from './import';
 import { makeResendPendingEvents } from './resend-pending';
 import { countRescored, makeSignalRefreshAll } from './rescore';
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     ...makeEntityActivities(deps.delivery),
     resendPendingEvents: makeResendPendingEvents(deps.delivery),
     signalRefreshAll: makeSignalRefreshAll(deps.delivery),
+    refreshBuyingGroups: makeRefreshBuyingGroups(deps.delivery),
     countRescored,
     segmentProgress,
     segmentMemberCounts,

@@ -5,6 +5,7 @@ import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import type { DeliveryTarget } from '../lib/deliver-events';
 import type { Logger } from '../lib/logger';
+import { rejectDeepBodies } from './body-depth';
 import { authenticate, KeyResolver } from './auth';
 import type { RouteDeps } from './context';
 import { ApiError, errorHandler } from './errors';
@@ -18,6 +19,7 @@ import { importRoutes } from './routes/imports';
 import { peopleRoutes } from './routes/people';
 import { scoringRoutes } from './routes/scoring';
 import { segmentRoutes } from './routes/segments';
+import { buyingGroupRoutes } from './routes/buying-groups';
 
 export interface AppDeps {
   temporal: Client;
@@ -41,6 +43,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(metrics.middleware);
   app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' } }));
   app.use(express.json({ limit: '5mb' }));
+  app.use(rejectDeepBodies);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -66,6 +69,7 @@ export function createApp(deps: AppDeps): express.Express {
   peopleRoutes(routeDeps);
   scoringRoutes(routeDeps);
   segmentRoutes(routeDeps);
+  buyingGroupRoutes(routeDeps);
   adminRoutes(routeDeps);
   importRoutes(routeDeps);
 

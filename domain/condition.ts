@@ -113,8 +113,16 @@ export function conditionDepth(c: Condition): number {
 
 export type ConditionContext = Partial<Record<Scope, Record<string, unknown> | undefined>>;
 
+/** Split field paths, kept: conditions are evaluated millions of times per preview. */
+const paths = new Map<string, string[]>();
+
 function lookup(ctx: ConditionContext, field: string): unknown {
-  const [scope, ...path] = field.split('.');
+  let parts = paths.get(field);
+  if (!parts) {
+    parts = field.split('.');
+    if (paths.size < 10000) paths.set(field, parts);
+  }
+  const [scope, ...path] = parts;
   let v: unknown = ctx[scope as Scope];
   for (const p of path) {
     if (v === null || typeof v !== 'object') return undefined;

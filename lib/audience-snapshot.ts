@@ -1,6 +1,7 @@
 import { personFacts } from '../domain/entity-context';
 import type { ScoredEvent } from '../domain/scoring/evaluate';
-import type { PersonFacts } from '../domain/segments/evaluate';
+import type { BuyingGroupFacts, PersonFacts } from '../domain/segments/evaluate';
+import { BuyingGroup } from '../models/buying-group';
 import { Account } from '../models/account';
 import { Person } from '../models/person';
 
@@ -17,6 +18,7 @@ export interface AudienceSnapshot {
   people: SnapshotPerson[];
   accounts: Map<string, Record<string, unknown>>;
   peopleByAccount: Map<string, SnapshotPerson[]>;
+  groupsByAccount: Map<string, BuyingGroupFacts[]>;
 }
 
 /** A snapshot older than this is reloaded in the background; previews meanwhile use the one they have. */
@@ -61,7 +63,7 @@ async function load(): Promise<AudienceSnapshot> {
       id: p._id,
       email: p.email ?? undefined,
       accountKey: p.accountKey ?? undefined,
-      facts: personFacts(p, account, (p.recentEvents ?? []) as ScoredEvent[], p.score ?? { total: 0, status: 'nurture' }),
+      facts: personFacts(p, account, ((p.recentEvents ?? []) as ScoredEvent[]).map((e) => ({ ...e, at: Date.parse(e.occurredAt) })), p.score ?? { total: 0, status: 'nurture' }),
     };
     people.push(person);
     if (!person.accountKey) continue;
@@ -69,6 +71,11 @@ async function load(): Promise<AudienceSnapshot> {
     if (colleagues) colleagues.push(person);
     else peopleByAccount.set(person.accountKey, [person]);
   }
-  current = { asOf, loadedMs: Date.now() - started, people, accounts, peopleByAccount };
+  const groupsByAccount = new Map<string, BuyingGroupFacts[]>();
+  for await (const g of BuyingGroup.find({}, { accountKey: 1, solutionInterest: 1, status: 1, missingRoles: 1 }).lean().cursor({ batchSize: 1000 })) {
+    const facts = { solutionInterest: g.solutionInterest, complete: g.status !== 'incomplete', missingRoles: g.missingRoles ?? [] };
+    groupsByAccount.set(g.accountKey, [...(groupsByAccount.get(g.accountKey) ?? []), facts]);
+  }
+  current = { asOf, loadedMs: Date.now() - started, people, accounts, peopleByAccount, groupsByAccount };
   return current;
 }

@@ -1,8 +1,8 @@
 import { AccountDefinition, PersonDefinition, SegmentLevel } from '../domain/segments/definition';
 import type { SegmentRule } from '../domain/segments/membership';
 import { Segment } from '../models/segment';
-import { isDuplicateKey } from './mongo-errors';
 import { newId } from './ids';
+import { withNextRevision } from './revisions';
 import { versionedCache } from './versioned-cache';
 
 export type SavedSegment = SegmentRule & { name: string; revision: number };
@@ -25,24 +25,11 @@ export async function readSegments(): Promise<SegmentSet> {
 /** The saved segments as entity batches see them, read at most once a second per process. */
 export const savedSegments = versionedCache(readSegments, (s) => s.revision);
 
-/** Gives a write the next revision; two concurrent writes collide on the unique revision and one retries. */
-async function withNextRevision(write: (revision: number) => Promise<unknown>): Promise<number> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const latest = await Segment.findOne({}, { revision: 1 }).sort({ revision: -1 }).lean();
-    const revision = (latest?.revision ?? 0) + 1;
-    try {
-      await write(revision);
-      return revision;
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-    }
-  }
-  throw new Error('could not save the segment: too many concurrent changes');
-}
+const latestRevision = async () => (await Segment.findOne({}, { revision: 1 }).sort({ revision: -1 }).lean())?.revision ?? 0;
 
 export async function saveSegment(input: { name: string; level: SegmentLevel; definition: PersonDefinition | AccountDefinition }): Promise<{ id: string; revision: number }> {
   const id = newId('seg');
-  const revision = await withNextRevision((revision) => Segment.create({ _id: id, ...input, revision, createdAt: new Date() }));
+  const revision = await withNextRevision(latestRevision, (revision) => Segment.create({ _id: id, ...input, revision, createdAt: new Date() }));
   return { id, revision };
 }
 
@@ -50,5 +37,5 @@ export async function saveSegment(input: { name: string; level: SegmentLevel; de
 export async function deleteSegment(id: string): Promise<number | undefined> {
   const found = await Segment.findOne({ _id: id }, { deletedAt: 1 }).lean();
   if (!found || found.deletedAt) return undefined;
-  return withNextRevision((revision) => Segment.updateOne({ _id: id }, { $set: { deletedAt: new Date(), revision } }));
+  return withNextRevision(latestRevision, (revision) => Segment.updateOne({ _id: id }, { $set: { deletedAt: new Date(), revision } }));
 }

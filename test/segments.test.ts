@@ -1,3 +1,4 @@
+import { ensureSegmentRefreshSchedule, segmentRefreshScheduleId } from '../workers/schedules';
 import { event } from './support/events';
 import { eventually, Harness, startHarness } from './support/harness';
 
@@ -118,6 +119,21 @@ test('the preview counts what a plain evaluation of the posted interactions coun
   expect(res.sample.every((s: { email: string }) => expected.has(s.email))).toBe(true);
 });
 
+test('the recurring safety refresh re-evaluates everyone and shows the member counts in its run history', async () => {
+  const segment = await saveSegment('Acme people', 'person', { field: 'person.accountKey', op: 'eq', value: 'acme' });
+  await ensureSegmentRefreshSchedule(h.client, { taskQueue: h.config.TASK_QUEUE, everySeconds: 86400 });
+  const schedule = h.client.schedule.getHandle(segmentRefreshScheduleId(h.config.TASK_QUEUE));
+  await schedule.trigger();
+  const run = await eventually(async () => (await schedule.describe()).info.recentActions[0], { what: 'the refresh run in the schedule history' });
+  const result = await h.client.workflow.getHandle(run.action.workflow.workflowId, run.action.workflow.firstExecutionRunId).result();
+  const acmePeople = await eventually(async () => {
+    const n = (await h.api('GET', `/v1/segments/${segment}`)).body.members;
+    return n > 0 ? n : undefined;
+  }, { what: 'acme people to be members' });
+  expect(result).toMatchObject({ status: 'completed', members: { [segment]: acmePeople } });
+  await schedule.delete();
+});
+
 describe('definitions that cannot be run are refused with the path that is wrong', () => {
   const refuse = async (definition: unknown, path: string, level = 'person') => {
     const res = await h.api('POST', '/v1/segments/preview', { level, definition });
@@ -130,6 +146,12 @@ describe('definitions that cannot be run are refused with the path that is wrong
   test('an operator object where a value belongs', () => refuse({ field: 'person.email', op: 'eq', value: { $gt: '' } }, 'definition.value'));
   test('a person field in an account segment', () => refuse({ field: 'person.jobTitle', op: 'eq', value: 'CTO' }, 'definition.field', 'account'));
   test('nesting deeper than six levels', () => refuse({ not: { not: { not: { not: { not: { not: { not: { field: 'person.email', op: 'exists' } } } } } } } }, 'definition'));
+  test('a body nested thousands of levels deep is refused, not a crash', async () => {
+    const body = `{"level":"person","definition":${'{"not":'.repeat(5000)}{"field":"person.email","op":"exists"}${'}'.repeat(5000)}}`;
+    const res = await h.api('POST', '/v1/segments/preview', body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/nested deeper than/);
+  });
   test('a sales key may not build segments', async () => {
     const sales = (await h.api('POST', '/v1/api-keys', { role: 'sales', name: 'rep', ownerId: 'rep-1' })).body.key;
     expect((await h.api('POST', '/v1/segments/preview', { level: 'person', definition: circle }, sales)).status).toBe(403);

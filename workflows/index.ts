@@ -3,3 +3,4 @@ export { sweeperWorkflow } from './sweeper';
 export { rescoreWorkflow } from './rescore';
 export { importWorkflow } from './import';
 export { segmentRefreshWorkflow } from './segments';
+export { buyingGroupsWorkflow } from './buying-groups';

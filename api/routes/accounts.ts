@@ -1,6 +1,7 @@
 import { restrictedToOwnAccounts } from '../../domain/roles';
 import { requestRefresh } from '../../lib/deliver-events';
 import { Account } from '../../models/account';
+import { BuyingGroup } from '../../models/buying-group';
 import { AuditEntry } from '../../models/audit-entry';
 import type { AuthContext } from '../auth';
 import type { RouteDeps } from '../context';
@@ -8,6 +9,7 @@ import { ApiError } from '../errors';
 import { defineRoute } from '../route';
 import { AccountInput, AccountKeyParams, AccountProfile } from '../schemas/accounts';
 import { z } from '../zod';
+import { groupView } from '../schemas/buying-groups';
 
 const ATTRIBUTE_FIELDS = ['name', 'domain', 'industry', 'employees', 'annualRevenue', 'fundingRound', 'country', 'tier', 'ownerId'] as const;
 
@@ -67,7 +69,7 @@ export function accountRoutes(deps: RouteDeps): void {
           lastActivityAt: account.lastActivityAt?.toISOString() ?? null,
           score: account.score ?? null,
           engagement: account.engagement ?? null,
-          buyingGroups: [],
+          buyingGroups: (await BuyingGroup.find({ accountKey: account._id }).sort({ _id: 1 }).lean()).map(groupView),
           recentlyActiveContacts: account.recentlyActiveContacts ?? [],
           topInterests: account.topInterests ?? [],
           journeys: [],

@@ -3,6 +3,7 @@ import { findEach } from '../../lib/each-statement';
 import { Account } from '../../models/account';
 import { Person } from '../../models/person';
 import { SegmentMember } from '../../models/segment-membership';
+import { csvLine } from './csv-line';
 
 export const EXPORT_FORMATS = ['csv', 'ndjson'] as const;
 
@@ -13,13 +14,6 @@ const COLUMNS = {
   person: ['personId', 'email', 'firstName', 'lastName', 'jobTitle', 'accountKey'],
   account: ['accountKey', 'name', 'domain', 'industry', 'country'],
 } as const;
-
-const csvCell = (v: unknown) => {
-  const text = v === undefined || v === null ? '' : String(v);
-  // A cell a spreadsheet would run as a formula is kept as text.
-  const s = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 async function rowsFor(level: 'person' | 'account', ids: string[]): Promise<Record<string, unknown>[]> {
   if (level === 'person') {
@@ -45,7 +39,7 @@ export async function exportMembers(res: Response, opts: { segmentId: string; na
     const members = await SegmentMember.find({ segmentId: opts.segmentId }, { memberId: 1 }).sort({ _id: 1 }).skip(offset).limit(PAGE).lean();
     if (members.length === 0) break;
     const rows = await rowsFor(opts.level, members.map((m) => m.memberId));
-    const lines = rows.map((r) => (opts.format === 'csv' ? columns.map((c) => csvCell(r[c])).join(',') : JSON.stringify(Object.fromEntries(columns.map((c) => [c, r[c] ?? null])))));
+    const lines = rows.map((r) => (opts.format === 'csv' ? csvLine(columns, r) : JSON.stringify(Object.fromEntries(columns.map((c) => [c, r[c] ?? null])))));
     if (lines.length) await write(`${lines.join('\n')}\n`);
     if (members.length < PAGE) break;
   }

@@ -1,6 +1,7 @@
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { accountDefinitionSchema, checkDefinition, personDefinitionSchema } from '../../domain/segments/definition';
 import { matchAccount, matchPerson } from '../../domain/segments/evaluate';
+import { accountContext } from '../../domain/entity-context';
 import { audienceSnapshot } from '../../lib/audience-snapshot';
 import { op } from '../../lib/query';
 import { deleteSegment, saveSegment } from '../../lib/segment-store';
@@ -84,7 +85,7 @@ export function segmentRoutes(deps: RouteDeps): void {
       } else {
         for (const [key, account] of snapshot.accounts) {
           const people = (snapshot.peopleByAccount.get(key) ?? []).map((p) => p.facts);
-          if (!matchAccount(definition, { account: { ...account, key }, people }, now).match) continue;
+          if (!matchAccount(definition, { account: accountContext({ _id: key, ...account })!, people, buyingGroups: snapshot.groupsByAccount.get(key) }, now).match) continue;
           if (++count <= SAMPLE_SIZE) sample.push({ accountKey: key, name: account.name ?? null });
         }
       }

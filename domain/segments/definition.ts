@@ -20,7 +20,12 @@ export interface PeopleMatch {
   minCount?: number;
 }
 
-export type AccountDefinition = FieldCondition | PeopleMatch | { all: AccountDefinition[] } | { any: AccountDefinition[] } | { not: AccountDefinition };
+/** An account whose buying group for the interest is (in)complete or misses a role. */
+export interface BuyingGroupMatch {
+  buyingGroup: { solutionInterest: string; complete?: boolean; missingRole?: string };
+}
+
+export type AccountDefinition = FieldCondition | PeopleMatch | BuyingGroupMatch | { all: AccountDefinition[] } | { any: AccountDefinition[] } | { not: AccountDefinition };
 
 export type SegmentLevel = 'person' | 'account';
 
@@ -57,17 +62,23 @@ export const accountDefinitionSchema: z.ZodType<AccountDefinition> = z
       [
         fieldConditionSchema,
         z.object({ people: personDefinitionSchema, minCount: z.number().int().min(1).max(10000).optional() }).strict(),
+        z
+          .object({
+            buyingGroup: z.object({ solutionInterest: z.string().trim().min(1).max(200), complete: z.boolean().optional(), missingRole: z.string().trim().min(1).max(100).optional() }).strict(),
+          })
+          .strict(),
         z.object({ all: z.array(accountDefinitionSchema).min(1).max(MAX_SEGMENT_LIST) }).strict(),
         z.object({ any: z.array(accountDefinitionSchema).min(1).max(MAX_SEGMENT_LIST) }).strict(),
         z.object({ not: accountDefinitionSchema }).strict(),
       ],
-      { error: `${SHAPES.replace(' or {not: ..}', ', {people: .., minCount?} or {not: ..}')}` },
+      { error: `${SHAPES.replace(' or {not: ..}', ', {people: .., minCount?}, {buyingGroup: {solutionInterest, complete?, missingRole?}} or {not: ..}')}` },
     ),
   )
   .meta({ id: 'AccountSegmentDefinition' });
 
 export const isPerformed = (d: object): d is Performed => 'performed' in d;
 export const isPeople = (d: object): d is PeopleMatch => 'people' in d;
+export const isBuyingGroup = (d: object): d is BuyingGroupMatch => 'buyingGroup' in d;
 export const isField = (d: object): d is FieldCondition => 'field' in d;
 
 function depth(d: PersonDefinition | AccountDefinition): number {
@@ -104,5 +115,6 @@ function checkAccount(d: AccountDefinition, path: string): ConditionProblem[] {
   if ('any' in d) return d.any.flatMap((x, i) => checkAccount(x, `${path}.any.${i}`));
   if ('not' in d) return checkAccount(d.not, `${path}.not`);
   if (isPeople(d)) return checkPerson(d.people, `${path}.people`);
+  if (isBuyingGroup(d)) return [];
   return checkFields(d, ['account'], path);
 }

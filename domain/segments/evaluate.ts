@@ -1,7 +1,7 @@
 import { evaluate } from '../condition';
 import { parseDuration } from '../duration';
 import type { ScoredEvent } from '../scoring/evaluate';
-import { AccountDefinition, isPeople, isPerformed, Performed, PersonDefinition } from './definition';
+import { AccountDefinition, isBuyingGroup, isPeople, isPerformed, Performed, PersonDefinition } from './definition';
 
 /** What a person segment sees of one person: its fields (with score and status), its account, its recent events. */
 export interface PersonFacts {
@@ -10,9 +10,17 @@ export interface PersonFacts {
   events: readonly ScoredEvent[];
 }
 
+/** What an account segment sees of one of the account's buying groups. */
+export interface BuyingGroupFacts {
+  solutionInterest: string;
+  complete: boolean;
+  missingRoles: readonly string[];
+}
+
 export interface AccountFacts {
   account: Record<string, unknown>;
   people: readonly PersonFacts[];
+  buyingGroups?: readonly BuyingGroupFacts[];
 }
 
 export interface Verdict {
@@ -35,7 +43,7 @@ function performed(d: Performed, facts: PersonFacts, now: number): Verdict {
   for (const e of facts.events) {
     if (e.type !== d.performed) continue;
     if (d.where && !evaluate(d.where, { event: e as unknown as Record<string, unknown>, person: facts.person, account: facts.account })) continue;
-    const t = Date.parse(e.occurredAt);
+    const t = e.at ?? Date.parse(e.occurredAt);
     if (t > now) next = sooner(next, t);
     else if (t > now - within) {
       count++;
@@ -73,6 +81,14 @@ export function matchAccount(d: AccountDefinition, facts: AccountFacts, now: num
   if ('not' in d) {
     const v = matchAccount(d.not, facts, now);
     return { match: !v.match, nextChangeAt: v.nextChangeAt };
+  }
+  if (isBuyingGroup(d)) {
+    const want = d.buyingGroup;
+    const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+    const match = (facts.buyingGroups ?? []).some(
+      (g) => same(g.solutionInterest, want.solutionInterest) && (want.complete === undefined || g.complete === want.complete) && (want.missingRole === undefined || g.missingRoles.some((r) => same(r, want.missingRole!))),
+    );
+    return { match };
   }
   if (isPeople(d)) {
     let count = 0;

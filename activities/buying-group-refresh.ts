@@ -1,0 +1,66 @@
+import { assembleGroup, Candidate, GroupState, nextGroupStatus, Overrides } from '../domain/buying-groups/assign';
+import type { BuyingGroupFacts } from '../domain/segments/evaluate';
+import { writeEach } from '../lib/each-statement';
+import { insertNew } from '../lib/mongo-errors';
+import { roleTemplates } from '../lib/role-template-store';
+import { BuyingGroup, BuyingGroupOverride } from '../models/buying-group';
+import { OutboundMessage } from '../models/outbound-message';
+
+/** Status changes kept per group. */
+const HISTORY = 50;
+
+const sameState = (g: Record<string, any>, s: GroupState, status: string) =>
+  g.status === status && g.completeness === s.completeness && g.engagement === s.engagement && JSON.stringify(g.members) === JSON.stringify(s.members) && JSON.stringify(g.missingRoles) === JSON.stringify(s.missingRoles);
+
+/**
+ * Re-evaluates the buying groups of one account from its people as they are
+ * now (called by the account's entity workflow with every batch and refresh,
+ * so groups follow titles, identities and merges within seconds). Groups are
+ * found by their own accountKey, not listed on the account: on the embedded
+ * database an update rewrites the whole document, so every document keeps a
+ * single writer (the account's, here the workflow's) or loses updates. The first
+ * completion writes the hand-over to sales as an outbound message whose id is
+ * the group's: replays, retries and later completions record it once.
+ */
+export async function refreshAccountGroups(accountKey: string, candidates: readonly Candidate[], now: Date, opts: { fresh: boolean }): Promise<BuyingGroupFacts[]> {
+  let templates = await roleTemplates({ fresh: opts.fresh });
+  // No template, no group: the common case costs no read.
+  if (templates.revision === 0) return [];
+  const groups = await BuyingGroup.find({ accountKey }).lean();
+  // A group set up a moment ago may name a template this worker has not read yet.
+  if (groups.some((g) => !templates.byKey.has(g.templateKey))) templates = await roleTemplates({ fresh: true });
+  const facts: BuyingGroupFacts[] = [];
+  const writes: { _id: string; set: Record<string, unknown> }[] = [];
+  for (const g of groups) {
+    const template = templates.byKey.get(g.templateKey);
+    if (!template) continue;
+    const overrides: Overrides = Object.fromEntries((await BuyingGroupOverride.find({ groupId: g._id }).lean()).map((o) => [o.personId, o.role ?? null]));
+    const state = assembleGroup(template, candidates, overrides);
+    const { status, shareNow } = nextGroupStatus(template, state, !!g.sharedAt);
+    facts.push({ solutionInterest: g.solutionInterest, complete: state.complete, missingRoles: state.missingRoles });
+    if (shareNow) {
+      await insertNew(
+        (docs) => OutboundMessage.insertMany(docs, { ordered: false }),
+        [
+          {
+            _id: `buying_group.shared:${g._id}`,
+            channel: 'sales',
+            type: 'buying_group.shared',
+            accountKey,
+            payload: { groupId: g._id, name: g.name, solutionInterest: g.solutionInterest, completeness: state.completeness, members: state.members },
+            status: 'pending',
+            createdAt: now,
+          },
+        ],
+      );
+    }
+    if (sameState(g, state, status) && !shareNow) continue;
+    const history = g.status === status ? g.history : [...(g.history ?? []), { at: now, from: g.status, to: status, completeness: state.completeness }].slice(-HISTORY);
+    writes.push({
+      _id: g._id,
+      set: { members: state.members, missingRoles: state.missingRoles, completeness: state.completeness, engagement: state.engagement, status, history, evaluatedAt: now, ...(shareNow ? { sharedAt: now } : {}) },
+    });
+  }
+  await writeEach(writes, (w) => BuyingGroup.updateOne({ _id: w._id }, { $set: w.set }));
+  return facts;
+}

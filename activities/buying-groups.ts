@@ -1,0 +1,63 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { groupName } from '../domain/buying-groups/template';
+import { DeliveryTarget, requestRefresh } from '../lib/deliver-events';
+import { insertNew } from '../lib/mongo-errors';
+import { readTemplates } from '../lib/role-template-store';
+import { Account } from '../models/account';
+import { BuyingGroup, buyingGroupId } from '../models/buying-group';
+import { SegmentMember } from '../models/segment-membership';
+
+const CONCURRENCY = 16;
+
+export interface RefreshBuyingGroupsInput {
+  templateKey: string;
+  accountKeys?: string[];
+  segmentId?: string;
+}
+
+export interface RefreshBuyingGroupsResult {
+  accounts: number;
+  created: number;
+  /** Account keys given that name no account. */
+  unknown: number;
+}
+
+/**
+ * Creates (or keeps) one group per account for the template's interest and asks
+ * each account's entity workflow to evaluate it now; from then on that workflow
+ * keeps the group current with every event and refresh. Progress is
+ * heartbeated, and a retry skips the accounts already done.
+ */
+export function makeRefreshBuyingGroups(target: DeliveryTarget) {
+  return async function refreshBuyingGroups(input: RefreshBuyingGroupsInput): Promise<RefreshBuyingGroupsResult> {
+    const template = (await readTemplates()).byKey.get(input.templateKey);
+    if (!template) throw ApplicationFailure.nonRetryable(`role template '${input.templateKey}' does not exist`);
+    const keys = input.accountKeys ?? (await SegmentMember.find({ segmentId: input.segmentId }, { memberId: 1 }).lean()).map((m) => m.memberId);
+    const list = [...new Set(keys)];
+    const resumeFrom = (Context.current().info.heartbeatDetails as number | undefined) ?? 0;
+    let next = resumeFrom;
+    let done = resumeFrom;
+    let created = 0;
+    let unknown = 0;
+    const lane = async () => {
+      for (let i = next++; i < list.length; i = next++) {
+        const accountKey = list[i];
+        const account = await Account.findOne({ _id: accountKey }, { name: 1 }).lean();
+        if (!account) {
+          unknown++;
+        } else {
+          const [isNew] = await insertNew(
+            (docs) => BuyingGroup.insertMany(docs),
+            [{ _id: buyingGroupId(accountKey, input.templateKey), accountKey, templateKey: input.templateKey, solutionInterest: template.solutionInterest, name: groupName(account.name, template.solutionInterest), createdAt: new Date() }],
+          );
+          if (isNew) created++;
+          await requestRefresh(target, { kind: 'account', accountKey }, `buying group ${input.templateKey}`);
+        }
+        done++;
+        if (done % 50 === 0) Context.current().heartbeat(done);
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+    return { accounts: list.length, created, unknown };
+  };
+}
