@@ -52,3 +52,15 @@ test('dropping an index also drops its equality companion', async () => {
   await accounts.dropIndex('domain_1');
   expect(await companions()).toEqual([]);
 });
+
+test('updates of one document at the same moment all land, as on MongoDB', async () => {
+  const docs = connection.collection<{ _id: string; name?: string; score?: number; visits?: number }>('atomic');
+  await docs.insertMany(Array.from({ length: 50 }, (_, i) => ({ _id: `a${i}` })));
+  // An attribute change from the API and a score write from the worker, racing on each account.
+  await Promise.all(Array.from({ length: 50 }, (_, i) => [docs.updateOne({ _id: `a${i}` }, { $set: { name: `Account ${i}` } }), docs.updateOne({ _id: `a${i}` }, { $set: { score: i } })]).flat());
+  const all = await docs.find({}).toArray();
+  expect(all.filter((d) => d.name === undefined || d.score === undefined)).toEqual([]);
+
+  await Promise.all(Array.from({ length: 100 }, () => docs.updateOne({ _id: 'a0' }, { $inc: { visits: 1 } })));
+  expect((await docs.findOne({ _id: 'a0' }))?.visits).toBe(100);
+});

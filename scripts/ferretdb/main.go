@@ -1,5 +1,7 @@
 // Command ferretdb-embedded serves the MongoDB wire protocol through FerretDB's
 // embeddable package, because `go install .../cmd/ferretdb` cannot be built here.
+// FerretDB listens on a private Unix socket; the public address is served by a
+// proxy that makes document updates atomic (serialize.go).
 // Flags: -listen (loopback address), -handler (postgresql|sqlite),
 // -postgresql-url, -sqlite-url. Runs until SIGINT/SIGTERM.
 package main
@@ -9,9 +11,12 @@ import (
 	"flag"
 	"log"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -30,8 +35,15 @@ func main() {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
+	dir, err := os.MkdirTemp("", "ferretdb-embedded-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	socket := filepath.Join(dir, "ferretdb.sock")
+
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:      ferretdb.ListenerConfig{TCP: *listen},
+		Listener:      ferretdb.ListenerConfig{Unix: socket},
 		Logger:        logger,
 		Handler:       *handler,
 		PostgreSQLURL: *pgURL,
@@ -44,8 +56,34 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
-	// Run returns once ctx is cancelled; a listen failure returns at once.
-	if err := f.Run(ctx); err != nil && ctx.Err() == nil {
+	failed := make(chan error, 1)
+	go func() { failed <- f.Run(ctx) }()
+
+	// The public port opens only once FerretDB answers behind it: open means ready.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if c, err := net.Dial("unix", socket); err == nil {
+			c.Close()
+			break
+		}
+		select {
+		case err := <-failed:
+			log.Fatalf("FerretDB stopped while starting: %v", err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			log.Fatal("FerretDB did not open its socket within 30 s")
+		}
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		log.Fatal(err)
+	}
+	go proxy(ln, socket, logger)
+
+	// Run returns once ctx is cancelled; a failure returns at once.
+	err = <-failed
+	ln.Close()
+	if err != nil && ctx.Err() == nil {
 		log.Fatal(err)
 	}
 }

@@ -46,7 +46,7 @@ export const temporalCli: GoTool = {
 export const ferretdb: GoTool = {
   name: 'FerretDB (embedded)',
   binary: 'ferretdb-embedded',
-  cacheKey: `ferretdb-${FERRETDB_VERSION}-${sourceHash(ferretdbSource, ['main.go', 'go.mod', 'go.sum'])}`,
+  cacheKey: `ferretdb-${FERRETDB_VERSION}-${sourceHash(ferretdbSource, ['main.go', 'serialize.go', 'go.mod', 'go.sum'])}`,
   expected: '1-3 min',
   build: {
     cwd: ferretdbSource,
