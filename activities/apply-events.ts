@@ -2,7 +2,8 @@ import type { AccountEvent } from '../domain/events';
 import { EntityRef, entityRefFor, entityWorkflowId } from '../domain/routing';
 import { DeliveryTarget, deliverEvents, requestRefresh } from '../lib/deliver-events';
 import { Person } from '../models/person';
-import { applyToEntity, EntityUpdate } from './entity-scoring';
+import { routeToJourneys } from '../lib/journey-launch';
+import { AccountHook, applyToEntity, EntityUpdate } from './entity-scoring';
 
 export interface ApplyEventsInput {
   entity: EntityRef;
@@ -24,6 +25,7 @@ async function currentOwner(entity: EntityRef): Promise<EntityRef> {
 }
 
 export function makeEntityActivities(delivery: DeliveryTarget) {
+  const toJourneys: AccountHook = (accountKey, events, entered) => routeToJourneys(delivery, accountKey, events, entered);
   return {
     /** Applies a batch of events to the entity's counters and scores. */
     async applyEvents(input: ApplyEventsInput): Promise<EntityUpdate & { forwardedTo?: string }> {
@@ -32,7 +34,7 @@ export function makeEntityActivities(delivery: DeliveryTarget) {
         await deliverEvents(delivery, owner, input.events);
         return { applied: 0, statusChanges: [], modelVersion: 0, forwardedTo: entityWorkflowId(owner) };
       }
-      return applyToEntity(input.entity, input.batchId, input.events);
+      return applyToEntity(input.entity, input.batchId, input.events, toJourneys);
     },
 
     /** Re-scores the entity at the current time: a behaviour left its window, the model or a person changed. */
@@ -42,7 +44,7 @@ export function makeEntityActivities(delivery: DeliveryTarget) {
         await requestRefresh(delivery, owner, 'handed over by a person entity');
         return { applied: 0, statusChanges: [], modelVersion: 0, forwardedTo: entityWorkflowId(owner) };
       }
-      return applyToEntity(input.entity, input.batchId, []);
+      return applyToEntity(input.entity, input.batchId, [], toJourneys);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { groupName } from '../domain/buying-groups/template';
+import { groupName, RoleTemplate } from '../domain/buying-groups/template';
 import { DeliveryTarget, requestRefresh } from '../lib/deliver-events';
 import { insertNew } from '../lib/mongo-errors';
 import { readTemplates } from '../lib/role-template-store';
@@ -22,6 +22,18 @@ export interface RefreshBuyingGroupsResult {
   unknown: number;
 }
 
+/** Creates the account's group for the template unless it exists, and asks the account's workflow to evaluate it now. */
+export async function setUpGroup(target: DeliveryTarget, accountKey: string, templateKey: string, template: RoleTemplate): Promise<'created' | 'kept' | 'unknown'> {
+  const account = await Account.findOne({ _id: accountKey }, { name: 1 }).lean();
+  if (!account) return 'unknown';
+  const [isNew] = await insertNew(
+    (docs) => BuyingGroup.insertMany(docs),
+    [{ _id: buyingGroupId(accountKey, templateKey), accountKey, templateKey, solutionInterest: template.solutionInterest, name: groupName(account.name, template.solutionInterest), createdAt: new Date() }],
+  );
+  await requestRefresh(target, { kind: 'account', accountKey }, `buying group ${templateKey}`);
+  return isNew ? 'created' : 'kept';
+}
+
 /**
  * Creates (or keeps) one group per account for the template's interest and asks
  * each account's entity workflow to evaluate it now; from then on that workflow
@@ -41,18 +53,9 @@ export function makeRefreshBuyingGroups(target: DeliveryTarget) {
     let unknown = 0;
     const lane = async () => {
       for (let i = next++; i < list.length; i = next++) {
-        const accountKey = list[i];
-        const account = await Account.findOne({ _id: accountKey }, { name: 1 }).lean();
-        if (!account) {
-          unknown++;
-        } else {
-          const [isNew] = await insertNew(
-            (docs) => BuyingGroup.insertMany(docs),
-            [{ _id: buyingGroupId(accountKey, input.templateKey), accountKey, templateKey: input.templateKey, solutionInterest: template.solutionInterest, name: groupName(account.name, template.solutionInterest), createdAt: new Date() }],
-          );
-          if (isNew) created++;
-          await requestRefresh(target, { kind: 'account', accountKey }, `buying group ${input.templateKey}`);
-        }
+        const outcome = await setUpGroup(target, list[i], input.templateKey, template);
+        if (outcome === 'unknown') unknown++;
+        if (outcome === 'created') created++;
         done++;
         if (done % 50 === 0) Context.current().heartbeat(done);
       }

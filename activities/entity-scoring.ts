@@ -57,7 +57,14 @@ const earliest = (...times: (string | undefined)[]) => times.filter((t): t is st
  * carries the last batch id, so a retry after a partial write counts nothing
  * twice. An empty batch is a refresh (time moved, the model or a person changed).
  */
-export async function applyToEntity(entity: EntityRef, batchId: string, events: AccountEvent[]): Promise<EntityUpdate> {
+/**
+ * Called with an account's applied events and the account segments it just
+ * entered, before anything of the batch is written: a retry then sees the same
+ * entries again, so whatever it starts must be idempotent (journey starts are).
+ */
+export type AccountHook = (accountKey: string, events: readonly AccountEvent[], enteredSegments: readonly string[]) => Promise<void>;
+
+export async function applyToEntity(entity: EntityRef, batchId: string, events: AccountEvent[], onAccount?: AccountHook): Promise<EntityUpdate> {
   const now = Date.now();
   const [cachedModel, cachedSegments] = await Promise.all([scoringModel({ fresh: events.length === 0 }), savedSegments({ fresh: events.length === 0 })]);
   const account = entity.kind === 'account' ? await Account.findOne({ _id: entity.accountKey }).lean() : null;
@@ -163,6 +170,11 @@ export async function applyToEntity(entity: EntityRef, batchId: string, events: 
       at,
     })),
   );
+  if (entity.kind === 'account' && onAccount) {
+    const accountSegments = new Set(segmentSet.segments.filter((x) => x.level === 'account').map((x) => x.id));
+    const entered = memberships.changes.filter((c) => c.change === 'entered' && c.memberId === entity.accountKey && accountSegments.has(c.segmentId)).map((c) => c.segmentId);
+    await onAccount(entity.accountKey, events, entered);
+  }
   await recordMembershipChanges(memberships.changes, batchId, at);
   await writeEach(personOps, (o) => Person.updateOne(o.filter, o.update));
 

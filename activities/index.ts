@@ -1,6 +1,8 @@
 import type { DeliveryTarget } from '../lib/deliver-events';
 import { makeEntityActivities } from './apply-events';
 import { makeRefreshBuyingGroups } from './buying-groups';
+import { makeRunJourneyAction, WebhookSettings } from './journey-actions';
+import { accountMatches, evaluateSplit, recordJourneyStep } from './journey-data';
 import { makeImportActivities } from './import';
 import { makeResendPendingEvents } from './resend-pending';
 import { countRescored, makeSignalRefreshAll } from './rescore';
@@ -8,6 +10,7 @@ import { segmentMemberCounts, segmentProgress } from './segments';
 
 export interface ActivityDeps {
   delivery: DeliveryTarget;
+  webhooks: WebhookSettings;
 }
 
 /** Activities built from their dependencies, so tests inject real ones. */
@@ -17,6 +20,10 @@ export function createActivities(deps: ActivityDeps) {
     resendPendingEvents: makeResendPendingEvents(deps.delivery),
     signalRefreshAll: makeSignalRefreshAll(deps.delivery),
     refreshBuyingGroups: makeRefreshBuyingGroups(deps.delivery),
+    runJourneyAction: makeRunJourneyAction(deps.delivery, deps.webhooks),
+    evaluateSplit,
+    accountMatches,
+    recordJourneyStep,
     countRescored,
     segmentProgress,
     segmentMemberCounts,

@@ -20,6 +20,7 @@ import { peopleRoutes } from './routes/people';
 import { scoringRoutes } from './routes/scoring';
 import { segmentRoutes } from './routes/segments';
 import { buyingGroupRoutes } from './routes/buying-groups';
+import { journeyRoutes } from './routes/journeys';
 
 export interface AppDeps {
   temporal: Client;
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps): express.Express {
   scoringRoutes(routeDeps);
   segmentRoutes(routeDeps);
   buyingGroupRoutes(routeDeps);
+  journeyRoutes(routeDeps);
   adminRoutes(routeDeps);
   importRoutes(routeDeps);
 

@@ -17,6 +17,10 @@ const schema = z.object({
   SWEEPER_GRACE_SECONDS: z.coerce.number().int().min(1).default(30),
   SWEEPER_EVERY_SECONDS: z.coerce.number().int().min(1).default(60),
   SEGMENT_REFRESH_EVERY_SECONDS: z.coerce.number().int().min(60).default(86400),
+  /** Signs journey webhooks (X-Signature: sha256=HMAC of the body); set your own outside development. */
+  JOURNEY_WEBHOOK_SECRET: z.string().min(16).default('dev-webhook-secret-change-me'),
+  /** Journey webhooks may call loopback and private addresses (local receivers, tests); off in docker-compose. */
+  JOURNEY_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** History events after which the account workflow continues as new. */
   ACCOUNT_HISTORY_LIMIT: z.coerce.number().int().min(50).default(5000),
 });

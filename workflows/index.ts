@@ -4,3 +4,4 @@ export { rescoreWorkflow } from './rescore';
 export { importWorkflow } from './import';
 export { segmentRefreshWorkflow } from './segments';
 export { buyingGroupsWorkflow } from './buying-groups';
+export { journeyWorkflow } from './journey';

@@ -1,0 +1,61 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { ActionName } from '../domain/journeys/definition';
+import { DeliveryTarget, requestRefresh } from '../lib/deliver-events';
+import { insertNew } from '../lib/mongo-errors';
+import { readTemplates } from '../lib/role-template-store';
+import { Account } from '../models/account';
+import { OutboundMessage } from '../models/outbound-message';
+import { setUpGroup } from './buying-groups';
+import { postWebhook } from './webhook';
+
+export interface JourneyActionInput {
+  journeyId: string;
+  version: number;
+  accountKey: string;
+  nodeId: string;
+  /** The same on every retry of one visit of one node. */
+  idempotencyKey: string;
+  action: ActionName;
+  params: Record<string, unknown>;
+}
+
+/** Channels the adapters of a later issue deliver from outbound_messages. */
+const CHANNEL: Partial<Record<ActionName, string>> = { sendEmail: 'email', addToLinkedInAudience: 'linkedin', syncToCrm: 'crm', notifySales: 'sales' };
+
+export interface WebhookSettings {
+  secret: string;
+  allowPrivate: boolean;
+}
+
+export function makeRunJourneyAction(target: DeliveryTarget, webhooks: WebhookSettings) {
+  return async function runJourneyAction(input: JourneyActionInput): Promise<{ done: string }> {
+    const { journeyId, version, accountKey, nodeId, params } = input;
+    switch (input.action) {
+      case 'webhook': {
+        const p = params as { url: string; timeout?: string; body?: Record<string, unknown> };
+        const res = await postWebhook({ url: p.url, timeout: p.timeout, idempotencyKey: input.idempotencyKey, payload: { journeyId, version, accountKey, nodeId, body: p.body ?? {} }, ...webhooks });
+        return { done: `webhook ${res.status}` };
+      }
+      case 'setAttribute': {
+        const p = params as { name: string; value: string | number | boolean };
+        // The name is checked against a strict pattern when the journey is saved.
+        await Account.updateOne({ _id: accountKey }, { $set: { [`attributes.${p.name}`]: p.value } });
+        await requestRefresh(target, { kind: 'account', accountKey }, `journey ${journeyId} set ${p.name}`);
+        return { done: `set ${p.name}` };
+      }
+      case 'refreshBuyingGroup': {
+        const key = (params as { roleTemplate: string }).roleTemplate;
+        const template = (await readTemplates()).byKey.get(key);
+        if (!template) throw ApplicationFailure.nonRetryable(`role template '${key}' does not exist`, 'UnknownTemplate');
+        return { done: `buying group ${await setUpGroup(target, accountKey, key, template)}` };
+      }
+      default: {
+        const [isNew] = await insertNew(
+          (docs) => OutboundMessage.insertMany(docs),
+          [{ _id: input.idempotencyKey, channel: CHANNEL[input.action]!, type: input.action, accountKey, payload: { journeyId, version, nodeId, params }, status: 'pending', createdAt: new Date() }],
+        );
+        return { done: isNew ? 'recorded' : 'already recorded' };
+      }
+    }
+  };
+}

@@ -1,0 +1,201 @@
+import { createHmac } from 'node:crypto';
+import { createServer, IncomingMessage, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { event } from './support/events';
+import { eventually, Harness, startHarness } from './support/harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+  for (const [key, name] of [['acme', 'Acme Corp'], ['globex', 'Globex'], ['initech', 'Initech'], ['hooli', 'Hooli']]) {
+    await h.api('PUT', `/v1/accounts/${key}`, { name, domain: `${key}.example` });
+  }
+});
+afterAll(() => h?.close());
+
+async function publish(definition: Record<string, unknown>): Promise<string> {
+  const created = await h.api('POST', '/v1/journeys', { entry: { manual: true }, ...definition });
+  expect(created.status).toBe(201);
+  expect((await h.api('POST', `/v1/journeys/${created.body.id}/publish`)).body).toEqual({ version: 1 });
+  return created.body.id;
+}
+
+const instance = (journey: string, accountKey: string) =>
+  h.api('GET', `/v1/journeys/${journey}/instances?accountKey=${accountKey}`).then((r) => r.body.items[0] as { nodeId: string; status: string; history: { nodeId: string; outcome?: string }[] } | undefined);
+
+const at = (journey: string, accountKey: string, nodeId: string, status = 'waiting') =>
+  eventually(async () => {
+    const i = await instance(journey, accountKey);
+    return i?.nodeId === nodeId && i.status === status ? i : undefined;
+  }, { what: `${accountKey} at ${nodeId} (${status})` });
+
+const outbound = async (accountKey: string) => (await h.api('GET', `/v1/outbound-messages?accountKey=${accountKey}`)).body.items as { type: string; payload: { nodeId: string } }[];
+
+test('an account that downloads the whitepaper takes the event branch; one that does not times out to the other', async () => {
+  const journey = await publish({
+    name: 'Whitepaper follow-up',
+    start: 'settle',
+    nodes: {
+      settle: { type: 'wait', duration: 'PT1S', next: 'await' },
+      await: { type: 'waitForEvent', event: 'whitepaper_download', timeout: 'PT5S', next: 'hot', onTimeout: 'cold' },
+      hot: { type: 'action', action: 'notifySales', params: { message: 'Acme read the whitepaper' }, next: 'done' },
+      cold: { type: 'action', action: 'addToLinkedInAudience', params: { audience: 'whitepaper retargeting' }, next: 'done' },
+      done: { type: 'exit' },
+    },
+  });
+  const launched = await h.api('POST', `/v1/journeys/${journey}/launch`, { accountKeys: ['acme', 'globex', 'nowhere'] });
+  expect(launched).toMatchObject({ status: 202, body: { started: 2, alreadyRunning: 0, rejected: [{ accountKey: 'nowhere', error: 'unknown account' }] } });
+  expect((await h.api('POST', `/v1/journeys/${journey}/launch`, { accountKeys: ['acme', 'globex'] })).body).toMatchObject({ started: 0, alreadyRunning: 2 });
+
+  await at(journey, 'acme', 'await');
+  await h.api('POST', '/v1/events', { events: [event({ type: 'whitepaper_download', occurredAt: new Date().toISOString(), person: { email: 'ann@acme.example' } })] });
+  const acme = await at(journey, 'acme', 'done', 'completed');
+  expect(acme.history.map((s) => s.nodeId)).toEqual(['settle', 'await', 'hot', 'done']);
+  expect(acme.history[1].outcome).toMatch(/^whitepaper_download /);
+  const globex = await at(journey, 'globex', 'done', 'completed');
+  expect(globex.history.map((s) => [s.nodeId, s.outcome])).toEqual([['settle', 'waited'], ['await', 'timed out'], ['cold', 'done'], ['done', 'exit']]);
+  expect((await outbound('acme')).map((m) => m.type)).toEqual(['notifySales']);
+  expect((await outbound('globex')).map((m) => m.type)).toEqual(['addToLinkedInAudience']);
+  expect((await h.api('GET', `/v1/journeys/${journey}/stats`)).body).toMatchObject({ completed: 2, nodes: { hot: { entered: 1 }, cold: { entered: 1 } } });
+});
+
+test('a split on buying-group completeness sends a complete account to sales and the other to nurture', async () => {
+  await h.api('PUT', '/v1/role-templates/tech', { name: 'Tech', solutionInterest: 'Platform', completeAt: 100, shareWithSales: false, roles: [{ role: 'decision maker', weight: 1, when: { field: 'person.jobTitle', op: 'contains', value: 'CTO' } }] });
+  await h.api('PUT', '/v1/people/cto@initech.example', { jobTitle: 'CTO' });
+  await h.api('POST', '/v1/buying-groups', { solutionInterest: 'Platform', roleTemplate: 'tech', accountKeys: ['initech', 'hooli'] });
+  await eventually(async () => ((await h.api('GET', '/v1/accounts/initech/buying-groups')).body.items[0]?.status === 'complete' ? true : undefined), { what: 'the initech group to complete' });
+  const journey = await publish({
+    name: 'Route by buying group',
+    start: 'route',
+    nodes: {
+      route: { type: 'split', branches: [{ when: { buyingGroup: { solutionInterest: 'Platform', complete: true } }, next: 'sales' }], otherwise: 'nurture' },
+      sales: { type: 'action', action: 'syncToCrm', params: { status: 'SQL' }, next: 'done' },
+      nurture: { type: 'wait', duration: 'PT1S', next: 'done' },
+      done: { type: 'exit' },
+    },
+  });
+  await h.api('POST', `/v1/journeys/${journey}/launch`, { accountKeys: ['initech', 'hooli'] });
+  expect((await at(journey, 'initech', 'done', 'completed')).history.map((s) => s.nodeId)).toEqual(['route', 'sales', 'done']);
+  expect((await at(journey, 'hooli', 'done', 'completed')).history.map((s) => s.nodeId)).toEqual(['route', 'nurture', 'done']);
+});
+
+test('pausing holds every instance, resuming goes on, stopping exits them all; a stopped journey cannot be paused', async () => {
+  const journey = await publish({
+    name: 'Slow drip',
+    start: 'first',
+    nodes: {
+      first: { type: 'wait', duration: 'PT2S', next: 'mail' },
+      mail: { type: 'action', action: 'sendEmail', params: { template: 'drip-1' }, next: 'second' },
+      second: { type: 'wait', duration: 'PT1H', next: 'done' },
+      done: { type: 'exit' },
+    },
+  });
+  await h.api('POST', `/v1/journeys/${journey}/launch`, { accountKeys: ['acme', 'globex'] });
+  await at(journey, 'acme', 'first');
+  expect((await h.api('POST', `/v1/journeys/${journey}/pause`)).body).toEqual({ state: 'paused', instances: 2 });
+  await at(journey, 'acme', 'mail', 'paused');
+  await at(journey, 'globex', 'mail', 'paused');
+  expect((await outbound('acme')).filter((m) => m.payload.nodeId === 'mail')).toEqual([]);
+
+  await h.api('POST', `/v1/journeys/${journey}/resume`);
+  await at(journey, 'acme', 'second');
+  await at(journey, 'globex', 'second');
+  expect((await outbound('acme')).filter((m) => m.payload.nodeId === 'mail')).toHaveLength(1);
+
+  await h.api('POST', `/v1/journeys/${journey}/stop`);
+  await at(journey, 'acme', 'second', 'stopped');
+  await at(journey, 'globex', 'second', 'stopped');
+  expect((await h.api('POST', `/v1/journeys/${journey}/pause`)).status).toBe(409);
+});
+
+test('a worker killed in the middle of a wait resumes after it, and no action is done twice', async () => {
+  const journey = await publish({
+    name: 'Welcome',
+    start: 'hello',
+    nodes: {
+      hello: { type: 'action', action: 'sendEmail', params: { template: 'welcome' }, next: 'pause' },
+      pause: { type: 'wait', duration: 'PT3S', next: 'again' },
+      again: { type: 'action', action: 'sendEmail', params: { template: 'follow-up' }, next: 'done' },
+      done: { type: 'exit' },
+    },
+  });
+  await h.api('POST', `/v1/journeys/${journey}/launch`, { accountKeys: ['hooli'] });
+  await at(journey, 'hooli', 'pause');
+  await h.stopWorker();
+  await new Promise((r) => setTimeout(r, 3500));
+  await h.startWorker();
+  await at(journey, 'hooli', 'done', 'completed');
+  const mails = (await outbound('hooli')).filter((m) => m.type === 'sendEmail' && (m.payload as { journeyId?: string }).journeyId === journey);
+  expect(mails.map((m) => m.payload.nodeId)).toEqual(['hello', 'again']);
+});
+
+describe('a webhook', () => {
+  let server: Server;
+  const received: { key: string; signature: string; body: string }[] = [];
+  let failuresLeft = 2;
+  beforeAll(async () => {
+    server = createServer((req: IncomingMessage, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push({ key: String(req.headers['idempotency-key']), signature: String(req.headers['x-signature']), body });
+        res.statusCode = failuresLeft-- > 0 ? 503 : 200;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  test('that fails twice and then succeeds is delivered with one idempotency key and a valid signature', async () => {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    const journey = await publish({
+      name: 'Tell the CRM',
+      start: 'call',
+      nodes: { call: { type: 'action', action: 'webhook', params: { url, body: { campaign: 'seeds' } }, next: 'done' }, done: { type: 'exit' } },
+    });
+    await h.api('POST', `/v1/journeys/${journey}/launch`, { accountKeys: ['initech'] });
+    await at(journey, 'initech', 'done', 'completed');
+    expect(received).toHaveLength(3);
+    expect(new Set(received.map((r) => r.key)).size).toBe(1);
+    const hmac = createHmac('sha256', h.config.JOURNEY_WEBHOOK_SECRET).update(received[2].body).digest('hex');
+    expect(received[2].signature).toBe(`sha256=${hmac}`);
+    expect(JSON.parse(received[2].body)).toEqual({ journeyId: journey, version: 1, accountKey: 'initech', nodeId: 'call', body: { campaign: 'seeds' } });
+  });
+});
+
+test('an account that submits a form enters the journey that starts on form submissions', async () => {
+  const created = await h.api('POST', '/v1/journeys', { name: 'Form follow-up', entry: { event: 'form_submit' }, start: 'done', nodes: { done: { type: 'exit' } } });
+  await h.api('POST', `/v1/journeys/${created.body.id}/publish`);
+  await h.api('POST', '/v1/events', { events: [event({ type: 'form_submit', occurredAt: new Date().toISOString(), person: { email: 'fred@globex.example' } })] });
+  await at(created.body.id, 'globex', 'done', 'completed');
+});
+
+test('publishing version 2 leaves running instances on version 1', async () => {
+  const v1 = { name: 'Versioned', start: 'hold', nodes: { hold: { type: 'wait', duration: 'PT1H', next: 'done' }, done: { type: 'exit' } } };
+  const journey = await publish(v1);
+  await h.api('POST', `/v1/journeys/${journey}/launch`, { accountKeys: ['acme'] });
+  await at(journey, 'acme', 'hold');
+  await h.api('PUT', `/v1/journeys/${journey}`, { ...v1, entry: { manual: true }, nodes: { ...v1.nodes, hold: { type: 'wait', duration: 'PT1S', next: 'done' } } });
+  expect((await h.api('POST', `/v1/journeys/${journey}/publish`)).body).toEqual({ version: 2 });
+  const j = (await h.api('GET', `/v1/journeys/${journey}`)).body;
+  expect(j.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+  expect((await h.api('GET', `/v1/journeys/${journey}/instances?accountKey=acme`)).body.items[0]).toMatchObject({ version: 1, nodeId: 'hold', status: 'waiting' });
+});
+
+describe('journeys that cannot run are refused, naming the node', () => {
+  const refuse = async (nodes: Record<string, unknown>, start: string, path: string) => {
+    const res = await h.api('POST', '/v1/journeys', { name: 'Broken', entry: { manual: true }, start, nodes });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(path);
+  };
+  test('a next node that does not exist', () => refuse({ a: { type: 'wait', duration: 'PT1S', next: 'b' } }, 'a', 'nodes.a'));
+  test('a node nothing leads to', () => refuse({ a: { type: 'exit' }, b: { type: 'exit' } }, 'a', 'nodes.b'));
+  test('a cycle without a wait', () =>
+    refuse({ a: { type: 'split', branches: [{ when: { field: 'account.tier', op: 'eq', value: 'A' }, next: 'b' }], otherwise: 'c' }, b: { type: 'action', action: 'notifySales', params: { message: 'x' }, next: 'a' }, c: { type: 'exit' } }, 'a', 'nodes.a'));
+  test('a webhook to a non-http URL', () => refuse({ a: { type: 'action', action: 'webhook', params: { url: 'file:///etc/passwd' }, next: 'b' }, b: { type: 'exit' } }, 'a', 'nodes.a.params.url'));
+  test('launching a draft', async () => {
+    const created = await h.api('POST', '/v1/journeys', { name: 'Draft', entry: { manual: true }, start: 'a', nodes: { a: { type: 'exit' } } });
+    expect((await h.api('POST', `/v1/journeys/${created.body.id}/launch`, { accountKeys: ['acme'] })).status).toBe(409);
+  });
+});
