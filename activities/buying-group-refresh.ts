@@ -1,6 +1,7 @@
 import { assembleGroup, Candidate, GroupState, nextGroupStatus, Overrides } from '../domain/buying-groups/assign';
 import type { BuyingGroupFacts } from '../domain/segments/evaluate';
 import { writeEach } from '../lib/each-statement';
+import { sameAsStored } from '../lib/same-stored';
 import { insertNew } from '../lib/mongo-errors';
 import { roleTemplates } from '../lib/role-template-store';
 import { BuyingGroup, BuyingGroupOverride } from '../models/buying-group';
@@ -10,7 +11,7 @@ import { OutboundMessage } from '../models/outbound-message';
 const HISTORY = 50;
 
 const sameState = (g: Record<string, any>, s: GroupState, status: string) =>
-  g.status === status && g.completeness === s.completeness && g.engagement === s.engagement && JSON.stringify(g.members) === JSON.stringify(s.members) && JSON.stringify(g.missingRoles) === JSON.stringify(s.missingRoles);
+  g.status === status && g.completeness === s.completeness && g.engagement === s.engagement && sameAsStored(g.members, s.members) && sameAsStored(g.missingRoles, s.missingRoles);
 
 /**
  * Re-evaluates the buying groups of one account from its people as they are

@@ -9,6 +9,7 @@ import { nextStatus, ScoreStatus, StatusState } from '../domain/scoring/status';
 import { isDuplicateKey, insertNew } from '../lib/mongo-errors';
 import { op } from '../lib/query';
 import { writeEach } from '../lib/each-statement';
+import { sameAsStored } from '../lib/same-stored';
 import { scoringModel } from '../lib/scoring-model-store';
 import { savedSegments } from '../lib/segment-store';
 import type { PersonFacts } from '../domain/segments/evaluate';
@@ -122,7 +123,7 @@ export async function applyToEntity(entity: EntityRef, batchId: string, events: 
     const from: ScoreStatus = p.score?.status ?? 'nurture';
     if (from !== status.status) statusChanges.push({ personId: p._id, from, to: status.status, total: score.total });
     const set = { recentEvents, score: newScore, summary, scoreModelVersion: version };
-    const changed = JSON.stringify({ s: p.score, m: p.summary }) !== JSON.stringify({ s: newScore, m: summary });
+    const changed = !sameAsStored({ s: p.score, m: p.summary }, { s: newScore, m: summary });
     scored.push({ p, set, changed, facts: personFacts(p, account, recentEvents, newScore), behavior: newScore.behavior });
   }
 

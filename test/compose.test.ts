@@ -96,6 +96,8 @@ describe('the production stack (docker-compose.yml)', () => {
       TEMPORAL_NAMESPACE: 'default',
       TASK_QUEUE: 'b2b-engine',
       LOG_LEVEL: 'info',
+      JOURNEY_WEBHOOK_SECRET: '${JOURNEY_WEBHOOK_SECRET:?set JOURNEY_WEBHOOK_SECRET}',
+      JOURNEY_WEBHOOK_ALLOW_PRIVATE: 'false',
     };
     expect(services.worker.environment).toEqual(shared);
     expect(services.api.environment).toEqual({

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { postWebhook } from '../activities/webhook';
 import { event } from './support/events';
 import { eventually, Harness, startHarness } from './support/harness';
 
@@ -162,6 +163,14 @@ describe('a webhook', () => {
     expect(received[2].signature).toBe(`sha256=${hmac}`);
     expect(JSON.parse(received[2].body)).toEqual({ journeyId: journey, version: 1, accountKey: 'initech', nodeId: 'call', body: { campaign: 'seeds' } });
   });
+});
+
+test('with private targets off (as in docker-compose), a webhook to a loopback or private address is refused before any request', async () => {
+  const call = { idempotencyKey: 'k', payload: {}, secret: 'x'.repeat(16), allowPrivate: false };
+  await expect(postWebhook({ ...call, url: 'http://127.0.0.1:9/hook' })).rejects.toMatchObject({ type: 'WebhookRefused', nonRetryable: true });
+  await expect(postWebhook({ ...call, url: 'http://10.1.2.3/hook' })).rejects.toMatchObject({ type: 'WebhookRefused' });
+  await expect(postWebhook({ ...call, url: 'http://[::1]/hook' })).rejects.toMatchObject({ type: 'WebhookRefused' });
+  await expect(postWebhook({ ...call, url: 'https://user:secret@example.com/hook' })).rejects.toMatchObject({ type: 'WebhookRefused' });
 });
 
 test('an account that submits a form enters the journey that starts on form submissions', async () => {

@@ -1,4 +1,6 @@
+import { Person } from '../models/person';
 import { ScoreEvent } from '../models/score-event';
+import { entityStateQuery, refreshSignal } from '../workflows/account-messages';
 import { event } from './support/events';
 import { eventually, Harness, startHarness } from './support/harness';
 
@@ -99,6 +101,20 @@ describe('the seed scoring model', () => {
     expect(score).toMatchObject({ total: 55, fit: 25, status: 'nurture' });
     await h.api('PUT', '/v1/scoring-model', seedModel);
   });
+});
+
+test('a refresh that changes nothing writes nothing', async () => {
+  await h.api('PUT', '/v1/accounts/quiet', { name: 'Quiet Ltd', domain: 'quiet.example', employees: 5000 });
+  const { personId } = (await h.api('PUT', '/v1/people/qin@quiet.example', { accountKey: 'quiet' })).body;
+  await h.api('POST', '/v1/events', { events: [event({ type: 'web_visit', occurredAt: ago(DAY), person: { email: 'qin@quiet.example' } })] });
+  await scoreOf(personId, (s) => s.behavior === 20, 'Qin to be scored');
+  await new Promise((r) => setTimeout(r, 500));
+  const before = await Person.findOne({ _id: personId }, { updatedAt: 1 }).lean();
+  const handle = h.client.workflow.getHandle('account:quiet');
+  const applied = (await handle.query(entityStateQuery)).batchesApplied;
+  await handle.signal(refreshSignal, { reason: 'test' });
+  await eventually(async () => ((await handle.query(entityStateQuery)).batchesApplied > applied ? true : undefined), { what: 'the refresh' });
+  expect((await Person.findOne({ _id: personId }, { updatedAt: 1 }).lean())?.updatedAt).toEqual(before?.updatedAt);
 });
 
 describe('scores follow time', () => {
