@@ -63,7 +63,7 @@ async function load(): Promise<AudienceSnapshot> {
       id: p._id,
       email: p.email ?? undefined,
       accountKey: p.accountKey ?? undefined,
-      facts: personFacts(p, account, ((p.recentEvents ?? []) as ScoredEvent[]).map((e) => ({ ...e, at: Date.parse(e.occurredAt) })), p.score ?? { total: 0, status: 'nurture' }),
+      facts: personFacts(p, account, (p.recentEvents ?? []) as ScoredEvent[], p.score ?? { total: 0, status: 'nurture' }),
     };
     people.push(person);
     if (!person.accountKey) continue;

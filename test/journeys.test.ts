@@ -180,7 +180,7 @@ test('an account that submits a form enters the journey that starts on form subm
   await at(created.body.id, 'globex', 'done', 'completed');
 });
 
-test('publishing version 2 leaves running instances on version 1', async () => {
+test('publishing version 2 leaves running instances on version 1, and a migration moves them to version 2 at the mapped node', async () => {
   const v1 = { name: 'Versioned', start: 'hold', nodes: { hold: { type: 'wait', duration: 'PT1H', next: 'done' }, done: { type: 'exit' } } };
   const journey = await publish(v1);
   await h.api('POST', `/v1/journeys/${journey}/launch`, { accountKeys: ['acme'] });
@@ -190,6 +190,12 @@ test('publishing version 2 leaves running instances on version 1', async () => {
   const j = (await h.api('GET', `/v1/journeys/${journey}`)).body;
   expect(j.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
   expect((await h.api('GET', `/v1/journeys/${journey}/instances?accountKey=acme`)).body.items[0]).toMatchObject({ version: 1, nodeId: 'hold', status: 'waiting' });
+
+  expect((await h.api('POST', `/v1/journeys/${journey}/migrate`, { fromVersion: 1, toVersion: 2, nodeMap: { hold: 'nowhere' } })).body.error.details).toEqual([{ path: 'nodeMap.hold', message: "version 2 has no node 'nowhere'" }]);
+  expect((await h.api('POST', `/v1/journeys/${journey}/migrate`, { fromVersion: 1, toVersion: 2, nodeMap: { hold: 'hold' } })).body).toEqual({ migrated: 1, skipped: [] });
+  // On version 2 the hold is one second: the instance finishes there.
+  const done = await at(journey, 'acme', 'done', 'completed');
+  expect(done.history.map((s) => s.outcome)).toEqual(['migrated to v2 at hold', 'waited', 'exit']);
 });
 
 describe('journeys that cannot run are refused, naming the node', () => {

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { AccountEvent } from '../domain/events';
+import type { JourneyDefinition } from '../domain/journeys/definition';
 
 export type InstanceStatus = 'running' | 'waiting' | 'paused' | 'completed' | 'exited_by_rule' | 'stopped' | 'failed';
 
@@ -22,6 +23,14 @@ export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
 export const stopSignal = defineSignal<[{ reason: string }]>('stop');
 export const journeyStateQuery = defineQuery<JourneyState>('journeyState');
+
+/** Move this instance to another version of its journey, at the given node (in-flight migration). */
+export interface MigrateTo {
+  version: number;
+  definition: JourneyDefinition;
+  at: string;
+}
+export const migrateSignal = defineSignal<[MigrateTo]>('migrate');
 
 export function journeyWorkflowId(journeyId: string, accountKey: string): string {
   return `journey:${journeyId}:${accountKey}`;

@@ -3,8 +3,8 @@ import type { Activities } from '../activities';
 import { evaluate } from '../domain/condition';
 import type { AccountEvent } from '../domain/events';
 import type { JourneyDefinition, JourneyNode } from '../domain/journeys/definition';
-import { JourneyStatus, NodeId } from '../domain/search-attributes';
-import { InstanceStatus, JourneyStep, journeyEventsSignal, journeyStateQuery, pauseSignal, resumeSignal, stopSignal } from './journey-messages';
+import { JourneyStatus, JourneyVersion, NodeId } from '../domain/search-attributes';
+import { InstanceStatus, JourneyStep, journeyEventsSignal, journeyStateQuery, migrateSignal, MigrateTo, pauseSignal, resumeSignal, stopSignal } from './journey-messages';
 import { runAction } from './journey-nodes/action';
 import type { NodeContext, NodeResult } from './journey-nodes/context';
 import { runSplit } from './journey-nodes/split';
@@ -54,6 +54,7 @@ export async function journeyWorkflow(input: JourneyInput): Promise<{ status: In
   let inbox: AccountEvent[] = [...(input.inbox ?? [])];
   let stopped: string | undefined;
   let exitRuleMet = false;
+  let migrateTo: MigrateTo | undefined;
   let status: InstanceStatus = 'running';
 
   const exitRule = def.exitWhen;
@@ -66,12 +67,14 @@ export async function journeyWorkflow(input: JourneyInput): Promise<{ status: In
   setHandler(pauseSignal, () => void (paused = true));
   setHandler(resumeSignal, () => void (paused = false));
   setHandler(stopSignal, ({ reason }) => void (stopped = reason));
+  setHandler(migrateSignal, (target) => void (migrateTo = target));
   setHandler(journeyStateQuery, () => ({ nodeId, status, version: input.version, history }));
 
   const record = async (step: JourneyStep | undefined, newStatus: InstanceStatus) => {
     status = newStatus;
     if (step) history = [...history, step].slice(-HISTORY_KEPT);
     upsertSearchAttributes([
+      { key: JourneyVersion, value: input.version },
       { key: NodeId, value: nodeId },
       { key: JourneyStatus, value: status },
     ]);
@@ -89,7 +92,7 @@ export async function journeyWorkflow(input: JourneyInput): Promise<{ status: In
     await condition(allHandlersFinished);
     return { status: end, history };
   };
-  const interrupted = () => stopped !== undefined || exitRuleMet;
+  const interrupted = () => stopped !== undefined || exitRuleMet || migrateTo !== undefined;
 
   for (;;) {
     if (paused && !interrupted()) {
@@ -99,6 +102,13 @@ export async function journeyWorkflow(input: JourneyInput): Promise<{ status: In
     if (stopped !== undefined) return finish('stopped', stopped);
     if (!exitRuleMet && exitRule && !('performed' in exitRule)) exitRuleMet = await accountMatches({ accountKey: input.accountKey, condition: exitRule });
     if (exitRuleMet) return finish('exited_by_rule', 'exit rule met');
+    if (migrateTo) {
+      // Goes on as the target version at the mapped node: a fresh run, its history carried.
+      const step = { nodeId, at: new Date().toISOString(), outcome: `migrated to v${migrateTo.version} at ${migrateTo.at}` };
+      await record(takeStep() ?? step, 'running');
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof journeyWorkflow>({ ...input, version: migrateTo.version, definition: migrateTo.definition, at: migrateTo.at, history, visits, paused, inbox: [] });
+    }
 
     const node = def.nodes[nodeId];
     const enteredAt = new Date().toISOString();

@@ -19,6 +19,7 @@ import { decodeCursor, Key, page, Pagination } from '../schemas/common';
 import { z } from '../zod';
 import { assertMayRead } from './accounts';
 import { exportIncompleteGroups } from './buying-group-export';
+import { TABLE_FORMATS } from './table-download';
 import { GroupView, groupView } from '../schemas/buying-groups';
 
 const TemplateKeyParams = z.object({ key: Key });
@@ -152,7 +153,7 @@ export function buyingGroupRoutes(deps: RouteDeps): void {
     tag: 'Buying groups',
     summary: 'Accounts of incomplete groups with their people, for matched-audience and role-filtered campaigns (CSV or NDJSON, streamed)',
     roles: ['admin', 'marketer'],
-    query: z.object({ solutionInterest: z.string().trim().min(1).max(200), missingRole: z.string().trim().min(1).max(100).optional(), format: z.enum(['csv', 'ndjson']).default('csv') }),
+    query: z.object({ solutionInterest: z.string().trim().min(1).max(200), missingRole: z.string().trim().min(1).max(100).optional(), format: z.enum(TABLE_FORMATS).default('csv') }),
     responses: { 200: { description: 'one line per person of an incomplete group' } },
     handler: async ({ query, res }) => {
       await exportIncompleteGroups(res, query);

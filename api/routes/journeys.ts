@@ -5,7 +5,7 @@ import { createJourney, publishDraft, saveDraft, versionOf } from '../../lib/jou
 import { Account } from '../../models/account';
 import { Journey, JourneyInstance, JourneyVersion } from '../../models/journey';
 import { SegmentMember } from '../../models/segment-membership';
-import { pauseSignal, resumeSignal, stopSignal } from '../../workflows/journey-messages';
+import { migrateSignal, pauseSignal, resumeSignal, stopSignal } from '../../workflows/journey-messages';
 import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
 import { defineRoute } from '../route';
@@ -164,6 +164,41 @@ export function journeyRoutes(deps: RouteDeps): void {
   steer('pause');
   steer('resume');
   steer('stop');
+
+  defineRoute(deps.router, deps.registry, {
+    method: 'post',
+    path: '/v1/journeys/:id/migrate',
+    tag: 'Journeys',
+    summary: 'Move running instances of one version to another at mapped nodes; instances at unmapped nodes stay and are listed',
+    roles: ['admin', 'marketer'],
+    params: JourneyParams,
+    body: z.object({ fromVersion: z.number().int().min(1), toVersion: z.number().int().min(1), nodeMap: z.record(z.string().max(64), z.string().max(64)) }).strict(),
+    responses: { 202: { description: 'signalled', schema: z.object({ migrated: z.number(), skipped: z.array(z.object({ accountKey: z.string(), nodeId: z.string(), reason: z.string() })) }) } },
+    handler: async ({ params, body }) => {
+      await journeyOrThrow(params.id);
+      const [from, to] = await Promise.all([versionOf(params.id, body.fromVersion), versionOf(params.id, body.toVersion)]);
+      if (!from) throw ApiError.validation([{ path: 'fromVersion', message: `version ${body.fromVersion} does not exist` }]);
+      if (!to) throw ApiError.validation([{ path: 'toVersion', message: `version ${body.toVersion} does not exist` }]);
+      const problems = Object.entries(body.nodeMap).flatMap(([old, target]) => [
+        ...(from.nodes[old] ? [] : [{ path: `nodeMap.${old}`, message: `version ${body.fromVersion} has no node '${old}'` }]),
+        ...(to.nodes[target] ? [] : [{ path: `nodeMap.${old}`, message: `version ${body.toVersion} has no node '${target}'` }]),
+      ]);
+      if (problems.length) throw ApiError.validation(problems, 'node map is invalid');
+      const running = (await JourneyInstance.find({ journeyId: params.id }, { accountKey: 1, nodeId: 1, status: 1, version: 1 }).lean()).filter((i) => i.version === body.fromVersion && ACTIVE.includes(i.status));
+      const skipped: { accountKey: string; nodeId: string; reason: string }[] = [];
+      let migrated = 0;
+      await eachLimited(running, async (i) => {
+        const at = body.nodeMap[i.nodeId];
+        if (!at) {
+          skipped.push({ accountKey: i.accountKey, nodeId: i.nodeId, reason: `node '${i.nodeId}' is not mapped` });
+          return;
+        }
+        await deps.delivery.client.workflow.getHandle(i._id).signal(migrateSignal, { version: body.toVersion, definition: to, at });
+        migrated++;
+      });
+      return { status: 202, body: { migrated, skipped } };
+    },
+  });
 
   defineRoute(deps.router, deps.registry, {
     method: 'get',

@@ -1,6 +1,7 @@
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { checkModel, modelWarnings, scoringModelSchema } from '../../domain/scoring/model';
 import { activeModel, saveModel } from '../../lib/scoring-model-store';
+import { progressOf } from '../../lib/workflow-progress';
 import { Person } from '../../models/person';
 import { ScoringModelVersion } from '../../models/scoring-model';
 import { rescoreProgressQuery, RescoreProgress, rescoreWorkflowId } from '../../workflows/rescore';
@@ -25,17 +26,6 @@ const ScoreView = z
     nextChangeAt: z.string().optional(),
   })
   .openapi('Score');
-
-async function recomputeProgress(deps: RouteDeps, version: number): Promise<RescoreProgress | null> {
-  const handle = deps.delivery.client.workflow.getHandle(rescoreWorkflowId(deps.delivery.taskQueue, version));
-  try {
-    const description = await handle.describe();
-    return description.status.name === 'COMPLETED' ? await handle.result() : await handle.query(rescoreProgressQuery);
-  } catch (err) {
-    if ((err as Error).name === 'WorkflowNotFoundError') return null;
-    throw err;
-  }
-}
 
 export function scoringRoutes(deps: RouteDeps): void {
   defineRoute(deps.router, deps.registry, {
@@ -77,7 +67,7 @@ export function scoringRoutes(deps: RouteDeps): void {
     handler: async () => {
       const { version, model } = await activeModel();
       const doc = version ? await ScoringModelVersion.findOne({ _id: version }, { warnings: 1 }).lean() : null;
-      return { status: 200, body: { version, model, warnings: doc?.warnings ?? [], recompute: version ? await recomputeProgress(deps, version) : null } };
+      return { status: 200, body: { version, model, warnings: doc?.warnings ?? [], recompute: version ? await progressOf<RescoreProgress>(deps.delivery.client, rescoreWorkflowId(deps.delivery.taskQueue, version), rescoreProgressQuery) : null } };
     },
   });
 

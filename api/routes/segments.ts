@@ -5,6 +5,7 @@ import { accountContext } from '../../domain/entity-context';
 import { audienceSnapshot } from '../../lib/audience-snapshot';
 import { op } from '../../lib/query';
 import { deleteSegment, saveSegment } from '../../lib/segment-store';
+import { progressOf } from '../../lib/workflow-progress';
 import { Segment } from '../../models/segment';
 import { SegmentChange, SegmentMember } from '../../models/segment-membership';
 import { segmentRefreshProgressQuery, SegmentRefreshProgress, segmentRefreshWorkflowId } from '../../workflows/segments';
@@ -15,7 +16,8 @@ import { defineRoute } from '../route';
 import { decodeCursor, page, Pagination } from '../schemas/common';
 import { z } from '../zod';
 import { audit } from './accounts';
-import { exportMembers, EXPORT_FORMATS } from './segment-export';
+import { exportMembers } from './segment-export';
+import { TABLE_FORMATS } from './table-download';
 
 const SAMPLE_SIZE = 10;
 
@@ -31,17 +33,6 @@ function checked<T extends z.infer<typeof Definition>>(body: T): T {
   const problems = checkDefinition(body.level, body.definition);
   if (problems.length) throw ApiError.validation(problems, 'segment definition is invalid');
   return body;
-}
-
-async function refreshProgress(deps: RouteDeps, revision: number): Promise<SegmentRefreshProgress | null> {
-  const handle = deps.delivery.client.workflow.getHandle(segmentRefreshWorkflowId(deps.delivery.taskQueue, revision));
-  try {
-    const description = await handle.describe();
-    return description.status.name === 'COMPLETED' ? await handle.result() : await handle.query(segmentRefreshProgressQuery);
-  } catch (err) {
-    if ((err as Error).name === 'WorkflowNotFoundError') return null;
-    throw err;
-  }
 }
 
 /** Everyone is evaluated against the new set of segments, in the background, by their own entity workflows. */
@@ -139,7 +130,7 @@ export function segmentRoutes(deps: RouteDeps): void {
     handler: async ({ params }) => {
       const s = await findSegment(params.id);
       const members = await SegmentMember.countDocuments({ segmentId: s._id });
-      return { status: 200, body: { id: s._id, name: s.name, level: s.level, definition: s.definition, createdAt: s.createdAt.toISOString(), members, evaluation: await refreshProgress(deps, s.revision) } };
+      return { status: 200, body: { id: s._id, name: s.name, level: s.level, definition: s.definition, createdAt: s.createdAt.toISOString(), members, evaluation: await progressOf<SegmentRefreshProgress>(deps.delivery.client, segmentRefreshWorkflowId(deps.delivery.taskQueue, s.revision), segmentRefreshProgressQuery) } };
     },
   });
 
@@ -190,7 +181,7 @@ export function segmentRoutes(deps: RouteDeps): void {
     summary: "A segment's members as CSV or NDJSON, streamed (matched audiences, sales lists; audited)",
     roles: ['admin', 'marketer'],
     params: SegmentIdParams,
-    query: z.object({ format: z.enum(EXPORT_FORMATS).default('csv') }),
+    query: z.object({ format: z.enum(TABLE_FORMATS).default('csv') }),
     responses: { 200: { description: 'the members, one per line' } },
     handler: async ({ params, query, auth, res }) => {
       const segment = await findSegment(params.id);

@@ -9,8 +9,6 @@ export interface ScoredEvent {
   type: EventType;
   occurredAt: string;
   properties?: Record<string, unknown>;
-  /** occurredAt in ms, when whoever holds many events parsed it once (the preview snapshot). */
-  at?: number;
 }
 
 export interface BreakdownItem {

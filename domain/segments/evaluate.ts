@@ -43,7 +43,7 @@ function performed(d: Performed, facts: PersonFacts, now: number): Verdict {
   for (const e of facts.events) {
     if (e.type !== d.performed) continue;
     if (d.where && !evaluate(d.where, { event: e as unknown as Record<string, unknown>, person: facts.person, account: facts.account })) continue;
-    const t = e.at ?? Date.parse(e.occurredAt);
+    const t = Date.parse(e.occurredAt);
     if (t > now) next = sooner(next, t);
     else if (t > now - within) {
       count++;
