@@ -34,6 +34,8 @@ export interface BenchStack {
   config: Config;
   client: Client;
   database: 'ferretdb-embedded' | 'external';
+  /** The worker running in this process (its status: cached workflows; its options: the cache size). */
+  worker: Worker;
   /** Calls the real API over HTTP (keep-alive) with the admin key. */
   api<T = any>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>>;
   stop(): Promise<void>;
@@ -139,6 +141,7 @@ export async function startStack(log: (line: string) => void): Promise<BenchStac
       config,
       client,
       database: externalMongo ? 'external' : 'ferretdb-embedded',
+      worker,
       async api(method, urlPath, body) {
         const headers: Record<string, string> = { authorization: `Bearer ${ADMIN_KEY}` };
         if (body !== undefined) headers['content-type'] = 'application/json';

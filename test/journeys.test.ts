@@ -32,7 +32,7 @@ const at = (journey: string, accountKey: string, nodeId: string, status = 'waiti
 
 const outbound = async (accountKey: string) => (await h.api('GET', `/v1/outbound-messages?accountKey=${accountKey}`)).body.items as { type: string; payload: { nodeId: string } }[];
 
-test('an account that downloads the whitepaper takes the event branch; one that does not times out to the other', async () => {
+test('an account that downloads the whitepaper takes the event branch; one that does not times out to the other; a dry run gives the same paths', async () => {
   const journey = await publish({
     name: 'Whitepaper follow-up',
     start: 'settle',
@@ -44,6 +44,7 @@ test('an account that downloads the whitepaper takes the event branch; one that 
       done: { type: 'exit' },
     },
   });
+  const launchedAt = new Date().toISOString();
   const launched = await h.api('POST', `/v1/journeys/${journey}/launch`, { accountKeys: ['acme', 'globex', 'nowhere'] });
   expect(launched).toMatchObject({ status: 202, body: { started: 2, alreadyRunning: 0, rejected: [{ accountKey: 'nowhere', error: 'unknown account' }] } });
   expect((await h.api('POST', `/v1/journeys/${journey}/launch`, { accountKeys: ['acme', 'globex'] })).body).toMatchObject({ started: 0, alreadyRunning: 2 });
@@ -56,6 +57,13 @@ test('an account that downloads the whitepaper takes the event branch; one that 
   const globex = await at(journey, 'globex', 'done', 'completed');
   expect(globex.history.map((s) => [s.nodeId, s.outcome])).toEqual([['settle', 'waited'], ['await', 'timed out'], ['cold', 'done'], ['done', 'exit']]);
   expect((await outbound('acme')).map((m) => m.type)).toEqual(['notifySales']);
+
+  // The dry run over the same stored events takes the same paths, and acts on nothing.
+  const simulated = (await h.api('POST', `/v1/journeys/${journey}/simulate`, { accountKeys: ['acme', 'globex'], from: launchedAt, to: new Date(Date.now() + 60_000).toISOString() })).body.items;
+  const steps = (p: { nodeId: string; outcome?: string }[]) => p.map((s) => [s.nodeId, s.outcome]);
+  expect(steps(simulated[0].path)).toEqual(steps(acme.history));
+  expect(steps(simulated[1].path)).toEqual(steps(globex.history));
+  expect(simulated.map((x: { endNode: string }) => x.endNode)).toEqual(['done', 'done']);
   expect((await outbound('globex')).map((m) => m.type)).toEqual(['addToLinkedInAudience']);
   expect((await h.api('GET', `/v1/journeys/${journey}/stats`)).body).toMatchObject({ completed: 2, nodes: { hot: { entered: 1 }, cold: { entered: 1 } } });
 });

@@ -2,14 +2,11 @@ import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHand
 import type { Activities } from '../activities';
 import { evaluate } from '../domain/condition';
 import type { AccountEvent } from '../domain/events';
-import type { JourneyDefinition, JourneyNode } from '../domain/journeys/definition';
+import type { JourneyDefinition } from '../domain/journeys/definition';
 import { JourneyStatus, JourneyVersion, NodeId } from '../domain/search-attributes';
 import { InstanceStatus, JourneyStep, journeyEventsSignal, journeyStateQuery, migrateSignal, MigrateTo, pauseSignal, resumeSignal, stopSignal } from './journey-messages';
-import { runAction } from './journey-nodes/action';
-import type { NodeContext, NodeResult } from './journey-nodes/context';
-import { runSplit } from './journey-nodes/split';
-import { runWait } from './journey-nodes/wait';
-import { runWaitForEvent } from './journey-nodes/wait-for-event';
+import { runNode } from '../domain/journeys/nodes';
+import { temporalEffects } from './journey-effects';
 
 export interface JourneyInput {
   journeyId: string;
@@ -29,14 +26,6 @@ const HISTORY_KEPT = 50;
 const CONTINUE_AFTER_EVENTS = 5000;
 
 const { recordJourneyStep, accountMatches } = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { maximumInterval: '30 seconds' } });
-
-const NODES: { [K in JourneyNode['type']]: (node: Extract<JourneyNode, { type: K }>, ctx: NodeContext) => Promise<NodeResult> } = {
-  wait: runWait,
-  waitForEvent: runWaitForEvent,
-  split: runSplit,
-  action: runAction,
-  exit: async () => ({ end: 'completed', outcome: 'exit' }),
-};
 
 /**
  * One account on one journey version: a short loop that runs the node it is
@@ -93,6 +82,7 @@ export async function journeyWorkflow(input: JourneyInput): Promise<{ status: In
     return { status: end, history };
   };
   const interrupted = () => stopped !== undefined || exitRuleMet || migrateTo !== undefined;
+  const fx = temporalEffects({ journeyId: input.journeyId, version: input.version, accountKey: input.accountKey, workflowId }, () => ({ nodeId, visit: visits }), () => inbox, interrupted);
 
   for (;;) {
     if (paused && !interrupted()) {
@@ -115,8 +105,7 @@ export async function journeyWorkflow(input: JourneyInput): Promise<{ status: In
     visits += 1;
     inbox = [];
     await record(takeStep(), node.type === 'wait' || node.type === 'waitForEvent' ? 'waiting' : 'running');
-    const ctx: NodeContext = { journeyId: input.journeyId, version: input.version, accountKey: input.accountKey, workflowId, currentNode: nodeId, visit: visits, inbox: () => inbox, interrupted };
-    const result = await (NODES[node.type] as (n: JourneyNode, c: NodeContext) => Promise<NodeResult>)(node, ctx);
+    const result = await runNode(node, fx, Date.now());
     if (!result.next && !result.end) continue; // interrupted: the top of the loop says how it ends
     lastStep = { nodeId, at: enteredAt, outcome: result.outcome };
     if (result.end) return finish(result.end, result.outcome ?? result.end);

@@ -2,6 +2,7 @@ import { checkJourney } from '../../domain/journeys/graph';
 import { journeySchema } from '../../domain/journeys/definition';
 import { startJourney, StartOutcome } from '../../lib/journey-launch';
 import { createJourney, publishDraft, saveDraft, versionOf } from '../../lib/journey-store';
+import { simulateAccount } from '../../lib/journey-simulate';
 import { Account } from '../../models/account';
 import { Journey, JourneyInstance, JourneyVersion } from '../../models/journey';
 import { SegmentMember } from '../../models/segment-membership';
@@ -164,6 +165,31 @@ export function journeyRoutes(deps: RouteDeps): void {
   steer('pause');
   steer('resume');
   steer('stop');
+
+  defineRoute(deps.router, deps.registry, {
+    method: 'post',
+    path: '/v1/journeys/:id/simulate',
+    tag: 'Journeys',
+    summary: 'Dry run: the path each account would have taken over its stored interactions, on a simulated clock, with no actions and no instances',
+    roles: ['admin', 'marketer'],
+    params: JourneyParams,
+    body: z
+      .object({ accountKeys: z.array(Key).min(1).max(100), from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional(), version: z.number().int().min(1).optional() })
+      .strict(),
+    responses: { 200: { description: 'paths', schema: z.object({ items: z.array(z.unknown()) }) } },
+    handler: async ({ params, body }) => {
+      const j = await journeyOrThrow(params.id);
+      const version = body.version ?? j.latestVersion;
+      const definition = version ? await versionOf(j._id, version) : undefined;
+      if (!definition) throw ApiError.validation([{ path: 'version', message: version ? `version ${version} does not exist` : 'the journey is a draft: publish it or name a version' }]);
+      const to = body.to ? Date.parse(body.to) : Date.now();
+      const from = body.from ? Date.parse(body.from) : to - 30 * 86_400_000;
+      if (from >= to) throw ApiError.validation([{ path: 'from', message: 'must be before to' }]);
+      const items = [];
+      for (const accountKey of body.accountKeys) items.push(await simulateAccount(definition, accountKey, from, to));
+      return { status: 200, body: { items } };
+    },
+  });
 
   defineRoute(deps.router, deps.registry, {
     method: 'post',
