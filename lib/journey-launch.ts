@@ -73,7 +73,8 @@ export async function startJourney(target: DeliveryTarget, journey: LiveJourney,
  * journeys whose entry segment the account just entered.
  */
 export async function routeToJourneys(target: DeliveryTarget, accountKey: string, events: readonly AccountEvent[], enteredSegments: readonly string[]): Promise<void> {
-  const { journeys } = await liveJourneys();
+  // A segment entry happens once: read the journeys fresh then, so one published a moment ago is not missed.
+  const { journeys } = await liveJourneys({ fresh: enteredSegments.length > 0 });
   if (journeys.length === 0) return;
   if (events.length) {
     const running = (await JourneyInstance.find({ accountKey }, { status: 1 }).lean()).filter((i) => ACTIVE.has(i.status));

@@ -188,6 +188,15 @@ test('an account that submits a form enters the journey that starts on form subm
   await at(created.body.id, 'globex', 'done', 'completed');
 });
 
+test('an account that enters the entry segment later joins the journey within seconds', async () => {
+  const segment = (await h.api('POST', '/v1/segments', { name: 'Fintech accounts', level: 'account', definition: { field: 'account.industry', op: 'eq', value: 'Fintech' } })).body.id;
+  const created = await h.api('POST', '/v1/journeys', { name: 'Fintech welcome', entry: { segmentId: segment }, start: 'done', nodes: { done: { type: 'exit' } } });
+  await h.api('POST', `/v1/journeys/${created.body.id}/publish`);
+  await h.api('PUT', '/v1/accounts/initech', { name: 'Initech', domain: 'initech.example', industry: 'Fintech' });
+  await at(created.body.id, 'initech', 'done', 'completed');
+  expect(await instance(created.body.id, 'acme')).toBeUndefined();
+});
+
 test('publishing version 2 leaves running instances on version 1, and a migration moves them to version 2 at the mapped node', async () => {
   const v1 = { name: 'Versioned', start: 'hold', nodes: { hold: { type: 'wait', duration: 'PT1H', next: 'done' }, done: { type: 'exit' } } };
   const journey = await publish(v1);

@@ -1,15 +1,15 @@
-import { ActivityFailure, ApplicationFailure, condition, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ActivityOptions, ApplicationFailure, condition, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { AccountEvent } from '../domain/events';
 import type { NodeEffects } from '../domain/journeys/nodes/effects';
 
-const { evaluateSplit } = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { maximumInterval: '30 seconds' } });
-
+const SPLIT_OPTIONS: ActivityOptions = { startToCloseTimeout: '30 seconds', retry: { maximumInterval: '30 seconds' } };
 /** Retried with backoff; the idempotency key (instance, node, visit) is the same on every attempt. */
-const { runJourneyAction } = proxyActivities<Activities>({
+const ACTION_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
-});
+};
+const { evaluateSplit, runJourneyAction } = proxyActivities<Activities>(SPLIT_OPTIONS);
 
 export interface InstanceRef {
   journeyId: string;
@@ -25,11 +25,14 @@ export function temporalEffects(instance: InstanceRef, at: () => { nodeId: strin
     interrupted,
     sleep: (ms, summary) => condition(interrupted, ms, { summary }),
     waitFor: (predicate, ms, summary) => condition(predicate, ms, { summary }),
-    evaluateSplit: (tests) => evaluateSplit({ accountKey: instance.accountKey, tests }),
+    // Summaries say in the Temporal UI what each activity is for.
+    evaluateSplit: (tests) => evaluateSplit.executeWithOptions({ ...SPLIT_OPTIONS, summary: `split at ${at().nodeId}` }, [{ accountKey: instance.accountKey, tests }]),
     async runAction(action, params) {
       const { nodeId, visit } = at();
       try {
-        await runJourneyAction({ journeyId: instance.journeyId, version: instance.version, accountKey: instance.accountKey, nodeId, idempotencyKey: `${instance.workflowId}:${nodeId}:${visit}`, action, params });
+        await runJourneyAction.executeWithOptions({ ...ACTION_OPTIONS, summary: `${action} at ${nodeId}` }, [
+          { journeyId: instance.journeyId, version: instance.version, accountKey: instance.accountKey, nodeId, idempotencyKey: `${instance.workflowId}:${nodeId}:${visit}`, action, params },
+        ]);
         return { ok: true };
       } catch (err) {
         if (!(err instanceof ActivityFailure)) throw err;
