@@ -113,24 +113,6 @@ export function conditionDepth(c: Condition): number {
 
 export type ConditionContext = Partial<Record<Scope, Record<string, unknown> | undefined>>;
 
-/** Split field paths, kept: conditions are evaluated millions of times per preview. */
-const paths = new Map<string, string[]>();
-
-function lookup(ctx: ConditionContext, field: string): unknown {
-  let parts = paths.get(field);
-  if (!parts) {
-    parts = field.split('.');
-    if (paths.size < 10000) paths.set(field, parts);
-  }
-  const [scope, ...path] = parts;
-  let v: unknown = ctx[scope as Scope];
-  for (const p of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string, unknown>)[p];
-  }
-  return v;
-}
-
 const norm = (v: unknown) => (typeof v === 'string' ? v.trim().toLowerCase() : v instanceof Date ? v.toISOString() : v);
 
 function compare(field: string, a: unknown, b: unknown): number | undefined {
@@ -144,32 +126,87 @@ function compare(field: string, a: unknown, b: unknown): number | undefined {
   return undefined;
 }
 
+type Predicate = (ctx: ConditionContext) => boolean;
+
+/** Compiled once per condition object: a preview evaluates one definition millions of times. */
+const compiled = new WeakMap<Condition, Predicate>();
+
 /** Whether the condition holds; strings compare without regard to case. */
 export function evaluate(c: Condition, ctx: ConditionContext): boolean {
-  if ('all' in c) return c.all.every((x) => evaluate(x, ctx));
-  if ('any' in c) return c.any.some((x) => evaluate(x, ctx));
-  if ('not' in c) return !evaluate(c.not, ctx);
-  const actual = lookup(ctx, c.field);
-  const present = actual !== undefined && actual !== null && actual !== '';
-  switch (c.op) {
-    case 'exists':
-      return present === (c.value === undefined ? true : c.value === true);
-    case 'eq':
-      return present && (Array.isArray(actual) ? actual.some((x) => norm(x) === norm(c.value)) : norm(actual) === norm(c.value));
-    case 'ne':
-      return !(present && (Array.isArray(actual) ? actual.some((x) => norm(x) === norm(c.value)) : norm(actual) === norm(c.value)));
-    case 'in': {
-      const wanted = (c.value as Scalar[]).map(norm);
-      return present && (Array.isArray(actual) ? actual.some((x) => wanted.includes(norm(x))) : wanted.includes(norm(actual)));
+  let predicate = compiled.get(c);
+  if (!predicate) {
+    predicate = compile(c);
+    compiled.set(c, predicate);
+  }
+  return predicate(ctx);
+}
+
+const isPresent = (v: unknown) => v !== undefined && v !== null && v !== '';
+
+function compile(c: Condition): Predicate {
+  if ('all' in c) {
+    const parts = c.all.map(compile);
+    return (ctx) => parts.every((p) => p(ctx));
+  }
+  if ('any' in c) {
+    const parts = c.any.map(compile);
+    return (ctx) => parts.some((p) => p(ctx));
+  }
+  if ('not' in c) {
+    const inner = compile(c.not);
+    return (ctx) => !inner(ctx);
+  }
+  const [scope, ...path] = c.field.split('.');
+  const get = (ctx: ConditionContext): unknown => {
+    let v: unknown = ctx[scope as Scope];
+    for (const p of path) {
+      if (v === null || typeof v !== 'object') return undefined;
+      v = (v as Record<string, unknown>)[p];
     }
-    case 'contains':
-      if (Array.isArray(actual)) return actual.some((x) => norm(x) === norm(c.value));
-      return typeof actual === 'string' && actual.toLowerCase().includes(String(c.value).toLowerCase());
+    return v;
+  };
+  const want = norm(c.value);
+  const equals = (x: unknown) => norm(x) === want;
+  const anyOrOne = (a: unknown, test: (x: unknown) => boolean) => (Array.isArray(a) ? a.some(test) : test(a));
+  switch (c.op) {
+    case 'exists': {
+      const expected = c.value === undefined ? true : c.value === true;
+      return (ctx) => isPresent(get(ctx)) === expected;
+    }
+    case 'eq':
+      return (ctx) => {
+        const a = get(ctx);
+        return isPresent(a) && anyOrOne(a, equals);
+      };
+    case 'ne':
+      return (ctx) => {
+        const a = get(ctx);
+        return !(isPresent(a) && anyOrOne(a, equals));
+      };
+    case 'in': {
+      const wanted = new Set((c.value as Scalar[]).map(norm));
+      return (ctx) => {
+        const a = get(ctx);
+        return isPresent(a) && anyOrOne(a, (x) => wanted.has(norm(x)));
+      };
+    }
+    case 'contains': {
+      const needle = String(c.value).toLowerCase();
+      return (ctx) => {
+        const a = get(ctx);
+        if (Array.isArray(a)) return a.some(equals);
+        return typeof a === 'string' && a.toLowerCase().includes(needle);
+      };
+    }
     default: {
-      if (!present) return false;
-      const d = compare(c.field, actual, c.value);
-      if (d === undefined) return false;
-      return c.op === 'gt' ? d > 0 : c.op === 'gte' ? d >= 0 : c.op === 'lt' ? d < 0 : d <= 0;
+      const op = c.op;
+      return (ctx) => {
+        const a = get(ctx);
+        if (!isPresent(a)) return false;
+        const d = compare(c.field, a, c.value);
+        if (d === undefined) return false;
+        return op === 'gt' ? d > 0 : op === 'gte' ? d >= 0 : op === 'lt' ? d < 0 : d <= 0;
+      };
     }
   }
 }
