@@ -48,7 +48,9 @@ export async function journeyWorkflow(input: JourneyInput): Promise<{ status: In
 
   const exitRule = def.exitWhen;
   setHandler(journeyEventsSignal, (events) => {
-    inbox.push(...events);
+    // Only what the current node waits for is kept: an active account's other events would pile up during a long wait.
+    const node = def.nodes[nodeId];
+    if (node.type === 'waitForEvent') inbox.push(...events.filter((e) => e.type === node.event));
     if (exitRule && 'performed' in exitRule) {
       exitRuleMet ||= events.some((e) => e.type === exitRule.performed && (!exitRule.where || evaluate(exitRule.where, { event: e as unknown as Record<string, unknown> })));
     }
