@@ -16,11 +16,12 @@
 //     cached workflow count. The worker shares this process with the API, the
 //     bench and the main-thread half of the SDK; workflows run in the SDK's
 //     worker thread, whose heap is in rss only.
-// (3) Event → branch: an open-loop sender POSTs one whitepaper_download event
-//     to up to 200 accounts (10/s; each account's workflow was woken by an
-//     email_open before the launch, as a live account's is); pollers read each
-//     instance by _id until it is at 'hot' or 'done'. The account's and the
-//     journey's histories then split each latency into its legs.
+// (3) Event → branch: after 5 s with nothing sent (the stack's idle CPU), an
+//     open-loop sender POSTs one whitepaper_download event to up to 200
+//     accounts (10/s; each account's workflow was woken by an email_open before
+//     the launch, as a live account's is); pollers read each instance by _id
+//     until it is at 'hot' or 'done'. The account's and the journey's
+//     histories then split each latency into its legs (server timestamps).
 // (4) Stop: POST /v1/journeys/:id/stop, timed until no instance waits.
 // Baselines in the same run: the same N instances of a second journey with
 // the same definition started by calling startJourney (lib/journey-launch) in
@@ -29,7 +30,7 @@
 // that must be written and then read back).
 import type { WorkflowHandle } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
@@ -76,11 +77,19 @@ const EVENTS_PER_SECOND = 10;
 const TICK_MS = 1000 / EVENTS_PER_SECOND;
 /** POSTs allowed in flight: beyond that a tick is skipped and the achieved rate drops. */
 const MAX_IN_FLIGHT = 20;
-const POLLERS = 8;
-/** An instance is not read again sooner than this: the latency's resolution, and a cap on poll load. */
+const POLLERS = 4;
+/**
+ * An instance is read again after a tenth of the time since its event (25-500 ms):
+ * the latency's resolution stays within 10%, and the reads (which share the two
+ * cores with the engine) stay few while latencies are seconds.
+ */
 const MIN_REPOLL_MS = 25;
+const MAX_REPOLL_MS = 500;
+const REPOLL_FRACTION = 0.1;
 const TAIL_MS = 60000;
 const WARM_UP_MS = 180000;
+/** The stack's CPU is sampled this long with nothing sent, before the events. */
+const IDLE_MS = 5000;
 
 const EVENT = 'whitepaper_download';
 const WAIT_NODE = 'await';
@@ -139,19 +148,81 @@ function workerStatus(stack: BenchStack) {
   return { runState: s.runState, cachedWorkflows: s.numCachedWorkflows, inFlightActivities: s.numInFlightActivities, inFlightWorkflowActivations: s.numInFlightWorkflowActivations };
 }
 
-/** CPU and event-loop delay of this process (API, worker and load generator share it), and the machine's load. */
-function processLoad() {
+interface ProcTicks {
+  comm: string;
+  ticks: number;
+}
+
+/**
+ * CPU ticks of the stack's processes (Linux): this one, its descendants, and any
+ * process whose command line names the run's data dir (PostgreSQL, Temporal,
+ * FerretDB), by command name. Other engineers' processes on the machine are not counted.
+ */
+function stackTicks(dataDir: string): Map<number, ProcTicks> {
+  const all = new Map<number, { ppid: number; comm: string; ticks: number; args: string }>();
+  let pids: string[] = [];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return new Map();
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const rest = stat.slice(close + 2).split(' ');
+      let args = '';
+      try {
+        args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      } catch {
+        // gone or not ours to read
+      }
+      all.set(Number(pid), { ppid: Number(rest[1]), comm: stat.slice(stat.indexOf('(') + 1, close), ticks: Number(rest[11]) + Number(rest[12]), args });
+    } catch {
+      // the process ended while we read
+    }
+  }
+  const mine = new Set<number>([process.pid]);
+  for (const [pid, p] of all) if (p.args.includes(dataDir)) mine.add(pid);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, p] of all) {
+      if (!mine.has(pid) && mine.has(p.ppid)) {
+        mine.add(pid);
+        grew = true;
+      }
+    }
+  }
+  return new Map([...mine].filter((pid) => all.has(pid)).map((pid) => [pid, { comm: pid === process.pid ? 'node (bench, API, worker)' : all.get(pid)!.comm, ticks: all.get(pid)!.ticks }]));
+}
+
+/** Percent of one core per command name between two readings (processes that ended in between are missed). */
+function cpuByCommand(before: Map<number, ProcTicks>, after: Map<number, ProcTicks>, ms: number): Record<string, number> {
+  const ticksPerSecond = 100;
+  const byComm = new Map<string, number>();
+  for (const [pid, p] of after) byComm.set(p.comm, (byComm.get(p.comm) ?? 0) + p.ticks - (before.get(pid)?.ticks ?? 0));
+  const out: Record<string, number> = {};
+  for (const [comm, ticks] of [...byComm].sort((a, b) => b[1] - a[1])) if (ticks > 0) out[comm] = round(((ticks / ticksPerSecond) * 1000 * 100) / Math.max(1, ms));
+  return out;
+}
+
+/** CPU and event-loop delay of this process (API, worker and load generator share it), the stack's processes, and the machine's load. */
+function processLoad(dataDir: string) {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const cpuBefore = process.cpuUsage();
+  const ticksBefore = stackTicks(dataDir);
   const start = Date.now();
   const loadBefore = os.loadavg()[0];
   return () => {
     loop.disable();
     const cpu = process.cpuUsage(cpuBefore);
+    const ms = Math.max(1, Date.now() - start);
     return {
-      cpuPercent: round(((cpu.user + cpu.system) / 1000 / Math.max(1, Date.now() - start)) * 100),
+      cpuPercent: round(((cpu.user + cpu.system) / 1000 / ms) * 100),
       eventLoopDelayMs: { p50: round(loop.percentile(50) / 1e6), p99: round(loop.percentile(99) / 1e6), max: round(loop.max / 1e6) },
+      /** Percent of one core (the machine has os.cpus().length), by process of the stack. */
+      stackCpuPercent: cpuByCommand(ticksBefore, stackTicks(dataDir), ms),
       machineLoad1m: { before: round(loadBefore), after: round(os.loadavg()[0]) },
     };
   };
@@ -281,6 +352,8 @@ interface LaunchOutcome {
   allWaitingRecordedMs: number | null;
   waiting: number;
   recordedAfterMs: ReturnType<typeof summarize>;
+  /** Instances already recorded as waiting when the last start was accepted. */
+  waitingWhenSubmitted: number;
   peakRssMB: number;
   peakCachedWorkflows: number;
 }
@@ -326,15 +399,20 @@ async function launchAndSettle(
     allWaitingRecordedMs: settled.done ? Math.max(...recorded) : null,
     waiting: recorded.length,
     recordedAfterMs: summarize(recorded),
+    waitingWhenSubmitted: recorded.filter((ms) => ms <= submitMs).length,
     peakRssMB: mb(peakRss),
     peakCachedWorkflows: peakCached,
   };
 }
 
 function rates(n: number, o: LaunchOutcome) {
+  const after = o.allWaitingRecordedMs !== null ? o.allWaitingRecordedMs - o.submitMs : null;
   return {
     apiJourneysPerSecond: ratePerSecond(n, o.submitMs),
     waitingJourneysPerSecond: o.allWaitingRecordedMs !== null ? ratePerSecond(n, o.allWaitingRecordedMs) : null,
+    /** The worker's pace while starts were still being submitted, and after. */
+    waitingPerSecondWhileSubmitting: ratePerSecond(o.waitingWhenSubmitted, o.submitMs),
+    waitingPerSecondAfterSubmitting: after !== null && after > 0 ? ratePerSecond(n - o.waitingWhenSubmitted, after) : null,
   };
 }
 
@@ -377,10 +455,16 @@ interface Target {
 /** The legs of each event: account signal, applyEvents, journey signal, the journey's projection write. */
 async function eventLegs(stack: BenchStack, targets: Target[]) {
   const accountSignalled: number[] = [];
+  const accountTaskQueue: number[] = [];
+  const accountTaskRun: number[] = [];
   const applyQueue: number[] = [];
   const applyRun: number[] = [];
   const journeySignalled: number[] = [];
   const journeyTaskQueue: number[] = [];
+  const journeyTaskRun: number[] = [];
+  const branchDecided: number[] = [];
+  const recordQueue: number[] = [];
+  const recordRun: number[] = [];
   const journeyRecorded: number[] = [];
   let failed = 0;
   const resolved = targets.filter((t) => t.branchedAt !== undefined);
@@ -392,6 +476,8 @@ async function eventLegs(stack: BenchStack, targets: Target[]) {
       if (sig >= 0) {
         const leg = legAfter(acc, sig);
         accountSignalled.push(leg.at - sentAt);
+        if (leg.firstTaskStarted !== undefined) accountTaskQueue.push(leg.firstTaskStarted - leg.at);
+        if (leg.firstTaskStarted !== undefined && leg.firstTaskCompleted !== undefined) accountTaskRun.push(leg.firstTaskCompleted - leg.firstTaskStarted);
         if (leg.activity?.started !== undefined) applyQueue.push(leg.activity.started - leg.activity.scheduled);
         if (leg.activity?.started !== undefined && leg.activity.completed !== undefined) applyRun.push(leg.activity.completed - leg.activity.started);
       }
@@ -401,7 +487,12 @@ async function eventLegs(stack: BenchStack, targets: Target[]) {
         const leg = legAfter(jny, jsig);
         journeySignalled.push(leg.at - sentAt);
         if (leg.firstTaskStarted !== undefined) journeyTaskQueue.push(leg.firstTaskStarted - leg.at);
-        if (leg.activity?.completed !== undefined) journeyRecorded.push(leg.activity.completed - sentAt);
+        if (leg.firstTaskStarted !== undefined && leg.firstTaskCompleted !== undefined) journeyTaskRun.push(leg.firstTaskCompleted - leg.firstTaskStarted);
+        if (leg.firstTaskCompleted !== undefined) branchDecided.push(leg.firstTaskCompleted - sentAt);
+        const act = leg.activity;
+        if (act?.started !== undefined) recordQueue.push(act.started - act.scheduled);
+        if (act?.started !== undefined && act.completed !== undefined) recordRun.push(act.completed - act.started);
+        if (act?.completed !== undefined) journeyRecorded.push(act.completed - sentAt);
       }
     } catch {
       failed++;
@@ -412,13 +503,22 @@ async function eventLegs(stack: BenchStack, targets: Target[]) {
     historiesUnread: failed,
     /** Sent → the account workflow has the event (the POST's own work ends about here). */
     accountSignalledAfterMs: summarize(accountSignalled),
+    /** Account signal → its workflow task picked up, and that task's run (replayed when out of the cache). */
+    accountTaskQueueMs: summarize(accountTaskQueue),
+    accountTaskRunMs: summarize(accountTaskRun),
     /** applyEvents: scheduled → picked up, and its run (scoring, segments, then the signal to the journeys). */
     applyEventsQueueMs: summarize(applyQueue),
     applyEventsRunMs: summarize(applyRun),
     /** Sent → the journey workflow has the event. */
     journeySignalledAfterMs: summarize(journeySignalled),
-    /** Journey signal → its workflow task picked up (a workflow out of the cache is replayed here). */
+    /** Journey signal → its workflow task picked up, and that task's run (a workflow out of the cache is replayed in it). */
     journeyTaskQueueMs: summarize(journeyTaskQueue),
+    journeyTaskRunMs: summarize(journeyTaskRun),
+    /** Sent → the workflow has taken the branch (the task that schedules the 'hot' step completed). */
+    branchDecidedAfterMs: summarize(branchDecided),
+    /** recordJourneyStep for 'hot': scheduled → picked up (activity backlog), and its run. */
+    recordActivityQueueMs: summarize(recordQueue),
+    recordActivityRunMs: summarize(recordRun),
     /** Sent → the projection says 'hot' (recordJourneyStep completed). */
     journeyRecordedAfterMs: summarize(journeyRecorded),
   };
@@ -506,7 +606,7 @@ export const journeys: Scenario = async ({ stack, people, seconds, log }) => {
     const chunks: SeedAccount[][] = [];
     for (let i = 0; i < n; i += LAUNCH_CALL) chunks.push(accounts.slice(i, i + LAUNCH_CALL));
     log(`journeys: launching ${journeyId} for ${n} accounts (${chunks.length} calls of ≤ ${LAUNCH_CALL}, ${LAUNCH_PARALLEL} at a time)`);
-    const loadLaunch = processLoad();
+    const loadLaunch = processLoad(stack.config.DATA_DIR);
     const launch = await launchAndSettle(
       stack,
       journeyId,
@@ -537,7 +637,11 @@ export const journeys: Scenario = async ({ stack, people, seconds, log }) => {
     const legs = await startLegs(stack, journeyId, accounts, launch.start);
     log(`journeys: memory rss ${memoryBefore.withoutGc.rssMB} → ${memoryWaiting.withoutGc.rssMB} MB (after GC ${memoryWaiting.afterGc?.rssMB ?? '-'} MB), ${memoryWaiting.worker.cachedWorkflows} workflows cached of at most ${stack.worker.options.maxCachedWorkflows}; start legs ${JSON.stringify(legs.startToRecordedWaitingMs)}`);
 
-    // --- (3) Event → branch.
+    // --- (3) Event → branch. First the stack's own background work with every instance waiting and no load.
+    const idle = processLoad(stack.config.DATA_DIR);
+    await sleep(IDLE_MS);
+    const idleLoad = idle();
+    log(`journeys: idle with ${launch.waiting} waiting: ${JSON.stringify(idleLoad.stackCpuPercent)} % of a core`);
     const targets: Target[] = chosen.map((a, k) => ({ account: a, workflowId: journeyWorkflowId(journeyId, a.key), eventId: `${PREFIX}-evt-${runTag}-${k}`, lastPolled: 0, busy: false, done: false }));
     eventIds.push(...targets.map((t) => t.eventId));
     const latencies: number[] = [];
@@ -560,9 +664,15 @@ export const journeys: Scenario = async ({ stack, people, seconds, log }) => {
     let polling = true;
     const poller = async () => {
       while (polling) {
+        // The sent, unresolved target whose next read is due first.
         let next: Target | undefined;
-        for (const t of targets) if (t.sentAt !== undefined && !t.done && !t.busy && (!next || t.lastPolled < next.lastPolled)) next = t;
-        if (!next || Date.now() - next.lastPolled < MIN_REPOLL_MS) {
+        let nextDue = Infinity;
+        for (const t of targets) {
+          if (t.sentAt === undefined || t.done || t.busy) continue;
+          const due = t.lastPolled === 0 ? t.sentAt + MIN_REPOLL_MS : t.lastPolled + Math.min(MAX_REPOLL_MS, Math.max(MIN_REPOLL_MS, (t.lastPolled - t.sentAt) * REPOLL_FRACTION));
+          if (due < nextDue) [next, nextDue] = [t, due];
+        }
+        if (!next || nextDue > Date.now()) {
           await sleep(5);
           continue;
         }
@@ -589,7 +699,7 @@ export const journeys: Scenario = async ({ stack, people, seconds, log }) => {
         inFlight--;
       }
     };
-    const loadEvents = processLoad();
+    const loadEvents = processLoad(stack.config.DATA_DIR);
     log(`journeys: ${targets.length} ${EVENT} events at ${EVENTS_PER_SECOND}/s`);
     const sending = new Set<Promise<void>>();
     const sendStart = Date.now();
@@ -627,13 +737,16 @@ export const journeys: Scenario = async ({ stack, people, seconds, log }) => {
       latencyMs: summarize(latencies),
       unresolvedAfterTail: unresolved.length,
       tailDrainMs: tailMs,
-      pollResolutionMs: MIN_REPOLL_MS,
+      pollResolution: `re-read after ${REPOLL_FRACTION * 100}% of the time since the event, ${MIN_REPOLL_MS}-${MAX_REPOLL_MS} ms`,
       postLatencyMs: summarize(postLatency),
       instancePolls: polls,
+      instancePollsPerSecond: ratePerSecond(polls, sendMs + tailMs),
       pollErrors,
       legs: branchLegs,
       targetAccountWorkflowsWoken: chosen.length - cold.size,
       benchProcess: eventLoad,
+      /** The same figures over 5 s just before, with no events and no polls. */
+      idleBefore: idleLoad,
     };
     log(`journeys: event → branch p50 ${eventToBranch.latencyMs.p50} ms, p99 ${eventToBranch.latencyMs.p99} ms, max ${eventToBranch.latencyMs.max} ms over ${latencies.length} events (POST p50 ${eventToBranch.postLatencyMs.p50} ms)`);
 
@@ -648,7 +761,7 @@ export const journeys: Scenario = async ({ stack, people, seconds, log }) => {
     const outcomes: Record<string, number> = {};
     let baselineErrors = 0;
     log(`journeys: baseline: startJourney for ${n} accounts on ${baselineId}, ${baselineConcurrency} at a time`);
-    const loadBaseline = processLoad();
+    const loadBaseline = processLoad(stack.config.DATA_DIR);
     const delivery = { client: stack.client, taskQueue: stack.config.TASK_QUEUE, historyLimit: stack.config.ACCOUNT_HISTORY_LIMIT };
     const baseline = await launchAndSettle(
       stack,
@@ -690,7 +803,9 @@ export const journeys: Scenario = async ({ stack, people, seconds, log }) => {
     await within(roundTrips(), 120000, 'the insertOne + findOne baseline');
     await within(scratch.drop(), 30000, 'dropping the scratch collection').catch(() => undefined);
 
-    const perCached = memoryWaiting.worker.cachedWorkflows > 0 ? (memoryWaiting.withoutGc.rssMB - memoryBefore.withoutGc.rssMB) / memoryWaiting.worker.cachedWorkflows : NaN;
+    const baselineRates = rates(n, baseline);
+    const cachedGrowth = memoryWaiting.worker.cachedWorkflows - memoryBefore.worker.cachedWorkflows;
+    const perCached = cachedGrowth > 0 ? (memoryWaiting.withoutGc.rssMB - memoryBefore.withoutGc.rssMB) / cachedGrowth : NaN;
     return {
       figures: {
         seed: { accounts: n, peoplePerAccount: 1, seedMs, targetAccountsWokenMs: warmMs, machine },
@@ -708,6 +823,7 @@ export const journeys: Scenario = async ({ stack, people, seconds, log }) => {
           allWaitingPolledMs: launch.allWaitingPolledMs,
           pollEveryMs: COUNT_POLL_MS,
           waiting: launch.waiting,
+          waitingWhenSubmitted: launch.waitingWhenSubmitted,
           ...rates(n, launch),
           /** Each instance recorded as waiting, after the launch began. */
           recordedWaitingAfterMs: launch.recordedAfterMs,
@@ -727,6 +843,8 @@ export const journeys: Scenario = async ({ stack, people, seconds, log }) => {
           peakCachedWorkflowsDuringLaunch: launch.peakCachedWorkflows,
           rssGrowthMB: round(memoryWaiting.withoutGc.rssMB - memoryBefore.withoutGc.rssMB),
           rssGrowthAfterGcMB: memoryWaiting.afterGc && memoryBefore.afterGc ? round(memoryWaiting.afterGc.rssMB - memoryBefore.afterGc.rssMB) : null,
+          cachedWorkflowsGrowth: cachedGrowth,
+          /** rss growth over the growth of the worker's workflow cache (the instances beyond the cache are evicted: in Temporal, not in memory). */
           rssGrowthPerCachedWorkflowKB: round(perCached * 1024),
         },
         eventToBranch,
@@ -743,8 +861,11 @@ export const journeys: Scenario = async ({ stack, people, seconds, log }) => {
           allWaitingMs: baseline.allWaitingRecordedMs,
           allWaitingPolledMs: baseline.allWaitingPolledMs,
           waiting: baseline.waiting,
-          startJourneysPerSecond: ratePerSecond(n, baseline.submitMs),
-          waitingJourneysPerSecond: baseline.allWaitingRecordedMs !== null ? ratePerSecond(n, baseline.allWaitingRecordedMs) : null,
+          startJourneysPerSecond: baselineRates.apiJourneysPerSecond,
+          waitingJourneysPerSecond: baselineRates.waitingJourneysPerSecond,
+          waitingPerSecondWhileSubmitting: baselineRates.waitingPerSecondWhileSubmitting,
+          waitingPerSecondAfterSubmitting: baselineRates.waitingPerSecondAfterSubmitting,
+          waitingWhenSubmitted: baseline.waitingWhenSubmitted,
           recordedWaitingAfterMs: baseline.recordedAfterMs,
           legs: baselineLegs,
           peakRssMB: baseline.peakRssMB,
