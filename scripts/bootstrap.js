@@ -24,9 +24,11 @@ function depsInstalled() {
 
 if (!depsInstalled()) {
   console.log('[setup] installing npm packages (first run only)...');
-  // `npm install` honours the lockfile; `npm ci` rejects lockfiles written without
-  // registry addresses, which is how this project keeps them.
-  const status = run('npm', ['install', '--no-audit', '--no-fund']);
+  // `npm ci` installs exactly the lockfile and never writes it, so a fresh clone
+  // stays clean (`npm install` would add entries and leave a modified lockfile).
+  // It fails when package.json and the lockfile disagree: add packages with
+  // `npm install --save-exact <name>`, which updates both.
+  const status = run('npm', ['ci', '--no-audit', '--no-fund']);
   if (status !== 0) process.exit(status);
 }
 
