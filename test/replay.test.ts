@@ -11,6 +11,15 @@ import { testServers } from './support/servers';
 const fixtures = [
   { file: 'account-workflow-v1.json', workflowId: 'account:replay-fixture', story: 'three batches for an account and a re-sent duplicate' },
   { file: 'journey-workflow-v1.json', workflowId: 'journey:replay-fixture:acme', story: 'a wait, a whitepaper download, a split, an action, a pause and a resume' },
+  // Recorded from the code of 4633377, before the journey hardening.
+  { file: 'account-workflow-time-rescore.json', workflowId: 'account:wayne', story: 'a visit scored, then re-scored when it left its 3 s window' },
+  { file: 'journey-workflow-stop.json', workflowId: 'journey:stop:acme', story: 'a long wait ended by a stop' },
+  { file: 'journey-workflow-exit-rule-event.json', workflowId: 'journey:exit-event:globex', story: 'an exit rule on an event met during a wait for another event' },
+  { file: 'journey-workflow-exit-rule-attribute.json', workflowId: 'journey:exit-attribute:initech', story: 'an exit rule on an account attribute met at the next node' },
+  { file: 'journey-workflow-migrate.json', workflowId: 'journey:migrate:hooli', story: 'a wait migrated to version 2 (continues as new)' },
+  { file: 'journey-workflow-migrated-run.json', workflowId: 'journey:migrate:hooli', story: 'the migrated run finishing on version 2' },
+  { file: 'journey-workflow-continue-as-new.json', workflowId: 'journey:loop:umbrella', story: 'a wait-and-split loop that continues as new' },
+  { file: 'journey-workflow-on-error-and-timeout.json', workflowId: 'journey:errors:stark', story: 'a rejected webhook taking onError, then a wait for an event timing out' },
 ];
 
 describe.each(fixtures)('replaying recorded histories', ({ file, workflowId, story }) => {
