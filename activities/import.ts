@@ -1,8 +1,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ImportFormat, ImportKind } from '../domain/import-file';
+import { decidesSalesVisibility, Role } from '../domain/roles';
 import type { DeliveryTarget } from '../lib/deliver-events';
 import { parseRow, RawRow, RowError, RowValue } from '../lib/import-rows';
-import { WriteOutcome, writeAccounts, writeEvents, writePeople } from '../lib/import-writers';
+import { WriteOutcome, WriteRules, writeAccounts, writeEvents, writePeople } from '../lib/import-writers';
 import { op } from '../lib/query';
 import { Import, IMPORT_ERRORS_KEPT, ImportChunk, importChunkId } from '../models/import';
 
@@ -14,11 +15,11 @@ export interface ImportChunkResult {
   duplicates: number;
 }
 
-function write(delivery: DeliveryTarget, values: RowValue[]): Promise<WriteOutcome> {
+function write(delivery: DeliveryTarget, values: RowValue[], rules: WriteRules): Promise<WriteOutcome> {
   // A chunk holds rows of one kind, so the indexes of the typed lists are those of `values`.
   const kind = values[0]?.kind;
-  if (kind === 'accounts') return writeAccounts(delivery, values.flatMap((v) => (v.kind === 'accounts' ? [v.value] : [])));
-  if (kind === 'people') return writePeople(delivery, values.flatMap((v) => (v.kind === 'people' ? [v.value] : [])));
+  if (kind === 'accounts') return writeAccounts(delivery, values.flatMap((v) => (v.kind === 'accounts' ? [v.value] : [])), rules);
+  if (kind === 'people') return writePeople(delivery, values.flatMap((v) => (v.kind === 'people' ? [v.value] : [])), rules);
   return writeEvents(delivery, values.flatMap((v) => (v.kind === 'events' ? [v.value] : [])));
 }
 
@@ -46,7 +47,7 @@ export function makeImportActivities(delivery: DeliveryTarget) {
      * written again (every write is an upsert or de-duplicated) and counted once.
      */
     async importChunk(input: { importId: string; chunk: number }): Promise<ImportChunkResult> {
-      const job = await Import.findOne({ _id: input.importId }, { kind: 1, format: 1, columns: 1, status: 1, errorCount: 1 }).lean();
+      const job = await Import.findOne({ _id: input.importId }, { kind: 1, format: 1, columns: 1, status: 1, errorCount: 1, role: 1 }).lean();
       if (!job) throw ApplicationFailure.nonRetryable(`import ${input.importId} does not exist`, 'ImportNotFound');
       const chunkId = importChunkId(input.importId, input.chunk);
       const chunk = await ImportChunk.findOne({ _id: chunkId }).lean();
@@ -63,7 +64,9 @@ export function makeImportActivities(delivery: DeliveryTarget) {
         if (parsed.value) valid.push({ raw, value: parsed.value });
         else errors.push(...parsed.errors);
       });
-      const outcome = await write(delivery, valid.map((v) => v.value));
+      // Imports recorded before roles were kept came from keys allowed to import anything.
+      const rules = { decidesSalesVisibility: !job.role || decidesSalesVisibility(job.role as Role) };
+      const outcome = await write(delivery, valid.map((v) => v.value), rules);
       for (const r of outcome.rejected) {
         const { row, line } = valid[r.index].raw;
         errors.push({ row, line, ...(r.field ? { field: r.field } : {}), message: r.message });

@@ -25,8 +25,8 @@ export class ApiError extends Error {
   static notFound(what: string): ApiError {
     return new ApiError(404, 'not_found', `${what} not found`);
   }
-  static forbidden(message: string): ApiError {
-    return new ApiError(403, 'forbidden', message);
+  static forbidden(message: string, details?: ErrorDetail[]): ApiError {
+    return new ApiError(403, 'forbidden', message, details);
   }
   static conflict(message: string): ApiError {
     return new ApiError(409, 'conflict', message);

@@ -2,6 +2,7 @@ import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Request, Response, Router } from 'express';
 import type { ZodObject, ZodType } from 'zod';
 import type { Role } from '../domain/roles';
+import { findUnstorableText } from '../domain/storable-text';
 import { AuthContext, authOf } from './auth';
 import { ApiError, zodDetails } from './errors';
 import { ErrorBody } from './schemas/common';
@@ -47,6 +48,23 @@ function parseOrThrow<T>(schema: ZodType<T> | undefined, value: unknown, where: 
 }
 
 /**
+ * Text the database cannot store (NUL, unpaired surrogates), anywhere in the
+ * request: one check for every route, before any schema, naming the field.
+ * A raw file body is named by its line.
+ */
+function assertStorableText(req: Request, withBody: boolean): void {
+  const bad =
+    findUnstorableText(req.params, 'params') ??
+    findUnstorableText(req.query, 'query') ??
+    (withBody ? findUnstorableText(req.body, typeof req.body === 'string' ? 'body' : '') : undefined);
+  if (!bad) return;
+  if (bad.path === 'body' && typeof req.body === 'string') {
+    bad.message += ` (line ${req.body.split('\n').findIndex((line) => findUnstorableText(line)) + 1})`;
+  }
+  throw ApiError.validation([bad]);
+}
+
+/**
  * Registers a route on the router and in the OpenAPI registry at once, so the
  * served document cannot drift from what is validated, and checks the role
  * before the handler runs.
@@ -83,6 +101,8 @@ export function defineRoute<P extends ZodObject, Q extends ZodObject, B extends 
     if (!spec.roles.includes(auth.role)) {
       throw ApiError.forbidden(`role '${auth.role}' may not ${spec.method.toUpperCase()} ${spec.path}; allowed: ${spec.roles.join(', ')}`);
     }
+    // A handler that validates its body item by item (partial accept) checks each item's text itself.
+    assertStorableText(req, !spec.documentedBody);
     const params = parseOrThrow(spec.params, req.params, 'params');
     const query = parseOrThrow(spec.query, req.query, 'query');
     const body = parseOrThrow(spec.body, req.body, 'body');

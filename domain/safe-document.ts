@@ -5,6 +5,8 @@
  * (FerretDB refuses the former with an error; real MongoDB would read `$` keys
  * as operators.)
  */
+import { textProblem } from './storable-text';
+
 export interface UnsafeValue {
   path: string;
   message: string;
@@ -17,7 +19,8 @@ export function findUnsafeValue(value: unknown, path = '', depth = 0, inArray = 
   if (value === null || typeof value === 'boolean') return undefined;
   if (typeof value === 'number') return Number.isFinite(value) ? undefined : { path, message: 'numbers must be finite' };
   if (typeof value === 'string') {
-    if (value.includes('\u0000')) return { path, message: 'text may not contain NUL characters' };
+    const problem = textProblem(value);
+    if (problem) return { path, message: problem };
     if (value.length > DOCUMENT_LIMITS.stringLength) return { path, message: `text longer than ${DOCUMENT_LIMITS.stringLength} characters` };
     return undefined;
   }
@@ -35,8 +38,8 @@ export function findUnsafeValue(value: unknown, path = '', depth = 0, inArray = 
     const keys = Object.keys(value as object);
     if (keys.length > DOCUMENT_LIMITS.keys) return { path, message: `more than ${DOCUMENT_LIMITS.keys} keys` };
     for (const key of keys) {
-      if (key === '' || key.startsWith('$') || key.includes('.') || key.includes('\u0000')) {
-        return { path: at(key), message: "keys may not be empty, start with '$' or contain '.' or NUL" };
+      if (key === '' || key.startsWith('$') || key.includes('.') || textProblem(key)) {
+        return { path: at(key), message: "keys may not be empty, start with '$' or contain '.', NUL or unpaired surrogates" };
       }
       const bad = findUnsafeValue((value as Record<string, unknown>)[key], at(key), depth + 1, false);
       if (bad) return bad;

@@ -1,4 +1,4 @@
-import { companyDomain, IDENTIFIER_KINDS, IdentifierKind, Identifiers, identityKey, normalizeEmail } from '../domain/identity';
+import { companyDomain, IDENTIFIER_KINDS, IdentifierKind, Identifiers, identityKey, identityKeys, normalizeEmail } from '../domain/identity';
 import { chooseSurvivor, crmConflict } from '../domain/merge';
 import { mergePeople } from './merge-people';
 import { Account } from '../models/account';
@@ -98,6 +98,12 @@ export async function resolvePeople(claims: PersonClaim[]): Promise<ResolvedPers
   await bindIdentities(newBindings, newPeople, results);
   if (newPeople.size) await Person.insertMany([...newPeople.values()], { ordered: false });
   return results;
+}
+
+/** The accounts people holding any of these identifiers are linked to (no writes). */
+export async function linkedAccounts(ids: Identifiers): Promise<string[]> {
+  const bound = await findEach(identityKeys(ids), (_id) => Identity.find({ _id }, { accountKey: 1 }).lean());
+  return [...new Set(bound.flatMap((b) => (b.accountKey ? [b.accountKey] : [])))];
 }
 
 /**

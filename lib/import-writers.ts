@@ -6,7 +6,7 @@ import { DeliveryTarget, requestRefresh } from './deliver-events';
 import { resolvePeople } from './identity-store';
 import type { AccountRow, PersonRow } from './import-rows';
 import { IncomingEvent, ingestEvents } from './ingest-events';
-import { writeEach } from './each-statement';
+import { findEach, writeEach } from './each-statement';
 
 /**
  * Writes one chunk of valid rows the way the single-record API calls do
@@ -18,6 +18,11 @@ export interface WriteOutcome {
   duplicates: number;
   /** Rows refused at write time, by their index in the input. */
   rejected: { index: number; field?: string; message: string }[];
+}
+
+/** What the importing key may change (domain/roles decidesSalesVisibility); rows beyond it are refused, as the API calls would be. */
+export interface WriteRules {
+  decidesSalesVisibility: boolean;
 }
 
 const REFRESH_CONCURRENCY = 16;
@@ -35,19 +40,33 @@ function touch(refs: Map<string, EntityRef>, ref: EntityRef): void {
   refs.set(entityWorkflowId(ref), ref);
 }
 
-export async function writeAccounts(delivery: DeliveryTarget, rows: AccountRow[]): Promise<WriteOutcome> {
+export async function writeAccounts(delivery: DeliveryTarget, rows: AccountRow[], rules: WriteRules): Promise<WriteOutcome> {
+  const rejected: WriteOutcome['rejected'] = [];
+  const owners = rules.decidesSalesVisibility ? new Map<string, string | undefined>() : await currentOwners(rows);
   // The same key twice in a chunk ends as two PUTs in file order would.
   const merged = new Map<string, AccountRow['input']>();
-  for (const r of rows) merged.set(r.accountKey, { ...merged.get(r.accountKey), ...r.input });
+  rows.forEach((r, index) => {
+    if (!rules.decidesSalesVisibility && r.input.ownerId !== undefined && r.input.ownerId !== owners.get(r.accountKey)) {
+      rejected.push({ index, field: 'ownerId', message: "this key's role may not change an account's owner" });
+      return;
+    }
+    merged.set(r.accountKey, { ...merged.get(r.accountKey), ...r.input });
+  });
   // One statement per account, bounded: a bulkWrite of many updates starves FerretDB's pool (lib/each-statement).
   await writeEach([...merged], ([accountKey, input]) => Account.updateOne({ _id: accountKey }, { $set: input }, { upsert: true, runValidators: true }));
   const refs = new Map<string, EntityRef>();
   for (const accountKey of merged.keys()) touch(refs, { kind: 'account', accountKey });
   await refreshEach(delivery, refs, 'accounts imported');
-  return { duplicates: 0, rejected: [] };
+  return { duplicates: 0, rejected };
 }
 
-export async function writePeople(delivery: DeliveryTarget, rows: PersonRow[]): Promise<WriteOutcome> {
+async function currentOwners(rows: AccountRow[]): Promise<Map<string, string | undefined>> {
+  const keys = rows.filter((r) => r.input.ownerId !== undefined).map((r) => r.accountKey);
+  const accounts = await findEach(keys, (_id) => Account.find({ _id }, { ownerId: 1 }).lean());
+  return new Map(accounts.map((a) => [a._id, a.ownerId ?? undefined]));
+}
+
+export async function writePeople(delivery: DeliveryTarget, rows: PersonRow[], rules: WriteRules): Promise<WriteOutcome> {
   // One identity read for the whole chunk; new people are created here.
   const resolved = await resolvePeople(rows.map((r) => ({ ids: { email: r.email }, accountKey: r.input.accountKey })));
   const rejected: WriteOutcome['rejected'] = [];
@@ -60,8 +79,12 @@ export async function writePeople(delivery: DeliveryTarget, rows: PersonRow[]): 
       rejected.push({ index, field: 'email', message: p.error });
       return;
     }
-    updates.set(p.personId, { ...updates.get(p.personId), ...r.input });
     const moved = r.input.accountKey && r.input.accountKey !== p.linkedAccountKey;
+    if (moved && p.linkedAccountKey && !rules.decidesSalesVisibility) {
+      rejected.push({ index, field: 'accountKey', message: "the person is linked to another account; this key's role may not move people between accounts" });
+      return;
+    }
+    updates.set(p.personId, { ...updates.get(p.personId), ...r.input });
     if (moved) moves.set(p.personId, r.input.accountKey!);
     // Fit rules see the new attributes; a move takes the person's contribution to the new account.
     touch(refs, entityRefFor(r.input.accountKey ?? p.linkedAccountKey, p.personId));

@@ -14,6 +14,8 @@ const importSchema = new Schema(
     /** CSV header, checked at upload. */
     columns: { type: [String], default: undefined },
     status: { type: String, required: true },
+    /** The importing key's role: rows are held to what that role may change (domain/roles). */
+    role: String,
     total: { type: Number, required: true },
     chunks: { type: Number, required: true },
     done: { type: Number, default: 0 },

@@ -1,4 +1,4 @@
-import { restrictedToOwnAccounts } from '../../domain/roles';
+import { decidesSalesVisibility, restrictedToOwnAccounts } from '../../domain/roles';
 import { requestRefresh } from '../../lib/deliver-events';
 import { Account } from '../../models/account';
 import { BuyingGroup } from '../../models/buying-group';
@@ -20,6 +20,14 @@ export function assertMayRead(auth: AuthContext, account: { ownerId?: string | n
   }
 }
 
+/** Who owns an account decides which sales rep sees it: a source may repeat the owner, not change it. */
+async function assertMaySetOwner(auth: AuthContext, accountKey: string, ownerId: string | undefined): Promise<void> {
+  if (ownerId === undefined || decidesSalesVisibility(auth.role)) return;
+  const current = await Account.findOne({ _id: accountKey }, { ownerId: 1 }).lean();
+  if ((current?.ownerId ?? undefined) === ownerId) return;
+  throw ApiError.forbidden(`role '${auth.role}' may not change an account's owner`, [{ path: 'ownerId', message: `an ${auth.role} key may not change the owner; admin and marketer keys may` }]);
+}
+
 export async function audit(auth: AuthContext, action: string, resource: string): Promise<void> {
   await AuditEntry.create({ at: new Date(), keyId: auth.keyId, role: auth.role, action, resource });
 }
@@ -37,7 +45,8 @@ export function accountRoutes(deps: RouteDeps): void {
       200: { description: 'updated', schema: z.object({ accountKey: z.string() }) },
       201: { description: 'created', schema: z.object({ accountKey: z.string() }) },
     },
-    handler: async ({ params, body }) => {
+    handler: async ({ params, body, auth }) => {
+      await assertMaySetOwner(auth, params.accountKey, body.ownerId);
       const result = await Account.updateOne({ _id: params.accountKey }, { $set: body }, { upsert: true, runValidators: true });
       // Account fit rules may have changed their verdict.
       await requestRefresh(deps.delivery, { kind: 'account', accountKey: params.accountKey }, 'account updated');

@@ -1,3 +1,4 @@
+import { findUnstorableText } from '../../domain/storable-text';
 import { ingestEvents, IncomingEvent } from '../../lib/ingest-events';
 import type { RouteDeps } from '../context';
 import { zodDetails } from '../errors';
@@ -19,6 +20,11 @@ export function eventRoutes(deps: RouteDeps): void {
       const validIndex: number[] = [];
       const rejected: { index: number; error: string; details: { path: string; message: string }[] }[] = [];
       body.events.forEach((raw, index) => {
+        const unstorable = findUnstorableText(raw, `events.${index}`);
+        if (unstorable) {
+          rejected.push({ index, error: `${unstorable.path}: ${unstorable.message}`, details: [unstorable] });
+          return;
+        }
         const parsed = Event.safeParse(raw);
         if (parsed.success) {
           valid.push(parsed.data);

@@ -11,6 +11,7 @@ import { Key } from '../schemas/common';
 import { PersonIdentifiers } from '../schemas/events';
 import { FreeFormObject } from '../schemas/free-form';
 import { z } from '../zod';
+import { assertMayLink } from './people';
 
 const PROFILE_TRAITS = ['firstName', 'lastName', 'jobTitle', 'department', 'seniority'] as const;
 
@@ -28,7 +29,8 @@ export function identifyRoutes(deps: RouteDeps): void {
       200: { description: 'the person and who was merged into it', schema: z.object({ personId: z.string(), merged: z.array(z.string()) }) },
       409: { description: 'the identifiers belong to different CRM contacts' },
     },
-    handler: async ({ body }) => {
+    handler: async ({ body, auth }) => {
+      await assertMayLink(auth, body.person, body.accountKey);
       const [person] = await resolvePeople([{ ids: body.person, accountKey: body.accountKey }]);
       if (person.error) throw ApiError.conflict(person.error);
       const traits = body.traits ?? {};

@@ -46,7 +46,7 @@ export function importRoutes(deps: RouteDeps): void {
     roles: ['admin', 'marketer', 'ingest'],
     query: ImportQuery,
     responses: { 202: { description: 'stored; GET /v1/imports/{importId} shows the progress', schema: ImportAccepted } },
-    handler: async ({ query, req }) => {
+    handler: async ({ query, req, auth }) => {
       const kind: ImportKind = query.kind;
       const format = formatOf(req, query.format);
       const text = fileOf(req);
@@ -63,7 +63,7 @@ export function importRoutes(deps: RouteDeps): void {
         for (let i = 0; i < chunks.length; i += CHUNKS_PER_INSERT) {
           await ImportChunk.insertMany(chunks.slice(i, i + CHUNKS_PER_INSERT), { lean: true });
         }
-        await Import.create({ _id: importId, kind, format, columns: split.columns, status: 'queued', total: split.total, chunks: chunks.length, createdAt: new Date() });
+        await Import.create({ _id: importId, kind, format, columns: split.columns, role: auth.role, status: 'queued', total: split.total, chunks: chunks.length, createdAt: new Date() });
         await deps.delivery.client.workflow.start<typeof importWorkflow>('importWorkflow', {
           workflowId: importWorkflowId(importId),
           taskQueue: deps.delivery.taskQueue,

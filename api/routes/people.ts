@@ -1,7 +1,8 @@
-import { maskEmail, maskName, masksPersonalData, restrictedToOwnAccounts } from '../../domain/roles';
+import type { Identifiers } from '../../domain/identity';
+import { decidesSalesVisibility, maskEmail, maskName, masksPersonalData, restrictedToOwnAccounts } from '../../domain/roles';
 import { entityRefFor } from '../../domain/routing';
 import { requestRefresh } from '../../lib/deliver-events';
-import { resolvePeople } from '../../lib/identity-store';
+import { linkedAccounts, resolvePeople } from '../../lib/identity-store';
 import { Account } from '../../models/account';
 import { Identity } from '../../models/identity';
 import { Interaction } from '../../models/interaction';
@@ -22,6 +23,19 @@ export async function mayReadPerson(auth: AuthContext, person: { accountKey?: st
   if (!restrictedToOwnAccounts(auth.role)) return;
   const account = person.accountKey ? await Account.findOne({ _id: person.accountKey }, { ownerId: 1 }).lean() : null;
   assertMayRead(auth, account);
+}
+
+/**
+ * The account a person is linked to decides which sales rep sees her: a
+ * source may link a person who has no account yet, not move one (checked
+ * before anything is written).
+ */
+export async function assertMayLink(auth: AuthContext, ids: Identifiers, accountKey: string | undefined): Promise<void> {
+  if (!accountKey || decidesSalesVisibility(auth.role)) return;
+  if ((await linkedAccounts(ids)).every((linked) => linked === accountKey)) return;
+  throw ApiError.forbidden(`role '${auth.role}' may not move a person to another account`, [
+    { path: 'accountKey', message: `the person is linked to another account; an ${auth.role} key may not move people between accounts (admin and marketer keys may)` },
+  ]);
 }
 
 export function peopleRoutes(deps: RouteDeps): void {
@@ -58,7 +72,8 @@ export function peopleRoutes(deps: RouteDeps): void {
       200: { description: 'updated', schema: z.object({ personId: z.string() }) },
       201: { description: 'created', schema: z.object({ personId: z.string() }) },
     },
-    handler: async ({ params, body }) => {
+    handler: async ({ params, body, auth }) => {
+      await assertMayLink(auth, { email: params.email }, body.accountKey);
       const [person] = await resolvePeople([{ ids: { email: params.email }, accountKey: body.accountKey }]);
       await Person.updateOne({ _id: person.personId }, { $set: body });
       const moved = body.accountKey && body.accountKey !== person.linkedAccountKey;

@@ -23,6 +23,8 @@ export interface Harness {
   config: Config;
   client: Client;
   delivery: DeliveryTarget;
+  /** Where the API listens, for requests `api` cannot make (raw bodies, headers). */
+  baseUrl: string;
   /** Calls the real API over HTTP; the admin key unless another is given, `null` for none. */
   api<T = any>(method: string, path: string, body?: unknown, key?: string | null): Promise<ApiResponse<T>>;
   startWorker(): Promise<void>;
@@ -90,6 +92,7 @@ export async function startHarness(overrides: Partial<Record<keyof Config, strin
       config,
       client,
       delivery,
+      baseUrl,
       async api(method, path, body, key = ADMIN_KEY) {
         const headers: Record<string, string> = {};
         if (key) headers.authorization = `Bearer ${key}`;
