@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { repoRoot } from '../tools/tools';
 import { exitAsError, startChild } from './child';
+import { assertPostgresCanEnter, postgresBinDir } from './postgres-binaries';
 import { installEqualityIndexes } from './postgres-indexes';
 import { waitForPort } from './ports';
 
@@ -18,7 +19,8 @@ const DATABASE = 'ferretdb';
 export async function startPostgres(opts: { dataDir: string; port: number; logDir: string }): Promise<PostgresHandle> {
   const tsx = path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
   const server = path.join(__dirname, 'postgres-server.ts');
-  const child = startChild('postgres', process.execPath, [tsx, server, path.join(opts.dataDir, 'postgres'), String(opts.port)], { logDir: opts.logDir });
+  assertPostgresCanEnter(opts.dataDir, 'its data', 'set DATA_DIR (npm start) or TMPDIR (npm test) to a folder it can enter');
+  const child = startChild('postgres', process.execPath, [tsx, server, postgresBinDir(), path.join(opts.dataDir, 'postgres'), String(opts.port)], { logDir: opts.logDir });
   try {
     await Promise.race([waitForPort(opts.port, 'PostgreSQL', 60000), exitAsError(child)]);
     await Promise.race([ensureDatabase(opts.port), exitAsError(child)]);
