@@ -21,12 +21,3 @@ export function decidesSalesVisibility(role: Role): boolean {
 export function restrictedToOwnAccounts(role: Role): boolean {
   return role === 'sales';
 }
-
-export function maskEmail(email: string): string {
-  const [local, domain] = email.split('@');
-  return `${local.slice(0, 1)}***@${domain ?? ''}`;
-}
-
-export function maskName(name: string): string {
-  return `${name.slice(0, 1)}***`;
-}

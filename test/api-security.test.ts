@@ -123,3 +123,105 @@ describe('a source (ingest key) feeds data but does not decide what sales see', 
     expect((await h.api('GET', '/v1/accounts/imp-owned')).body.owner).toBe('rep-1');
   });
 });
+
+describe('an operator sees personal data masked everywhere', () => {
+  test('every identifier, name, title and free-form attribute of a profile is masked for an operator', async () => {
+    const { personId } = (
+      await h.api('POST', '/v1/identify', {
+        person: { email: 'olga.fischer@masked.example', crmId: 'CRM-778', leadId: 'L-42', anonymousId: 'anon-9f3' },
+        traits: { firstName: 'Olga', lastName: 'Fischer', jobTitle: 'Head of Procurement', department: 'Finance', seniority: 'director', phone: '+49 30 1234', address: { city: 'Berlin' } },
+      })
+    ).body;
+    const operator = await newKey('operator');
+    const res = await h.api('GET', `/v1/people/${personId}`, undefined, operator.key);
+    expect(res.status).toBe(200);
+    expect(res.body.masked).toBe(true);
+    expect(res.body.identities).toEqual(
+      expect.arrayContaining([
+        { kind: 'email', value: 'o***@masked.example' },
+        { kind: 'crmId', value: '***' },
+        { kind: 'leadId', value: '***' },
+        { kind: 'anonymousId', value: '***' },
+      ]),
+    );
+    expect(res.body.attributes).toEqual({
+      email: 'o***@masked.example',
+      firstName: 'O***',
+      lastName: 'F***',
+      jobTitle: 'H***',
+      department: 'F***',
+      seniority: 'd***',
+      phone: '***',
+      address: { city: '***' },
+    });
+    const text = JSON.stringify(res.body);
+    for (const secret of ['olga.fischer', 'CRM-778', 'L-42', 'anon-9f3', 'Procurement', 'Berlin', '1234']) expect(text).not.toContain(secret);
+    // The same profile read by a marketer is whole.
+    expect((await h.api('GET', `/v1/people/${personId}`)).body.attributes).toMatchObject({ jobTitle: 'Head of Procurement', address: { city: 'Berlin' } });
+  });
+
+  test("an operator reads a person's timeline with event properties masked", async () => {
+    const occurredAt = new Date().toISOString();
+    await h.api('POST', '/v1/events', { events: [event({ type: 'form_submit', occurredAt, person: { email: 'tim.line@masked.example' }, properties: { phone: '+1 555 0100', form: 'demo' } })] });
+    const person = await eventually(async () => {
+      const identified = await h.api('POST', '/v1/identify', { person: { email: 'tim.line@masked.example' } });
+      const timeline = await h.api('GET', `/v1/people/${identified.body.personId}/timeline`);
+      return timeline.body.items?.length === 1 ? identified.body.personId : undefined;
+    });
+    const operator = await newKey('operator');
+    const res = await h.api('GET', `/v1/people/${person}/timeline`, undefined, operator.key);
+    expect(res.body.items).toEqual([expect.objectContaining({ type: 'form_submit', properties: { phone: '***', form: '***' } })]);
+  });
+});
+
+describe('every export of personal data is audited', () => {
+  test('exporting the people of incomplete buying groups is in the audit log with who did it', async () => {
+    const marketer = await newKey('marketer');
+    const res = await fetch(`${h.baseUrl}/v1/buying-groups/export?solutionInterest=Audited%20Interest&format=csv`, { headers: { authorization: `Bearer ${marketer.key}` } });
+    expect(res.status).toBe(200);
+    await res.text();
+    const log = (await h.api('GET', '/v1/audit-log?limit=500')).body.items as { keyId: string; action: string; resource: string }[];
+    expect(log).toContainEqual(expect.objectContaining({ keyId: marketer.id, action: 'export', resource: 'buying-groups:Audited Interest' }));
+  });
+
+  test("reading a person's score is in the audit log", async () => {
+    const { personId } = (await h.api('PUT', '/v1/people/scored@audit.example', { firstName: 'Sid' })).body;
+    const operator = await newKey('operator');
+    expect((await h.api('GET', `/v1/people/${personId}/score`, undefined, operator.key)).status).toBe(200);
+    const log = (await h.api('GET', '/v1/audit-log?limit=500')).body.items as { keyId: string; resource: string }[];
+    expect(log).toContainEqual(expect.objectContaining({ keyId: operator.id, resource: `person:${personId}:score` }));
+  });
+});
+
+describe('profiles show the journeys and buying groups they are part of', () => {
+  test("an account's profile lists its journeys and a person's profile her buying groups and her account's journeys, within the sales rep's own accounts", async () => {
+    await h.api('PUT', '/v1/accounts/profiled', { name: 'Profiled Co', ownerId: 'rep-7' });
+    await h.api('PUT', '/v1/accounts/not-profiled', { name: 'Other Co', ownerId: 'rep-8' });
+    const { personId } = (await h.api('PUT', '/v1/people/cto@profiled.example', { jobTitle: 'CTO', accountKey: 'profiled' })).body;
+    await h.api('PUT', '/v1/role-templates/profiled-tech', { name: 'Tech', solutionInterest: 'Profiled Platform', completeAt: 100, roles: [{ role: 'decision maker', weight: 1, when: { field: 'person.jobTitle', op: 'contains', value: 'CTO' } }] });
+    await h.api('POST', '/v1/buying-groups', { solutionInterest: 'Profiled Platform', roleTemplate: 'profiled-tech', accountKeys: ['profiled'] });
+    const journey = (await h.api('POST', '/v1/journeys', { name: 'Profiled wait', entry: { manual: true }, start: 'hold', nodes: { hold: { type: 'wait', duration: 'P30D', next: 'done' }, done: { type: 'exit' } } })).body.id;
+    await h.api('POST', `/v1/journeys/${journey}/publish`);
+    expect((await h.api('POST', `/v1/journeys/${journey}/launch`, { accountKeys: ['profiled'] })).body.started).toBe(1);
+
+    const sales = await newKey('sales', { ownerId: 'rep-7' });
+    const account = await eventually(async () => {
+      const res = await h.api('GET', '/v1/accounts/profiled', undefined, sales.key);
+      return res.body.journeys?.[0]?.status === 'waiting' ? res.body : undefined;
+    }, { what: 'the journey on the account profile' });
+    expect(account.journeys).toEqual([{ journeyId: journey, version: 1, nodeId: 'hold', status: 'waiting', updatedAt: expect.any(String) }]);
+
+    const person = await eventually(async () => {
+      const res = await h.api('GET', `/v1/people/${personId}`, undefined, sales.key);
+      return res.body.buyingGroups?.length ? res.body : undefined;
+    }, { what: 'the buying group on the person profile' });
+    expect(person.buyingGroups).toEqual([
+      { id: 'bg:profiled:profiled-tech', name: 'Profiled Co Profiled Platform Buying Group', solutionInterest: 'Profiled Platform', role: 'decision maker', manual: false, status: expect.any(String) },
+    ]);
+    expect(person.journeys).toEqual(account.journeys);
+
+    const otherRep = await newKey('sales', { ownerId: 'rep-8' });
+    expect((await h.api('GET', `/v1/people/${personId}`, undefined, otherRep.key)).status).toBe(403);
+    expect((await h.api('GET', '/v1/accounts/profiled', undefined, otherRep.key)).status).toBe(403);
+  });
+});

@@ -1,5 +1,6 @@
 import { decidesSalesVisibility, restrictedToOwnAccounts } from '../../domain/roles';
 import { requestRefresh } from '../../lib/deliver-events';
+import { accountJourneys } from '../../lib/profile-links';
 import { Account } from '../../models/account';
 import { BuyingGroup } from '../../models/buying-group';
 import { AuditEntry } from '../../models/audit-entry';
@@ -81,7 +82,7 @@ export function accountRoutes(deps: RouteDeps): void {
           buyingGroups: (await BuyingGroup.find({ accountKey: account._id }).sort({ _id: 1 }).lean()).map(groupView),
           recentlyActiveContacts: account.recentlyActiveContacts ?? [],
           topInterests: account.topInterests ?? [],
-          journeys: [],
+          journeys: await accountJourneys(account._id),
           owner: account.ownerId ?? null,
         },
       };

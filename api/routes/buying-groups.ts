@@ -17,7 +17,7 @@ import { defineRoute } from '../route';
 import { AccountKeyParams } from '../schemas/accounts';
 import { decodeCursor, Key, page, Pagination } from '../schemas/common';
 import { z } from '../zod';
-import { assertMayRead } from './accounts';
+import { assertMayRead, audit } from './accounts';
 import { exportIncompleteGroups } from './buying-group-export';
 import { TABLE_FORMATS } from './table-download';
 import { GroupView, groupView } from '../schemas/buying-groups';
@@ -151,11 +151,12 @@ export function buyingGroupRoutes(deps: RouteDeps): void {
     method: 'get',
     path: '/v1/buying-groups/export',
     tag: 'Buying groups',
-    summary: 'Accounts of incomplete groups with their people, for matched-audience and role-filtered campaigns (CSV or NDJSON, streamed)',
+    summary: 'Accounts of incomplete groups with their people, for matched-audience and role-filtered campaigns (CSV or NDJSON, streamed; audited)',
     roles: ['admin', 'marketer'],
     query: z.object({ solutionInterest: z.string().trim().min(1).max(200), missingRole: z.string().trim().min(1).max(100).optional(), format: z.enum(TABLE_FORMATS).default('csv') }),
     responses: { 200: { description: 'one line per person of an incomplete group' } },
-    handler: async ({ query, res }) => {
+    handler: async ({ query, res, auth }) => {
+      await audit(auth, 'export', `buying-groups:${query.solutionInterest}${query.missingRole ? `:missing:${query.missingRole}` : ''}`);
       await exportIncompleteGroups(res, query);
     },
   });

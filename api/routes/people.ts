@@ -1,8 +1,10 @@
 import type { Identifiers } from '../../domain/identity';
-import { decidesSalesVisibility, maskEmail, maskName, masksPersonalData, restrictedToOwnAccounts } from '../../domain/roles';
+import { personalDataView } from '../../domain/masking';
+import { decidesSalesVisibility, restrictedToOwnAccounts } from '../../domain/roles';
 import { entityRefFor } from '../../domain/routing';
 import { requestRefresh } from '../../lib/deliver-events';
 import { linkedAccounts, resolvePeople } from '../../lib/identity-store';
+import { accountJourneys, personBuyingGroups } from '../../lib/profile-links';
 import { Account } from '../../models/account';
 import { Identity } from '../../models/identity';
 import { Interaction } from '../../models/interaction';
@@ -55,7 +57,8 @@ export function peopleRoutes(deps: RouteDeps): void {
       await audit(auth, 'read', `person:${params.personId}:timeline`);
       const offset = decodeCursor(query.cursor);
       const docs = await Interaction.find({ personId: params.personId }).sort({ occurredAt: -1, _id: 1 }).skip(offset).limit(query.limit + 1).lean();
-      const items = docs.map((d) => ({ eventId: d._id, type: d.type, occurredAt: d.occurredAt.toISOString(), accountKey: d.accountKey ?? null, properties: d.properties ?? {} }));
+      const view = personalDataView(auth.role);
+      const items = docs.map((d) => ({ eventId: d._id, type: d.type, occurredAt: d.occurredAt.toISOString(), accountKey: d.accountKey ?? null, properties: view.freeForm(d.properties ?? {}) }));
       return { status: 200, body: page(items, offset, query.limit) };
     },
   });
@@ -98,28 +101,28 @@ export function peopleRoutes(deps: RouteDeps): void {
       if (!person) throw ApiError.notFound(`person '${params.personId}'`);
       await mayReadPerson(auth, person);
       await audit(auth, 'read', `person:${params.personId}`);
-      const masked = masksPersonalData(auth.role);
+      const view = personalDataView(auth.role);
       const identities = await Identity.find({ personId: person._id }, { kind: 1, value: 1 }).lean();
-      const attributes: Record<string, unknown> = { ...(person.attributes ?? {}) };
-      if (person.email) attributes.email = masked ? maskEmail(person.email) : person.email;
+      const attributes: Record<string, unknown> = { ...view.freeForm(person.attributes ?? {}) };
+      if (person.email) attributes.email = view.identifier('email', person.email);
       for (const f of PERSONAL_FIELDS) {
         const v = person[f];
-        if (v) attributes[f] = masked && (f === 'firstName' || f === 'lastName') ? maskName(v) : v;
+        if (v) attributes[f] = view.text(v);
       }
       return {
         status: 200,
         body: {
           personId: person._id,
-          identities: identities.map((i) => ({ kind: i.kind, value: masked && i.kind === 'email' ? maskEmail(i.value) : i.value })),
+          identities: identities.map((i) => ({ kind: i.kind, value: view.identifier(i.kind, i.value) })),
           attributes,
           accountKey: person.accountKey ?? null,
           activity: person.activity ?? { total: 0, byType: {} },
           lastActivityAt: person.lastActivityAt?.toISOString() ?? null,
           score: person.score ?? null,
-          buyingGroups: [],
-          journeys: [],
+          buyingGroups: await personBuyingGroups(person._id, person.accountKey),
+          journeys: await accountJourneys(person.accountKey),
           consent: person.consent ?? {},
-          masked,
+          masked: view.masked,
         },
       };
     },

@@ -11,6 +11,7 @@ import { ApiError } from '../errors';
 import { defineRoute } from '../route';
 import { PersonIdParams } from '../schemas/people';
 import { z } from '../zod';
+import { audit } from './accounts';
 import { mayReadPerson } from './people';
 
 const ScoringModelBody = scoringModelSchema.meta({ id: 'ScoringModel' });
@@ -75,7 +76,7 @@ export function scoringRoutes(deps: RouteDeps): void {
     method: 'get',
     path: '/v1/people/:personId/score',
     tag: 'Scoring',
-    summary: "A person's score with its explanation: points per rule, the reason and the events that earned them",
+    summary: "A person's score with its explanation: points per rule, the reason and the events that earned them (audited)",
     roles: ['admin', 'marketer', 'sales', 'operator'],
     params: PersonIdParams,
     responses: { 200: { description: 'the score', schema: ScoreView } },
@@ -83,6 +84,7 @@ export function scoringRoutes(deps: RouteDeps): void {
       const person = await Person.findOne({ _id: params.personId }, { score: 1, accountKey: 1 }).lean();
       if (!person) throw ApiError.notFound(`person '${params.personId}'`);
       await mayReadPerson(auth, person);
+      await audit(auth, 'read', `person:${params.personId}:score`);
       const { version } = await activeModel();
       const score = person.score ?? { total: 0, fit: 0, behavior: 0, status: 'nurture', modelVersion: version, breakdown: [] };
       return { status: 200, body: score };

@@ -27,6 +27,11 @@ export const AccountKeyParams = z.object({ accountKey: Key });
 
 export const Activity = z.object({ total: z.number(), byType: z.record(z.string(), z.number()) }).openapi('Activity');
 
+/** A journey the account is or was on, where it stands on it. */
+export const ProfileJourney = z
+  .object({ journeyId: z.string(), version: z.number().int(), nodeId: z.string(), status: z.string(), updatedAt: z.string() })
+  .openapi('ProfileJourney');
+
 export const AccountProfile = z
   .object({
     accountKey: z.string(),
@@ -38,7 +43,7 @@ export const AccountProfile = z
     buyingGroups: z.array(z.unknown()),
     recentlyActiveContacts: z.array(z.unknown()),
     topInterests: z.array(z.unknown()),
-    journeys: z.array(z.unknown()),
+    journeys: z.array(ProfileJourney),
     owner: z.string().nullable(),
   })
   .openapi('AccountProfile');

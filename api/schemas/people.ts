@@ -1,5 +1,5 @@
 import { z } from '../zod';
-import { Activity } from './accounts';
+import { Activity, ProfileJourney } from './accounts';
 import { FreeFormObject } from './free-form';
 import { Key } from './common';
 
@@ -29,8 +29,13 @@ export const PersonProfile = z
     activity: Activity,
     lastActivityAt: z.string().nullable(),
     score: z.unknown().nullable(),
-    buyingGroups: z.array(z.unknown()),
-    journeys: z.array(z.unknown()),
+    buyingGroups: z.array(
+      z
+        .object({ id: z.string(), name: z.string(), solutionInterest: z.string(), role: z.string(), manual: z.boolean(), status: z.string() })
+        .openapi('PersonBuyingGroup'),
+    ),
+    /** The journeys of the person's account. */
+    journeys: z.array(ProfileJourney),
     consent: z.object({ email: z.boolean().optional(), tracking: z.boolean().optional() }),
     masked: z.boolean(),
   })
