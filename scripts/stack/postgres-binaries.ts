@@ -25,7 +25,7 @@ export function closedFolders(target: string, modeOf: (folder: string) => number
 export function assertPostgresCanEnter(folder: string, what: string, remedy: string): void {
   const closed = runsAsPostgresUser ? closedFolders(folder) : [];
   if (closed.length > 0) {
-    throw new Error(`PostgreSQL runs as the user postgres, which cannot enter ${closed.join(', ')} to reach ${what}: open it with \`chmod o+x ${closed.join(' ')}\` or ${remedy}`);
+    throw new Error(`PostgreSQL runs as the user postgres, which cannot enter ${closed.join(', ')} to reach ${what}: open with \`chmod o+x ${closed.join(' ')}\` or ${remedy}`);
   }
 }
 
