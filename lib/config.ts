@@ -3,6 +3,9 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
+/** The admin key of the embedded development set-up: the only one ever printed. */
+export const DEV_ADMIN_KEY = 'dev-admin-key';
+
 const schema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: port.default(3000),
@@ -10,7 +13,7 @@ const schema = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TASK_QUEUE: z.string().min(1).default('b2b-engine'),
-  ADMIN_API_KEY: z.string().min(8).default('dev-admin-key'),
+  ADMIN_API_KEY: z.string().min(8).default(DEV_ADMIN_KEY),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().default(path.resolve(__dirname, '..', '.data')),
   /** How long a stored event may wait for its signal before the sweeper re-sends it. */

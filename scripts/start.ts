@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../lib/config';
+import { bannerLines } from './stack/banner';
 import { startChild, Managed, exitAsError } from './stack/child';
 import { startEmbedded } from './stack/embedded';
 import { assertPortFree } from './stack/ports';
@@ -82,20 +83,15 @@ async function main(): Promise<void> {
       }
     });
     log(
-      [
-        '',
-        'B2B journey engine is running',
-        `  API          ${apiUrl}/v1`,
-        `  API docs     ${apiUrl}/docs   (OpenAPI: ${apiUrl}/openapi.json)`,
-        `  Temporal UI  ${embedded.temporalUiUrl ?? '(external Temporal at ' + config.TEMPORAL_ADDRESS + ')'}`,
-        `  Temporal     ${config.TEMPORAL_ADDRESS}`,
-        `  MongoDB      ${config.MONGO_URL}${embedded.mongoUrl ? '  (FerretDB on embedded PostgreSQL)' : ''}`,
-        `  Admin key    ${config.ADMIN_API_KEY}`,
-        `  Logs         ${logDir}`,
-        '',
-        `Try: curl -H 'Authorization: Bearer ${config.ADMIN_API_KEY}' ${apiUrl}/readyz`,
-        'Ctrl-C stops everything.',
-      ].join('\n'),
+      bannerLines({
+        apiUrl,
+        temporalUiUrl: embedded.temporalUiUrl,
+        temporalAddress: config.TEMPORAL_ADDRESS,
+        mongoUrl: config.MONGO_URL,
+        embeddedMongo: Boolean(embedded.mongoUrl),
+        adminKey: config.ADMIN_API_KEY,
+        logDir,
+      }).join('\n'),
     );
   } catch (err) {
     console.error(`[start] ${(err as Error).message}`);

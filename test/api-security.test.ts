@@ -1,3 +1,8 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../api/app';
+import { createLogger } from '../lib/logger';
+import { bannerLines } from '../scripts/stack/banner';
 import { event } from './support/events';
 import { ADMIN_KEY, eventually, Harness, startHarness } from './support/harness';
 
@@ -223,5 +228,40 @@ describe('profiles show the journeys and buying groups they are part of', () => 
     const otherRep = await newKey('sales', { ownerId: 'rep-8' });
     expect((await h.api('GET', `/v1/people/${personId}`, undefined, otherRep.key)).status).toBe(403);
     expect((await h.api('GET', '/v1/accounts/profiled', undefined, otherRep.key)).status).toBe(403);
+  });
+});
+
+describe('logs never hold an email or a secret', () => {
+  test('a request addressing a person by email is logged with the email masked and without the API key', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ write: (line: string) => void lines.push(line) }, 'info');
+    const app = createApp({ temporal: h.client, delivery: h.delivery, logger });
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const headers = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
+      expect((await fetch(`${url}/v1/people/ann.logged%40acme.example`, { method: 'PUT', headers, body: JSON.stringify({ firstName: 'Ann' }) })).status).toBe(201);
+      expect((await fetch(`${url}/v1/segments?cursor=bob.logged@acme.example`, { headers })).status).toBe(200);
+      logger.error({ err: new Error('E11000 duplicate key: { _id: "email:carl.logged@acme.example" }') }, 'write failed');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    const log = lines.join('');
+    expect(log).toContain('/v1/people/[email]');
+    expect(log).toContain('write failed');
+    for (const leak of ['ann.logged', 'bob.logged', 'carl.logged', ADMIN_KEY]) expect(log).not.toContain(leak);
+  });
+
+  test('the start banner prints only the built-in development admin key and never a database password', () => {
+    const facts = { apiUrl: 'http://127.0.0.1:3000', temporalAddress: '127.0.0.1:7233', embeddedMongo: false, logDir: '.data/logs' };
+    const own = bannerLines({ ...facts, mongoUrl: 'mongodb://app:s3cr3t-pw@db1:27017,db2:27017/b2b?replicaSet=rs0', adminKey: 'my-own-admin-key' }).join('\n');
+    expect(own).not.toContain('my-own-admin-key');
+    expect(own).not.toContain('s3cr3t-pw');
+    expect(own).toContain('mongodb://app:***@db1:27017,db2:27017/b2b?replicaSet=rs0');
+    const dev = bannerLines({ ...facts, mongoUrl: 'mongodb://127.0.0.1:27017/b2b', adminKey: 'dev-admin-key' }).join('\n');
+    expect(dev).toContain('Admin key    dev-admin-key');
+    expect(dev).toContain('mongodb://127.0.0.1:27017/b2b');
   });
 });
