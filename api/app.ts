@@ -4,12 +4,14 @@ import mongoose from 'mongoose';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import type { DeliveryTarget } from '../lib/deliver-events';
+import { loadConfig } from '../lib/config';
 import type { Logger } from '../lib/logger';
 import { rejectDeepBodies } from './body-depth';
 import { authenticate, KeyResolver } from './auth';
 import type { RouteDeps } from './context';
 import { ApiError, errorHandler } from './errors';
 import { createMetrics } from './metrics';
+import { limitPerKey } from './rate-limit';
 import { createRegistry, openApiDocument } from './openapi';
 import { accountRoutes } from './routes/accounts';
 import { adminRoutes } from './routes/api-keys';
@@ -26,6 +28,8 @@ export interface AppDeps {
   temporal: Client;
   delivery: DeliveryTarget;
   logger: Logger;
+  /** Requests per API key per minute; RATE_LIMIT_PER_MINUTE when not given. */
+  rateLimitPerMinute?: number;
 }
 
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -43,8 +47,6 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(metrics.middleware);
   app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' } }));
-  app.use(express.json({ limit: '5mb' }));
-  app.use(rejectDeepBodies);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -62,7 +64,11 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   const v1 = express.Router();
+  // Who is calling is known before any body is read: a stranger's large body costs nothing.
   v1.use(authenticate(keys));
+  v1.use(limitPerKey(deps.rateLimitPerMinute ?? loadConfig().RATE_LIMIT_PER_MINUTE));
+  v1.use(express.json({ limit: '5mb' }));
+  v1.use(rejectDeepBodies);
   const routeDeps: RouteDeps = { router: v1, registry, delivery: deps.delivery, eventsCounter: metrics.eventsCounter, logger: deps.logger };
   eventRoutes(routeDeps);
   identifyRoutes(routeDeps);

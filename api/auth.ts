@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import { LRUCache } from 'lru-cache';
 import type { Role } from '../domain/roles';
 import { newId } from '../lib/ids';
 import { ApiKey } from '../models/api-key';
@@ -36,21 +37,32 @@ export async function createApiKey(input: { role: Role; name: string; ownerId?: 
 const CACHE_TTL_MS = 30000;
 const CACHE_MAX = 1000;
 
+/** The live key with this hash, if any (revoked keys are none). */
+export async function findKeyByHash(hash: string): Promise<AuthContext | null> {
+  const doc = await ApiKey.findOne({ hash }).lean();
+  return doc && !doc.revokedAt ? { keyId: doc._id, role: doc.role as Role, ownerId: doc.ownerId ?? undefined } : null;
+}
+
 /**
  * Looks keys up by hash, with a short cache so a busy ingest client does not
  * cost a database read per request. Revocation takes effect within the TTL.
+ * Unknown keys are remembered apart, in their own bounded cache: a flood of
+ * bad keys can never push a valid key out.
  */
 export class KeyResolver {
-  private readonly cache = new Map<string, { ctx: AuthContext | null; expires: number }>();
+  private readonly known = new LRUCache<string, AuthContext>({ max: CACHE_MAX, ttl: CACHE_TTL_MS });
+  private readonly unknown = new LRUCache<string, true>({ max: CACHE_MAX, ttl: CACHE_TTL_MS });
+
+  constructor(private readonly lookup: (hash: string) => Promise<AuthContext | null> = findKeyByHash) {}
 
   async resolve(key: string): Promise<AuthContext | null> {
     const hash = hashKey(key);
-    const hit = this.cache.get(hash);
-    if (hit && hit.expires > Date.now()) return hit.ctx;
-    const doc = await ApiKey.findOne({ hash }).lean();
-    const ctx = doc && !doc.revokedAt ? { keyId: doc._id, role: doc.role as Role, ownerId: doc.ownerId ?? undefined } : null;
-    if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(hash, { ctx, expires: Date.now() + CACHE_TTL_MS });
+    const hit = this.known.get(hash);
+    if (hit) return hit;
+    if (this.unknown.has(hash)) return null;
+    const ctx = await this.lookup(hash);
+    if (ctx) this.known.set(hash, ctx);
+    else this.unknown.set(hash, true);
     return ctx;
   }
 }

@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   const app = createApp({
     temporal,
     logger,
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     delivery: { client: temporal, taskQueue: config.TASK_QUEUE, historyLimit: config.ACCOUNT_HISTORY_LIMIT },
   });
   const server = app.listen(config.PORT, config.HOST, () => logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'api listening'));

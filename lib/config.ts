@@ -24,6 +24,8 @@ const schema = z.object({
   JOURNEY_WEBHOOK_SECRET: z.string().min(16).default('dev-webhook-secret-change-me'),
   /** Journey webhooks may call loopback and private addresses (local receivers, tests); off in docker-compose. */
   JOURNEY_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Requests per API key per minute before 429 (per API process); far above what clients and benches send. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60000),
   /** History events after which the account workflow continues as new. */
   ACCOUNT_HISTORY_LIMIT: z.coerce.number().int().min(50).default(5000),
 });

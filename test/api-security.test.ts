@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../api/app';
-import { createLogger } from '../lib/logger';
+import { findKeyByHash, KeyResolver } from '../api/auth';
+import { createLogger, type Logger } from '../lib/logger';
 import { bannerLines } from '../scripts/stack/banner';
 import { event } from './support/events';
 import { ADMIN_KEY, eventually, Harness, startHarness } from './support/harness';
@@ -14,6 +15,19 @@ afterAll(() => h?.close());
 
 async function newKey(role: string, extra: Record<string, unknown> = {}): Promise<{ id: string; key: string }> {
   return (await h.api('POST', '/v1/api-keys', { role, name: `${role} key`, ...extra })).body;
+}
+
+/** A second API process on the same database and task queue, for settings the file's own API does not have. */
+async function withApp(opts: { logger?: Logger; rateLimitPerMinute?: number }, use: (url: string) => Promise<void>): Promise<void> {
+  const app = createApp({ temporal: h.client, delivery: h.delivery, logger: opts.logger ?? createLogger(undefined, 'silent'), rateLimitPerMinute: opts.rateLimitPerMinute });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  try {
+    await use(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 }
 
 async function rawPost(path: string, body: string, contentType: string, key = ADMIN_KEY) {
@@ -235,19 +249,12 @@ describe('logs never hold an email or a secret', () => {
   test('a request addressing a person by email is logged with the email masked and without the API key', async () => {
     const lines: string[] = [];
     const logger = createLogger({ write: (line: string) => void lines.push(line) }, 'info');
-    const app = createApp({ temporal: h.client, delivery: h.delivery, logger });
-    const server: Server = await new Promise((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await withApp({ logger }, async (url) => {
       const headers = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
       expect((await fetch(`${url}/v1/people/ann.logged%40acme.example`, { method: 'PUT', headers, body: JSON.stringify({ firstName: 'Ann' }) })).status).toBe(201);
       expect((await fetch(`${url}/v1/segments?cursor=bob.logged@acme.example`, { headers })).status).toBe(200);
-      logger.error({ err: new Error('E11000 duplicate key: { _id: "email:carl.logged@acme.example" }') }, 'write failed');
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
+    });
+    logger.error({ err: new Error('E11000 duplicate key: { _id: "email:carl.logged@acme.example" }') }, 'write failed');
     const log = lines.join('');
     expect(log).toContain('/v1/people/[email]');
     expect(log).toContain('write failed');
@@ -263,5 +270,44 @@ describe('logs never hold an email or a secret', () => {
     const dev = bannerLines({ ...facts, mongoUrl: 'mongodb://127.0.0.1:27017/b2b', adminKey: 'dev-admin-key' }).join('\n');
     expect(dev).toContain('Admin key    dev-admin-key');
     expect(dev).toContain('mongodb://127.0.0.1:27017/b2b');
+  });
+});
+
+describe('the API protects itself', () => {
+  test('a key over its requests per minute gets 429 with Retry-After, while another key goes on', async () => {
+    const busy = await newKey('marketer');
+    const other = await newKey('marketer');
+    await withApp({ rateLimitPerMinute: 3 }, async (url) => {
+      const get = (key: string) => fetch(`${url}/v1/segments`, { headers: { authorization: `Bearer ${key}` } });
+      for (let i = 0; i < 3; i++) expect((await get(busy.key)).status).toBe(200);
+      const refused = await get(busy.key);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(((await refused.json()) as any).error.code).toBe('rate_limited');
+      expect((await get(other.key)).status).toBe(200);
+    });
+  });
+
+  test('a request without a valid key is refused before its body is read, however malformed or large', async () => {
+    const post = (body: string, key: string) => rawPost('/v1/events', body, 'application/json', key);
+    expect((await post('{"events": [', 'not-a-key')).status).toBe(401);
+    expect((await post(`{"events": [], "pad": "${'x'.repeat(6 * 1024 * 1024)}"}`, 'not-a-key')).status).toBe(401);
+    // With a valid key the same bodies are read and refused for what they are.
+    expect((await post('{"events": [', ADMIN_KEY)).status).toBe(400);
+  });
+
+  test('a flood of unknown keys does not push a valid key out of the key cache', async () => {
+    const valid = await newKey('ingest');
+    const lookups: string[] = [];
+    const resolver = new KeyResolver(async (hash) => {
+      lookups.push(hash);
+      return findKeyByHash(hash);
+    });
+    expect(await resolver.resolve(valid.key)).toMatchObject({ keyId: valid.id });
+    for (let i = 0; i < 1200; i++) expect(await resolver.resolve(`unknown-key-${i}`)).toBeNull();
+    expect(lookups).toHaveLength(1201);
+    lookups.length = 0;
+    expect(await resolver.resolve(valid.key)).toMatchObject({ keyId: valid.id, role: 'ingest' });
+    expect(lookups).toEqual([]);
   });
 });

@@ -63,7 +63,7 @@ export async function startHarness(overrides: Partial<Record<keyof Config, strin
     closers.push(() => connection.close());
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
     const delivery: DeliveryTarget = { client, taskQueue: config.TASK_QUEUE, historyLimit: config.ACCOUNT_HISTORY_LIMIT };
-    const app = createApp({ temporal: client, delivery, logger: pino({ level: 'silent' }) });
+    const app = createApp({ temporal: client, delivery, logger: pino({ level: 'silent' }), rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE });
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
