@@ -8,7 +8,7 @@ COPY package.json package-lock.json ./
 # Production dependencies only; tsx is one of them, because the services run
 # the TypeScript sources directly (there is no build step to dist/).
 # Install scripts stay on: native/optional packages need them.
-RUN npm install --omit=dev --no-audit --no-fund \
+RUN npm ci --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 
 FROM node:20-bookworm-slim

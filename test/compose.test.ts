@@ -1,215 +1,177 @@
-// The production-like stack (docker-compose.yml + Dockerfile) as a specification.
-// No Docker engine is needed: the files are read and checked as data.
-import { readFileSync } from 'node:fs';
+// The production-like stack (docker-compose.yml + Dockerfile), checked for the
+// mistakes that would only show once it runs: a setting the app needs missing or
+// pointing nowhere, a wait on a service that has no health check, a port open to
+// the network, search attributes out of step with the code, an image that cannot
+// run what compose asks of it. No Docker engine: the files are read as data and
+// the environment goes through the app's own lib/config.ts.
+import { builtinModules } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { allSearchAttributes } from '../domain/search-attributes';
+import { searchAttributeCliArgs } from '../domain/search-attributes';
+import { Config, loadConfig } from '../lib/config';
 
-interface DependsOn {
-  condition: string;
-}
 interface Service {
-  image?: string;
-  build?: string | { context: string; dockerfile?: string };
   command?: string | string[];
-  entrypoint?: string | string[];
   environment?: Record<string, string | number>;
-  ports?: string[];
-  depends_on?: Record<string, DependsOn>;
-  healthcheck?: { test: string | string[] };
-  volumes?: string[];
-}
-interface Compose {
-  services: Record<string, Service>;
-  volumes?: Record<string, unknown>;
+  ports?: (string | { target: number; host_ip?: string })[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string | string[]; disable?: boolean };
 }
 
 const root = path.resolve(__dirname, '..');
-const composeText = readFileSync(path.resolve(__dirname, '..', 'docker-compose.yml'), 'utf8');
+const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 // merge: true resolves `<<: *app-env` the way docker compose does.
-const compose = parse(composeText, { merge: true }) as Compose;
-const services = compose.services;
-const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+const services = (parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service> }).services;
+const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
+const appServices = ['api', 'worker'];
 
-const TSX = ['node', 'node_modules/tsx/dist/cli.mjs'];
-const appServices = ['api', 'worker'] as const;
+/** What compose makes of a value when the operator sets every `${NAME:?…}` it requires, and nothing else. */
+function interpolate(value: string | number): string {
+  return String(value)
+    .replace(/\$\{(\w+):?\?[^}]*\}/g, (_, name: string) => operatorValue(name))
+    .replace(/\$\{\w+:?-([^}]*)\}/g, '$1')
+    .replace(/\$\{\w+\}/g, '')
+    .replace(/\$\$/g, '$');
+}
+const operatorValue = (name: string) => `set-by-operator-${name}`;
 
-function commandText(service: Service): string {
-  const { command } = service;
-  return Array.isArray(command) ? command.join('\n') : (command ?? '');
+/** The configuration a container of this service starts with (lib/config.ts throws on a missing or bad setting). */
+function configOf(name: string): Config {
+  const env = Object.fromEntries(Object.entries(services[name].environment ?? {}).map(([k, v]) => [k, interpolate(v)]));
+  return loadConfig(env);
 }
 
-/** Dockerfile instructions of the final stage, continuation lines joined. */
-function finalStage(): Array<{ op: string; args: string }> {
-  const lines = dockerfile
-    .replace(/\\\r?\n/g, ' ')
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
-  const instructions = lines.map((l) => {
-    const [op, ...rest] = l.split(/\s+/);
-    return { op: op.toUpperCase(), args: rest.join(' ') };
+function published(service: Service): { hostIp?: string; target: number }[] {
+  return (service.ports ?? []).map((p) => {
+    if (typeof p !== 'string') return { hostIp: p.host_ip, target: p.target };
+    const parts = p.replace(/\/\w+$/, '').split(':');
+    return { hostIp: parts.length === 3 ? parts[0] : undefined, target: Number(parts.at(-1)) };
   });
-  const lastFrom = instructions.map((i) => i.op).lastIndexOf('FROM');
-  return instructions.slice(lastFrom);
 }
+
+const hostPort = (address: string) => {
+  const [host, port] = address.split(':');
+  return { host, port: Number(port) };
+};
 
 describe('the production stack (docker-compose.yml)', () => {
-  test('defines MongoDB as a replica set, PostgreSQL, Temporal, the Temporal UI, the api and the worker', () => {
-    expect(Object.keys(services).sort()).toEqual(
-      ['api', 'mongo', 'postgresql', 'temporal', 'temporal-setup', 'temporal-ui', 'worker'].sort(),
-    );
-    expect(services.mongo.image).toBe('mongo:7');
-    expect(services.mongo.command).toEqual(['--replSet', 'rs0', '--bind_ip_all']);
-    const mongoCheck = (services.mongo.healthcheck?.test as string[]).join(' ');
-    expect(mongoCheck).toContain("rs.initiate({_id:'rs0',members:[{_id:0,host:'mongo:27017'}]})");
-    expect(services.mongo.volumes).toEqual(['mongo-data:/data/db']);
-
-    expect(services.postgresql.image).toBe('postgres:16');
-    expect(services.postgresql.environment).toEqual({ POSTGRES_USER: 'temporal', POSTGRES_PASSWORD: 'temporal' });
-    expect(services.postgresql.healthcheck?.test).toEqual(['CMD-SHELL', 'pg_isready -U temporal']);
-
-    expect(services.temporal.image).toBe('temporalio/auto-setup:1.29.1');
-    expect(services.temporal.environment).toEqual({
-      DB: 'postgres12',
-      DB_PORT: 5432,
-      POSTGRES_USER: 'temporal',
-      POSTGRES_PWD: 'temporal',
-      POSTGRES_SEEDS: 'postgresql',
-    });
-    expect(services['temporal-setup'].image).toBe('temporalio/admin-tools:1.29.1-tctl-1.18.4-cli-1.5.0');
-
-    expect(services['temporal-ui'].image).toBe('temporalio/ui:2.42.1');
-    expect(services['temporal-ui'].environment).toEqual({ TEMPORAL_ADDRESS: 'temporal:7233' });
-
-    expect(Object.keys(compose.volumes ?? {}).sort()).toEqual(['mongo-data', 'postgresql-data']);
+  test.each(appServices)('%s starts with a valid configuration whose secrets come from the operator and whose webhooks cannot reach private addresses', (name) => {
+    const config = configOf(name);
+    expect(config.JOURNEY_WEBHOOK_SECRET).toBe(operatorValue('JOURNEY_WEBHOOK_SECRET'));
+    expect(config.JOURNEY_WEBHOOK_ALLOW_PRIVATE).toBe(false);
+    if (name === 'api') expect(config.ADMIN_API_KEY).toBe(operatorValue('ADMIN_API_KEY'));
   });
 
-  test("api and worker are built from the repository's Dockerfile and share one environment", () => {
-    for (const name of appServices) {
-      expect(services[name].build).toBe('.');
-      expect(services[name].image).toBeUndefined();
-    }
-    const shared = {
-      MONGO_URL: 'mongodb://mongo:27017/b2b?replicaSet=rs0',
-      TEMPORAL_ADDRESS: 'temporal:7233',
-      TEMPORAL_NAMESPACE: 'default',
-      TASK_QUEUE: 'b2b-engine',
-      LOG_LEVEL: 'info',
-      JOURNEY_WEBHOOK_SECRET: '${JOURNEY_WEBHOOK_SECRET:?set JOURNEY_WEBHOOK_SECRET}',
-      JOURNEY_WEBHOOK_ALLOW_PRIVATE: 'false',
-    };
-    expect(services.worker.environment).toEqual(shared);
-    expect(services.api.environment).toEqual({
-      ...shared,
-      HOST: '0.0.0.0',
-      PORT: 3000,
-      // Left to compose's interpolation: the stack refuses to start without a key.
-      ADMIN_API_KEY: '${ADMIN_API_KEY:?set ADMIN_API_KEY}',
-    });
-    // Both are merged from the one anchor, not written out twice.
-    expect(composeText.match(/<<: \*app-env/g)).toHaveLength(2);
+  test('api and worker agree on the database, the Temporal namespace and the task queue', () => {
+    const [api, worker] = appServices.map(configOf);
+    const shared = (c: Config) => [c.MONGO_URL, c.TEMPORAL_ADDRESS, c.TEMPORAL_NAMESPACE, c.TASK_QUEUE];
+    expect(shared(worker)).toEqual(shared(api));
   });
 
-  test('api and worker reach MongoDB and Temporal by their service names', () => {
-    for (const name of appServices) {
-      const env = services[name].environment ?? {};
-      const mongoUrl = new URL(String(env.MONGO_URL));
-      expect(mongoUrl.protocol).toBe('mongodb:');
-      expect(mongoUrl.host).toBe('mongo:27017');
-      expect(mongoUrl.hostname in services).toBe(true);
-      expect(mongoUrl.pathname).toBe('/b2b');
-      expect(mongoUrl.searchParams.get('replicaSet')).toBe('rs0');
-      expect(env.TEMPORAL_ADDRESS).toBe('temporal:7233');
-      expect(env.TASK_QUEUE).toBe('b2b-engine');
-    }
+  test.each(appServices)('%s reaches MongoDB at a replica-set member the mongo service announces', (name) => {
+    const url = new URL(configOf(name).MONGO_URL);
+    expect(Object.keys(services)).toContain(url.hostname);
+    const mongo = services[url.hostname];
+    // Compose runs the healthcheck that initiates the replica set; a client with
+    // replicaSet= then connects to the members it names, so they must be this address.
+    const initiate = [mongo.healthcheck?.test ?? ''].flat().join(' ');
+    const members = [...initiate.matchAll(/host:\s*'([^']+)'/g)].map((m) => m[1]);
+    expect(members).toContain(url.host);
+    expect(initiate).toContain(`_id:'${url.searchParams.get('replicaSet')}'`);
+    expect([mongo.command ?? []].flat()).toEqual(expect.arrayContaining(['--replSet', url.searchParams.get('replicaSet')]));
   });
 
-  test('published ports bind to loopback only', () => {
-    const published = Object.fromEntries(
-      Object.entries(services)
-        .filter(([, s]) => s.ports !== undefined)
-        .map(([name, s]) => [name, s.ports]),
-    );
-    expect(published).toEqual({
-      temporal: ['127.0.0.1:7233:7233'],
-      'temporal-ui': ['127.0.0.1:8233:8080'],
-      api: ['127.0.0.1:3000:3000'],
-    });
-    for (const ports of Object.values(published)) {
-      for (const port of ports as string[]) expect(port.startsWith('127.0.0.1:')).toBe(true);
-    }
+  test('every client of Temporal uses the address the temporal service listens on', () => {
+    const address = configOf('worker').TEMPORAL_ADDRESS;
+    const { host, port } = hostPort(address);
+    expect(published(services[host]).map((p) => p.target)).toContain(port);
+    expect(interpolate(services['temporal-ui'].environment?.TEMPORAL_ADDRESS ?? '')).toBe(address);
+    const setup = [services['temporal-setup'].command ?? []].flat().join('\n');
+    expect(setup).toContain(`addr=${address}`);
+    expect(setup).toContain(`--namespace ${configOf('worker').TEMPORAL_NAMESPACE}`);
   });
 
-  test('every service the app depends on is waited for with a health or completion condition', () => {
-    for (const name of appServices) {
-      expect(services[name].depends_on).toEqual({
-        mongo: { condition: 'service_healthy' },
-        'temporal-setup': { condition: 'service_completed_successfully' },
-      });
-    }
-    expect(services.temporal.depends_on).toEqual({ postgresql: { condition: 'service_healthy' } });
-    // A service_healthy condition needs a healthcheck on its target.
+  test('the api listens in its container on the port compose publishes, on all of its interfaces', () => {
+    const config = configOf('api');
+    expect(published(services.api).map((p) => p.target)).toContain(config.PORT);
+    // Loopback inside a container cannot be reached through a published port.
+    expect(config.HOST).toBe('0.0.0.0');
+  });
+
+  test('a service waited for until healthy has a health check, and every wait names a service', () => {
     for (const [name, service] of Object.entries(services)) {
       for (const [dep, { condition }] of Object.entries(service.depends_on ?? {})) {
-        expect(dep in services).toBe(true);
-        if (condition === 'service_healthy') expect({ name, dep, healthcheck: services[dep].healthcheck !== undefined }).toEqual({ name, dep, healthcheck: true });
+        expect({ name, dep, exists: dep in services }).toEqual({ name, dep, exists: true });
+        const check = services[dep].healthcheck;
+        if (condition === 'service_healthy') expect({ name, dep, healthcheck: check !== undefined && !check.disable }).toEqual({ name, dep, healthcheck: true });
       }
     }
-    // temporal-setup itself waits (bounded) for Temporal's namespace before it exits 0.
-    const script = commandText(services['temporal-setup']);
-    expect(script).toContain('until temporal operator namespace describe --address "$$addr" --namespace default');
-    expect(script).toContain('exit 1');
   });
 
-  test('the search attributes registered match domain/search-attributes.ts', () => {
-    const cliType: Record<string, string> = { KEYWORD: 'Keyword', INT: 'Int' };
-    const expected = allSearchAttributes.map((k) => `${k.name}:${cliType[k.type]}`);
-    expect(expected).toEqual([
-      'AccountKey:Keyword',
-      'JourneyId:Keyword',
-      'JourneyVersion:Int',
-      'NodeId:Keyword',
-      'JourneyStatus:Keyword',
-    ]);
+  test('ports are published on 127.0.0.1 only', () => {
+    const open = Object.entries(services).flatMap(([name, s]) => published(s).filter((p) => p.hostIp !== '127.0.0.1').map((p) => `${name}:${p.target}`));
+    expect(open).toEqual([]);
+  });
 
-    const setup = services['temporal-setup'];
-    expect(setup.entrypoint).toEqual(['/bin/sh', '-c']);
-    const script = commandText(setup);
-    const loop = script.match(/for attr in ([^;]+);/);
-    expect(loop?.[1].trim().split(/\s+/)).toEqual(expected);
-    for (const k of allSearchAttributes) expect(script).toContain(k.name);
-    expect(script).toContain(
-      'temporal operator search-attribute create --address "$$addr" --namespace default --name "$$name" --type "$$type"',
-    );
-    expect(script).toContain("grep -qi 'already exists'");
-    expect(setup.depends_on).toEqual({ temporal: { condition: 'service_started' } });
+  test('temporal-setup registers exactly the search attributes of domain/search-attributes.ts', () => {
+    const setup = [services['temporal-setup'].command ?? []].flat().join('\n');
+    const registered = setup.match(/for attr in ([^;]+);/)?.[1].trim().split(/\s+/);
+    const declared = searchAttributeCliArgs()
+      .filter((a) => a !== '--search-attribute')
+      .map((a) => a.replace('=', ':'));
+    expect(registered).toEqual(declared);
   });
 });
 
 describe('the Dockerfile', () => {
-  test('exists and starts the api by default; the worker overrides the command', () => {
-    const froms = dockerfile.split(/\r?\n/).filter((l) => /^FROM\s/i.test(l));
-    expect(froms).toEqual(['FROM node:20-bookworm-slim AS deps', 'FROM node:20-bookworm-slim']);
+  const lines = read('Dockerfile')
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+  const finalStage = lines.slice(lines.map((l) => /^FROM\s/i.test(l)).lastIndexOf(true));
+  const last = (op: string) => finalStage.filter((l) => l.toUpperCase().startsWith(`${op} `)).at(-1)?.slice(op.length + 1);
+  const copied = finalStage.filter((l) => /^COPY\s/i.test(l) && !l.includes('--from=')).flatMap((l) => l.split(/\s+/).slice(1, -1));
+  const commands = { api: JSON.parse(last('CMD') ?? '[]') as string[], worker: [services.worker.command ?? []].flat() };
 
-    const stage = finalStage();
-    const last = (op: string) => stage.filter((i) => i.op === op).at(-1)?.args;
-    expect(JSON.parse(last('CMD') ?? 'null')).toEqual([...TSX, 'api/main.ts']);
-    expect(last('USER')).toBe('node');
-    expect(last('EXPOSE')).toBe('3000');
-    const copied = stage.filter((i) => i.op === 'COPY').map((i) => i.args.split(/\s+/)[0]);
-    for (const dir of ['api', 'workflows', 'activities', 'workers', 'models', 'domain', 'lib', 'scripts']) {
-      expect(copied).toContain(dir);
-    }
-    expect(copied).toContain('--from=deps');
-    expect(dockerfile).toContain('npm install --omit=dev --no-audit --no-fund');
+  test('the final stage runs as a user other than root', () => {
+    expect(['', 'root', '0', undefined]).not.toContain(last('USER'));
+  });
 
-    expect(services.api.command).toBeUndefined();
-    expect(services.worker.command).toEqual([...TSX, 'workers/main.ts']);
-
-    const ignored = readFileSync(path.join(root, '.dockerignore'), 'utf8').split(/\r?\n/);
-    for (const entry of ['node_modules', '.data', '.tools', 'dist', '.git', 'bench/results']) {
-      expect(ignored).toContain(entry);
-    }
+  test.each(Object.entries(commands))('the image holds what the %s command runs: its runner from the production packages, and every source folder its code imports', (_, command) => {
+    const [runtime, runner, entry] = command;
+    expect(runtime).toBe('node');
+    expect(existsSync(path.join(root, runner))).toBe(true);
+    expect(Object.keys(pkg.dependencies)).toContain(runner.split('/')[1]);
+    const { folders, packages } = reachedFrom(entry);
+    expect([...folders].filter((f) => !copied.includes(f))).toEqual([]);
+    // The image installs production dependencies only.
+    expect([...packages].filter((p) => !(p in pkg.dependencies))).toEqual([]);
   });
 });
+
+/** Top-level folders and npm packages reached from a source file through its runtime imports. */
+function reachedFrom(entry: string): { folders: Set<string>; packages: Set<string> } {
+  const folders = new Set<string>();
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    folders.add(path.relative(root, file).split(path.sep)[0]);
+    const source = readFileSync(file, 'utf8');
+    const specifiers = [...source.matchAll(/^\s*(?:import|export)\s+(?!type\b)[^;]*?from\s+'([^']+)'|^\s*import\s+'([^']+)'|\b(?:import|require|require\.resolve)\('([^']+)'\)/gm)].map((m) => m[1] ?? m[2] ?? m[3]);
+    for (const spec of specifiers) {
+      if (spec.startsWith('.')) {
+        const base = path.resolve(path.dirname(file), spec);
+        const found = [`${base}.ts`, path.join(base, 'index.ts'), base].find((f) => existsSync(f) && f.endsWith('.ts'));
+        if (found) visit(found);
+      } else if (!spec.startsWith('node:') && !builtinModules.includes(spec)) {
+        packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
+      }
+    }
+  };
+  visit(path.join(root, entry));
+  return { folders, packages };
+}
