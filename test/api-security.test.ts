@@ -1,5 +1,6 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { postWebhook } from '../activities/webhook';
 import { createApp } from '../api/app';
 import { findKeyByHash, KeyResolver } from '../api/auth';
 import { createLogger, type Logger } from '../lib/logger';
@@ -309,5 +310,51 @@ describe('the API protects itself', () => {
     lookups.length = 0;
     expect(await resolver.resolve(valid.key)).toMatchObject({ keyId: valid.id, role: 'ingest' });
     expect(lookups).toEqual([]);
+  });
+});
+
+describe('journey webhooks cannot be pointed into our own network', () => {
+  const call = { idempotencyKey: 'visit-1', payload: { hello: 'world' }, secret: 'x'.repeat(16), allowPrivate: false };
+
+  test('a hostname that resolves to loopback is refused before any request', async () => {
+    await expect(postWebhook({ ...call, url: 'http://localhost:9/hook' })).rejects.toMatchObject({ type: 'WebhookRefused', nonRetryable: true });
+  });
+
+  test.each([
+    ['an IPv4-mapped IPv6 loopback', 'http://[::ffff:127.0.0.1]/hook'],
+    ['an IPv4-mapped IPv6 private address', 'http://[::ffff:10.0.0.1]/hook'],
+    ['a NAT64 address', 'http://[64:ff9b::a00:1]/hook'],
+    ['a benchmarking address', 'http://198.18.0.1/hook'],
+    ['an IPv4 multicast address', 'http://224.0.0.1/hook'],
+    ['an IPv6 multicast address', 'http://[ff02::1]/hook'],
+    ['a reserved IPv4 address', 'http://240.0.0.1/hook'],
+    ['the broadcast address', 'http://255.255.255.255/hook'],
+  ])('%s is refused', async (_what, url) => {
+    await expect(postWebhook({ ...call, url })).rejects.toMatchObject({ type: 'WebhookRefused' });
+  });
+
+  test('a webhook connects to the very address its hostname resolved to when checked, with the hostname kept in the Host header', async () => {
+    const received: { host?: string; signature?: string }[] = [];
+    const server = createServer((req, res) => {
+      received.push({ host: req.headers.host, signature: req.headers['x-signature'] as string });
+      req.resume();
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    // The name exists only for this resolver: a second lookup by the system would not find it.
+    const lookups: string[] = [];
+    const resolve = async (hostname: string) => {
+      lookups.push(hostname);
+      return [{ address: '127.0.0.1', family: 4 }];
+    };
+    try {
+      const res = await postWebhook({ ...call, allowPrivate: true, url: `http://hooks.pinned.invalid:${port}/hook` }, resolve);
+      expect(res.status).toBe(200);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+    expect(lookups).toEqual(['hooks.pinned.invalid']);
+    expect(received).toEqual([{ host: `hooks.pinned.invalid:${port}`, signature: expect.stringMatching(/^sha256=[0-9a-f]{64}$/) }]);
   });
 });
