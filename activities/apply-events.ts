@@ -2,8 +2,8 @@ import type { AccountEvent } from '../domain/events';
 import { EntityRef, entityRefFor, entityWorkflowId } from '../domain/routing';
 import { DeliveryTarget, deliverEvents, requestRefresh } from '../lib/deliver-events';
 import { Person } from '../models/person';
-import { routeToJourneys } from '../lib/journey-launch';
-import { AccountHook, applyToEntity, EntityUpdate } from './entity-scoring';
+import { routeEvents, startOnSegmentEntry } from '../lib/journey-launch';
+import { AccountHooks, applyToEntity, EntityUpdate } from './entity-scoring';
 
 export interface ApplyEventsInput {
   entity: EntityRef;
@@ -25,7 +25,10 @@ async function currentOwner(entity: EntityRef): Promise<EntityRef> {
 }
 
 export function makeEntityActivities(delivery: DeliveryTarget) {
-  const toJourneys: AccountHook = (accountKey, events, entered) => routeToJourneys(delivery, accountKey, events, entered);
+  const toJourneys: AccountHooks = {
+    enteredSegments: (accountKey, segmentIds) => startOnSegmentEntry(delivery, accountKey, segmentIds),
+    applied: (accountKey, events) => routeEvents(delivery, accountKey, events),
+  };
   return {
     /** Applies a batch of events to the entity's counters and scores. */
     async applyEvents(input: ApplyEventsInput): Promise<EntityUpdate & { forwardedTo?: string }> {

@@ -58,14 +58,19 @@ const earliest = (...times: (string | undefined)[]) => times.filter((t): t is st
  * carries the last batch id, so a retry after a partial write counts nothing
  * twice. An empty batch is a refresh (time moved, the model or a person changed).
  */
-/**
- * Called with an account's applied events and the account segments it just
- * entered, before anything of the batch is written: a retry then sees the same
- * entries again, so whatever it starts must be idempotent (journey starts are).
- */
-export type AccountHook = (accountKey: string, events: readonly AccountEvent[], enteredSegments: readonly string[]) => Promise<void>;
+/** What happens around an account's batch beyond its own documents (journeys). */
+export interface AccountHooks {
+  /**
+   * Before anything of the batch is written, with the account segments it just
+   * entered: a retry sees the same entries again, so what it starts must be
+   * idempotent (journey starts are).
+   */
+  enteredSegments(accountKey: string, segmentIds: readonly string[]): Promise<void>;
+  /** After the batch's writes, so what reacts to the events sees them applied; a retry repeats it. */
+  applied(accountKey: string, events: readonly AccountEvent[]): Promise<void>;
+}
 
-export async function applyToEntity(entity: EntityRef, batchId: string, events: AccountEvent[], onAccount?: AccountHook): Promise<EntityUpdate> {
+export async function applyToEntity(entity: EntityRef, batchId: string, events: AccountEvent[], hooks?: AccountHooks): Promise<EntityUpdate> {
   const now = Date.now();
   const [cachedModel, cachedSegments] = await Promise.all([scoringModel({ fresh: events.length === 0 }), savedSegments({ fresh: events.length === 0 })]);
   const account = entity.kind === 'account' ? await Account.findOne({ _id: entity.accountKey }).lean() : null;
@@ -171,10 +176,10 @@ export async function applyToEntity(entity: EntityRef, batchId: string, events: 
       at,
     })),
   );
-  if (entity.kind === 'account' && onAccount) {
+  if (entity.kind === 'account' && hooks) {
     const accountSegments = new Set(segmentSet.segments.filter((x) => x.level === 'account').map((x) => x.id));
     const entered = memberships.changes.filter((c) => c.change === 'entered' && c.memberId === entity.accountKey && accountSegments.has(c.segmentId)).map((c) => c.segmentId);
-    await onAccount(entity.accountKey, events, entered);
+    await hooks.enteredSegments(entity.accountKey, entered);
   }
   await recordMembershipChanges(memberships.changes, batchId, at);
   await writeEach(personOps, (o) => Person.updateOne(o.filter, o.update));
@@ -204,6 +209,7 @@ export async function applyToEntity(entity: EntityRef, batchId: string, events: 
     }
   }
 
+  if (entity.kind === 'account' && hooks) await hooks.applied(entity.accountKey, events);
   await writeEach(events, (e) => PendingEvent.deleteOne({ _id: e.eventId }));
   return { applied: events.length, nextChangeAt, statusChanges, modelVersion: version };
 }

@@ -4,6 +4,7 @@ import { makeRefreshBuyingGroups } from './buying-groups';
 import { makeRunJourneyAction, WebhookSettings } from './journey-actions';
 import { accountMatches, evaluateSplit, recordJourneyStep } from './journey-data';
 import { makeImportActivities } from './import';
+import { makeJourneyJobActivities } from './journey-jobs';
 import { makeResendPendingEvents } from './resend-pending';
 import { countRescored, makeSignalRefreshAll } from './rescore';
 import { segmentMemberCounts, segmentProgress } from './segments';
@@ -28,6 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     segmentProgress,
     segmentMemberCounts,
     ...makeImportActivities(deps.delivery),
+    ...makeJourneyJobActivities(deps.delivery),
   };
 }
 

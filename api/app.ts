@@ -23,6 +23,7 @@ import { scoringRoutes } from './routes/scoring';
 import { segmentRoutes } from './routes/segments';
 import { buyingGroupRoutes } from './routes/buying-groups';
 import { journeyRoutes } from './routes/journeys';
+import { journeyJobRoutes } from './routes/journey-jobs';
 
 export interface AppDeps {
   temporal: Client;
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps): express.Express {
   segmentRoutes(routeDeps);
   buyingGroupRoutes(routeDeps);
   journeyRoutes(routeDeps);
+  journeyJobRoutes(routeDeps);
   adminRoutes(routeDeps);
   importRoutes(routeDeps);
 

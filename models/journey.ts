@@ -41,6 +41,10 @@ const journeyInstanceSchema = new Schema(
     nodeId: { type: String, required: true },
     status: { type: String, required: true },
     history: { type: [Schema.Types.Mixed], default: [] },
+    /** When the account last entered: where a dry run of it starts by default. */
+    enteredAt: { type: Date },
+    /** The launch job that started this entry, if any. */
+    jobId: { type: String },
     updatedAt: { type: Date, required: true },
   },
   { versionKey: false, minimize: false },

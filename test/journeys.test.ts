@@ -30,6 +30,17 @@ const at = (journey: string, accountKey: string, nodeId: string, status = 'waiti
     return i?.nodeId === nodeId && i.status === status ? i : undefined;
   }, { what: `${accountKey} at ${nodeId} (${status})` });
 
+/** Waits for a launch, pause, resume, stop or migration job to finish and gives its progress. */
+async function finished(journey: string, accepted: { status: number; body: { jobId: string } }) {
+  expect(accepted.status).toBe(202);
+  return eventually(async () => {
+    const job = (await h.api('GET', `/v1/journeys/${journey}/jobs/${accepted.body.jobId}`)).body;
+    return job.status === 'completed' ? job : undefined;
+  }, { what: `job ${accepted.body.jobId}` });
+}
+const launch = async (journey: string, accountKeys: string[]) => finished(journey, await h.api('POST', `/v1/journeys/${journey}/launch`, { accountKeys }));
+const steer = async (journey: string, action: 'pause' | 'resume' | 'stop') => finished(journey, await h.api('POST', `/v1/journeys/${journey}/${action}`));
+
 const outbound = async (accountKey: string) => (await h.api('GET', `/v1/outbound-messages?accountKey=${accountKey}`)).body.items as { type: string; payload: { nodeId: string } }[];
 
 test('an account that downloads the whitepaper takes the event branch; one that does not times out to the other; a dry run gives the same paths', async () => {
@@ -45,9 +56,8 @@ test('an account that downloads the whitepaper takes the event branch; one that 
     },
   });
   const launchedAt = new Date().toISOString();
-  const launched = await h.api('POST', `/v1/journeys/${journey}/launch`, { accountKeys: ['acme', 'globex', 'nowhere'] });
-  expect(launched).toMatchObject({ status: 202, body: { started: 2, alreadyRunning: 0, rejected: [{ accountKey: 'nowhere', error: 'unknown account' }] } });
-  expect((await h.api('POST', `/v1/journeys/${journey}/launch`, { accountKeys: ['acme', 'globex'] })).body).toMatchObject({ started: 0, alreadyRunning: 2 });
+  expect(await launch(journey, ['acme', 'globex', 'nowhere'])).toMatchObject({ total: 3, done: 3, started: 2, alreadyRunning: 0, rejected: [{ accountKey: 'nowhere', error: 'unknown account' }] });
+  expect(await launch(journey, ['acme', 'globex'])).toMatchObject({ started: 0, alreadyRunning: 2 });
 
   await at(journey, 'acme', 'await');
   await h.api('POST', '/v1/events', { events: [event({ type: 'whitepaper_download', occurredAt: new Date().toISOString(), person: { email: 'ann@acme.example' } })] });
@@ -83,7 +93,7 @@ test('a split on buying-group completeness sends a complete account to sales and
       done: { type: 'exit' },
     },
   });
-  await h.api('POST', `/v1/journeys/${journey}/launch`, { accountKeys: ['initech', 'hooli'] });
+  await launch(journey, ['initech', 'hooli']);
   expect((await at(journey, 'initech', 'done', 'completed')).history.map((s) => s.nodeId)).toEqual(['route', 'sales', 'done']);
   expect((await at(journey, 'hooli', 'done', 'completed')).history.map((s) => s.nodeId)).toEqual(['route', 'nurture', 'done']);
 });
@@ -99,19 +109,19 @@ test('pausing holds every instance, resuming goes on, stopping exits them all; a
       done: { type: 'exit' },
     },
   });
-  await h.api('POST', `/v1/journeys/${journey}/launch`, { accountKeys: ['acme', 'globex'] });
+  await launch(journey, ['acme', 'globex']);
   await at(journey, 'acme', 'first');
-  expect((await h.api('POST', `/v1/journeys/${journey}/pause`)).body).toEqual({ state: 'paused', instances: 2 });
+  expect(await steer(journey, 'pause')).toMatchObject({ kind: 'pause', total: 2, signalled: 2 });
   await at(journey, 'acme', 'mail', 'paused');
   await at(journey, 'globex', 'mail', 'paused');
   expect((await outbound('acme')).filter((m) => m.payload.nodeId === 'mail')).toEqual([]);
 
-  await h.api('POST', `/v1/journeys/${journey}/resume`);
+  await steer(journey, 'resume');
   await at(journey, 'acme', 'second');
   await at(journey, 'globex', 'second');
   expect((await outbound('acme')).filter((m) => m.payload.nodeId === 'mail')).toHaveLength(1);
 
-  await h.api('POST', `/v1/journeys/${journey}/stop`);
+  await steer(journey, 'stop');
   await at(journey, 'acme', 'second', 'stopped');
   await at(journey, 'globex', 'second', 'stopped');
   expect((await h.api('POST', `/v1/journeys/${journey}/pause`)).status).toBe(409);
@@ -128,7 +138,7 @@ test('a worker killed in the middle of a wait resumes after it, and no action is
       done: { type: 'exit' },
     },
   });
-  await h.api('POST', `/v1/journeys/${journey}/launch`, { accountKeys: ['hooli'] });
+  await launch(journey, ['hooli']);
   await at(journey, 'hooli', 'pause');
   await h.stopWorker();
   await new Promise((r) => setTimeout(r, 3500));
@@ -163,7 +173,7 @@ describe('a webhook', () => {
       start: 'call',
       nodes: { call: { type: 'action', action: 'webhook', params: { url, body: { campaign: 'seeds' } }, next: 'done' }, done: { type: 'exit' } },
     });
-    await h.api('POST', `/v1/journeys/${journey}/launch`, { accountKeys: ['initech'] });
+    await launch(journey, ['initech']);
     await at(journey, 'initech', 'done', 'completed');
     expect(received).toHaveLength(3);
     expect(new Set(received.map((r) => r.key)).size).toBe(1);
@@ -200,7 +210,7 @@ test('an account that enters the entry segment later joins the journey within se
 test('publishing version 2 leaves running instances on version 1, and a migration moves them to version 2 at the mapped node', async () => {
   const v1 = { name: 'Versioned', start: 'hold', nodes: { hold: { type: 'wait', duration: 'PT1H', next: 'done' }, done: { type: 'exit' } } };
   const journey = await publish(v1);
-  await h.api('POST', `/v1/journeys/${journey}/launch`, { accountKeys: ['acme'] });
+  await launch(journey, ['acme']);
   await at(journey, 'acme', 'hold');
   await h.api('PUT', `/v1/journeys/${journey}`, { ...v1, entry: { manual: true }, nodes: { ...v1.nodes, hold: { type: 'wait', duration: 'PT1S', next: 'done' } } });
   expect((await h.api('POST', `/v1/journeys/${journey}/publish`)).body).toEqual({ version: 2 });
@@ -209,7 +219,7 @@ test('publishing version 2 leaves running instances on version 1, and a migratio
   expect((await h.api('GET', `/v1/journeys/${journey}/instances?accountKey=acme`)).body.items[0]).toMatchObject({ version: 1, nodeId: 'hold', status: 'waiting' });
 
   expect((await h.api('POST', `/v1/journeys/${journey}/migrate`, { fromVersion: 1, toVersion: 2, nodeMap: { hold: 'nowhere' } })).body.error.details).toEqual([{ path: 'nodeMap.hold', message: "version 2 has no node 'nowhere'" }]);
-  expect((await h.api('POST', `/v1/journeys/${journey}/migrate`, { fromVersion: 1, toVersion: 2, nodeMap: { hold: 'hold' } })).body).toEqual({ migrated: 1, skipped: [] });
+  expect(await finished(journey, await h.api('POST', `/v1/journeys/${journey}/migrate`, { fromVersion: 1, toVersion: 2, nodeMap: { hold: 'hold' } }))).toMatchObject({ migrated: 1, skipped: [] });
   // On version 2 the hold is one second: the instance finishes there.
   const done = await at(journey, 'acme', 'done', 'completed');
   expect(done.history.map((s) => s.outcome)).toEqual(['migrated to v2 at hold', 'waited', 'exit']);

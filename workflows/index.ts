@@ -5,3 +5,4 @@ export { importWorkflow } from './import';
 export { segmentRefreshWorkflow } from './segments';
 export { buyingGroupsWorkflow } from './buying-groups';
 export { journeyWorkflow } from './journey';
+export { journeyJobWorkflow } from './journey-job';

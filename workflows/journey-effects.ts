@@ -1,37 +1,68 @@
 import { ActivityFailure, ActivityOptions, ApplicationFailure, condition, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { AccountEvent } from '../domain/events';
+import type { ActionName } from '../domain/journeys/definition';
 import type { NodeEffects } from '../domain/journeys/nodes/effects';
 
 const SPLIT_OPTIONS: ActivityOptions = { startToCloseTimeout: '30 seconds', retry: { maximumInterval: '30 seconds' } };
-/** Retried with backoff; the idempotency key (instance, node, visit) is the same on every attempt. */
-const ACTION_OPTIONS: ActivityOptions = {
+/** Calls to the outside world: retried with backoff, then the node's onError / onTimeout decides. */
+const EXTERNAL_ACTION_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 };
+/** Actions on our own database: a stall of the database is waited out, never an instance failed for good. */
+const INTERNAL_ACTION_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+};
+const EXTERNAL_ACTIONS: ReadonlySet<ActionName> = new Set(['webhook']);
 const { evaluateSplit, runJourneyAction } = proxyActivities<Activities>(SPLIT_OPTIONS);
 
 export interface InstanceRef {
   journeyId: string;
   version: number;
   accountKey: string;
-  workflowId: string;
+}
+
+/** Where the instance is: the node it runs and the key of this visit (stable across retries, unique per entry and visit). */
+export interface Position {
+  nodeId: string;
+  idempotencyKey: string;
+}
+
+/** How a long wait lives with the history limit: it continues as new in the middle and keeps its deadline. */
+export interface WaitControl {
+  /** The deadline a continue-as-new carried into the wait it interrupted (given once). */
+  resumedDeadline(): number | undefined;
+  /** True when the run must continue as new before the wait ends. */
+  mustContinue(): boolean;
+  /** Continues as new at the current node with this deadline. */
+  continueMidNode(deadline: number): Promise<never>;
 }
 
 /** The nodes' world inside the journey workflow: durable timers, signals (the inbox) and activities. */
-export function temporalEffects(instance: InstanceRef, at: () => { nodeId: string; visit: number }, inbox: () => readonly AccountEvent[], interrupted: () => boolean): NodeEffects {
+export function temporalEffects(instance: InstanceRef, at: () => Position, inbox: () => readonly AccountEvent[], interrupted: () => boolean, waits: WaitControl, internalActionsRetryForever: boolean): NodeEffects {
+  const waitUntil = async (done: () => boolean, ms: number, summary: string): Promise<boolean> => {
+    const deadline = waits.resumedDeadline() ?? Date.now() + ms;
+    const left = deadline - Date.now();
+    if (left <= 0) return done();
+    const woken = await condition(() => done() || waits.mustContinue(), left, { summary });
+    if (!woken || done()) return woken;
+    return waits.continueMidNode(deadline);
+  };
   return {
     inbox,
     interrupted,
-    sleep: (ms, summary) => condition(interrupted, ms, { summary }),
-    waitFor: (predicate, ms, summary) => condition(predicate, ms, { summary }),
+    sleep: (ms, summary) => waitUntil(interrupted, ms, summary),
+    waitFor: (predicate, ms, summary) => waitUntil(predicate, ms, summary),
     // Summaries say in the Temporal UI what each activity is for.
     evaluateSplit: (tests) => evaluateSplit.executeWithOptions({ ...SPLIT_OPTIONS, summary: `split at ${at().nodeId}` }, [{ accountKey: instance.accountKey, tests }]),
     async runAction(action, params) {
-      const { nodeId, visit } = at();
+      const { nodeId, idempotencyKey } = at();
+      const options = internalActionsRetryForever && !EXTERNAL_ACTIONS.has(action) ? INTERNAL_ACTION_OPTIONS : EXTERNAL_ACTION_OPTIONS;
       try {
-        await runJourneyAction.executeWithOptions({ ...ACTION_OPTIONS, summary: `${action} at ${nodeId}` }, [
-          { journeyId: instance.journeyId, version: instance.version, accountKey: instance.accountKey, nodeId, idempotencyKey: `${instance.workflowId}:${nodeId}:${visit}`, action, params },
+        await runJourneyAction.executeWithOptions({ ...options, summary: `${action} at ${nodeId}` }, [
+          { journeyId: instance.journeyId, version: instance.version, accountKey: instance.accountKey, nodeId, idempotencyKey, action, params },
         ]);
         return { ok: true };
       } catch (err) {

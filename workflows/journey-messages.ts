@@ -24,13 +24,21 @@ export const resumeSignal = defineSignal('resume');
 export const stopSignal = defineSignal<[{ reason: string }]>('stop');
 export const journeyStateQuery = defineQuery<JourneyState>('journeyState');
 
-/** Move this instance to another version of its journey, at the given node (in-flight migration). */
+/** The first form of the migrate signal (a node chosen from the projection); running histories still hold it. */
 export interface MigrateTo {
   version: number;
   definition: JourneyDefinition;
   at: string;
 }
-export const migrateSignal = defineSignal<[MigrateTo]>('migrate');
+
+/** Move instances of one version to another (in-flight migration): each maps the node it is really at. */
+export interface MigrateRequest {
+  fromVersion: number;
+  toVersion: number;
+  definition: JourneyDefinition;
+  nodeMap: Record<string, string>;
+}
+export const migrateSignal = defineSignal<[MigrateRequest | MigrateTo]>('migrate');
 
 export function journeyWorkflowId(journeyId: string, accountKey: string): string {
   return `journey:${journeyId}:${accountKey}`;

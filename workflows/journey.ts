@@ -1,10 +1,10 @@
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { evaluate } from '../domain/condition';
 import type { AccountEvent } from '../domain/events';
 import type { JourneyDefinition } from '../domain/journeys/definition';
 import { JourneyStatus, JourneyVersion, NodeId } from '../domain/search-attributes';
-import { InstanceStatus, JourneyStep, journeyEventsSignal, journeyStateQuery, migrateSignal, MigrateTo, pauseSignal, resumeSignal, stopSignal } from './journey-messages';
+import { InstanceStatus, JourneyStep, journeyEventsSignal, journeyStateQuery, MigrateRequest, migrateSignal, MigrateTo, pauseSignal, resumeSignal, stopSignal } from './journey-messages';
 import { runNode } from '../domain/journeys/nodes';
 import { temporalEffects } from './journey-effects';
 
@@ -19,13 +19,32 @@ export interface JourneyInput {
   visits?: number;
   paused?: boolean;
   inbox?: AccountEvent[];
+  /** Carried over a continue-as-new: requests that arrived and were not acted on yet. */
+  stopped?: string;
+  exitRuleMet?: boolean;
+  migrate?: MigrateRequest | MigrateTo;
+  /** Carried over a continue-as-new in the middle of a wait: the node goes on with its deadline, it is not entered again. */
+  resume?: { enteredAt: string; deadline: number };
+  /** History length after which a run continues as new (from config; tests set it low). */
+  historyLimit?: number;
 }
 
 /** Steps kept in the workflow's state (the projection keeps its own). */
 const HISTORY_KEPT = 50;
 const CONTINUE_AFTER_EVENTS = 5000;
 
+/**
+ * Patch: idempotency keys scoped to the entry (a re-entry sends afresh), actions
+ * on our own database retried until they succeed, stop / exit-rule / migration
+ * requests carried over a continue-as-new, long waits that continue as new with
+ * their deadline, and migration resolved at the node the instance is really at.
+ */
+export const KEEPS_ITS_PROMISES = 'journey-keeps-its-promises';
+
 const { recordJourneyStep, accountMatches } = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { maximumInterval: '30 seconds' } });
+
+const migrationVersion = (m: MigrateRequest | MigrateTo) => ('at' in m ? m.version : m.toVersion);
+const migrationTarget = (m: MigrateRequest | MigrateTo, nodeId: string): string | undefined => ('at' in m ? m.at : m.nodeMap[nodeId]);
 
 /**
  * One account on one journey version: a short loop that runs the node it is
@@ -35,15 +54,20 @@ const { recordJourneyStep, accountMatches } = proxyActivities<Activities>({ star
  */
 export async function journeyWorkflow(input: JourneyInput): Promise<{ status: InstanceStatus; history: JourneyStep[] }> {
   const def = input.definition;
-  const { workflowId } = workflowInfo();
+  const { workflowId, firstExecutionRunId } = workflowInfo();
+  const keepsPromises = patched(KEEPS_ITS_PROMISES);
+  const historyLimit = input.historyLimit ?? CONTINUE_AFTER_EVENTS;
   let nodeId = input.at ?? def.start;
   let history = [...(input.history ?? [])];
   let visits = input.visits ?? 0;
   let paused = input.paused ?? false;
   let inbox: AccountEvent[] = [...(input.inbox ?? [])];
-  let stopped: string | undefined;
-  let exitRuleMet = false;
-  let migrateTo: MigrateTo | undefined;
+  let stopped = input.stopped;
+  let exitRuleMet = input.exitRuleMet ?? false;
+  let migrate = input.migrate;
+  let migrationSkipped: string | undefined;
+  let resume = input.resume;
+  let carriedDeadline = resume?.deadline;
   let status: InstanceStatus = 'running';
 
   const exitRule = def.exitWhen;
@@ -58,7 +82,16 @@ export async function journeyWorkflow(input: JourneyInput): Promise<{ status: In
   setHandler(pauseSignal, () => void (paused = true));
   setHandler(resumeSignal, () => void (paused = false));
   setHandler(stopSignal, ({ reason }) => void (stopped = reason));
-  setHandler(migrateSignal, (target) => void (migrateTo = target));
+  setHandler(migrateSignal, (request) => {
+    if (!keepsPromises || 'at' in request) {
+      migrate = request;
+      return;
+    }
+    // Checked against the node the instance is at now, not the one a projection last showed.
+    if (request.fromVersion !== input.version) migrationSkipped = `not migrated to v${request.toVersion}: on v${input.version}`;
+    else if (!request.nodeMap[nodeId]) migrationSkipped = `not migrated to v${request.toVersion}: node '${nodeId}' is not mapped`;
+    else migrate = request;
+  });
   setHandler(journeyStateQuery, () => ({ nodeId, status, version: input.version, history }));
 
   const record = async (step: JourneyStep | undefined, newStatus: InstanceStatus) => {
@@ -83,39 +116,71 @@ export async function journeyWorkflow(input: JourneyInput): Promise<{ status: In
     await condition(allHandlersFinished);
     return { status: end, history };
   };
-  const interrupted = () => stopped !== undefined || exitRuleMet || migrateTo !== undefined;
-  const fx = temporalEffects({ journeyId: input.journeyId, version: input.version, accountKey: input.accountKey, workflowId }, () => ({ nodeId, visit: visits }), () => inbox, interrupted);
+  const interrupted = () => stopped !== undefined || exitRuleMet || migrate !== undefined;
+  const mustContinue = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit;
+  // What a continue-as-new carries, so that nothing asked of this instance is lost.
+  const carried = (): JourneyInput => (keepsPromises ? { ...input, history, visits, paused, inbox, stopped, exitRuleMet, migrate, resume: undefined } : { ...input, history, visits, paused, inbox: [] });
+  const continueMidNode = async (deadline: number): Promise<never> => {
+    await condition(allHandlersFinished);
+    return continueAsNew<typeof journeyWorkflow>({ ...carried(), at: nodeId, resume: { enteredAt: resume!.enteredAt, deadline } });
+  };
+  const position = () => ({ nodeId, idempotencyKey: keepsPromises ? `${workflowId}:${firstExecutionRunId}:${nodeId}:${visits}` : `${workflowId}:${nodeId}:${visits}` });
+  const waits = {
+    resumedDeadline: () => {
+      const d = carriedDeadline;
+      carriedDeadline = undefined;
+      return d;
+    },
+    mustContinue: () => keepsPromises && mustContinue(),
+    continueMidNode,
+  };
+  const fx = temporalEffects({ journeyId: input.journeyId, version: input.version, accountKey: input.accountKey }, position, () => inbox, interrupted, waits, keepsPromises);
 
   for (;;) {
-    if (paused && !interrupted()) {
+    // A run that resumes in the middle of a wait holds for a pause only before its next node.
+    if (paused && !interrupted() && !resume) {
       await record(takeStep(), 'paused');
       await condition(() => !paused || interrupted());
     }
     if (stopped !== undefined) return finish('stopped', stopped);
     if (!exitRuleMet && exitRule && !('performed' in exitRule)) exitRuleMet = await accountMatches({ accountKey: input.accountKey, condition: exitRule });
     if (exitRuleMet) return finish('exited_by_rule', 'exit rule met');
-    if (migrateTo) {
-      // Goes on as the target version at the mapped node: a fresh run, its history carried.
-      const step = { nodeId, at: new Date().toISOString(), outcome: `migrated to v${migrateTo.version} at ${migrateTo.at}` };
-      await record(takeStep() ?? step, 'running');
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof journeyWorkflow>({ ...input, version: migrateTo.version, definition: migrateTo.definition, at: migrateTo.at, history, visits, paused, inbox: [] });
+    if (migrate) {
+      const target = migrationTarget(migrate, nodeId);
+      if (target) {
+        // Goes on as the target version at the mapped node: a fresh run, its history carried.
+        const version = migrationVersion(migrate);
+        const step = { nodeId, at: new Date().toISOString(), outcome: `migrated to v${version} at ${target}` };
+        await record(takeStep() ?? step, 'running');
+        await condition(allHandlersFinished);
+        await continueAsNew<typeof journeyWorkflow>({ ...carried(), version, definition: migrate.definition, at: target, migrate: undefined });
+      }
+      migrationSkipped = `not migrated to v${migrationVersion(migrate)}: node '${nodeId}' is not mapped`;
+      migrate = undefined;
+    }
+    if (migrationSkipped) {
+      await record({ nodeId, at: new Date().toISOString(), outcome: migrationSkipped }, status);
+      migrationSkipped = undefined;
     }
 
     const node = def.nodes[nodeId];
-    const enteredAt = new Date().toISOString();
-    visits += 1;
-    inbox = [];
-    await record(takeStep(), node.type === 'wait' || node.type === 'waitForEvent' ? 'waiting' : 'running');
+    if (!resume) {
+      resume = { enteredAt: new Date().toISOString(), deadline: 0 };
+      visits += 1;
+      inbox = [];
+      await record(takeStep(), node.type === 'wait' || node.type === 'waitForEvent' ? 'waiting' : 'running');
+    }
     const result = await runNode(node, fx, Date.now());
+    const enteredAt = resume.enteredAt;
+    resume = undefined;
     if (!result.next && !result.end) continue; // interrupted: the top of the loop says how it ends
     lastStep = { nodeId, at: enteredAt, outcome: result.outcome };
     if (result.end) return finish(result.end, result.outcome ?? result.end);
     nodeId = result.next!;
-    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > CONTINUE_AFTER_EVENTS) {
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit) {
       await record(takeStep(), 'running');
       await condition(allHandlersFinished);
-      await continueAsNew<typeof journeyWorkflow>({ ...input, at: nodeId, history, visits, paused, inbox: [] });
+      await continueAsNew<typeof journeyWorkflow>({ ...carried(), at: nodeId });
     }
   }
 }

@@ -94,3 +94,11 @@ export function checkJourney(j: JourneyDefinition): ConditionProblem[] {
   for (const id of ids) if (!exits.has(id)) problems.push({ path: `nodes.${id}`, message: `no exit can be reached from node '${id}'` });
   return problems;
 }
+
+/** The event types an instance of this journey can act on: what its waits wait for and what its exit rule names. */
+export function eventTypesHeard(j: Pick<JourneyDefinition, 'nodes' | 'exitWhen'>): Set<string> {
+  const types = new Set<string>();
+  for (const node of Object.values(j.nodes)) if (node.type === 'waitForEvent') types.add(node.event);
+  if (j.exitWhen && 'performed' in j.exitWhen) types.add(j.exitWhen.performed);
+  return types;
+}
