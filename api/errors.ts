@@ -65,7 +65,7 @@ function isUnavailable(err: unknown): boolean {
   return UNAVAILABLE.test(`${e?.name ?? ''} ${e?.message ?? ''} ${String(e?.code ?? '')}`);
 }
 
-/** Every error leaves as the API.md error format; never a stack trace. */
+/** Every error leaves in the one error format of docs/api.md; never a stack trace. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     let apiError: ApiError;

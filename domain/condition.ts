@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * The Condition language shared by scoring, segments and journey splits
- * (API.md). Values are scalars or lists of scalars only: an object can never
+ * (docs/api.md, Conditions). Values are scalars or lists of scalars only: an object can never
  * reach a database query as an operator.
  */
 export const OPERATORS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'contains', 'exists'] as const;

@@ -46,7 +46,7 @@ export function checkTemplate(t: RoleTemplate): ConditionProblem[] {
   return problems;
 }
 
-/** "Acme Corp AI-driven seeds Buying Group" (API.md). */
+/** "Acme Corp AI-driven seeds Buying Group". */
 export function groupName(accountName: string, solutionInterest: string): string {
   return `${accountName} ${solutionInterest} Buying Group`;
 }
