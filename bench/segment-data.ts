@@ -192,7 +192,7 @@ export function personDocument(p: SeedPerson, events: readonly SeedInteraction[]
 }
 
 // ---------------------------------------------------------------------------
-// The plain evaluator: API.md's definition language, nothing shared with the engine.
+// The plain evaluator: the definition language of docs/api.md, nothing shared with the engine.
 
 type Scalar = string | number | boolean;
 export type FieldCond = { field: string; op: 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'contains' | 'exists'; value?: Scalar | Scalar[] };

@@ -1,4 +1,4 @@
-/** Interaction types the API accepts (API.md, Ingestion). */
+/** Interaction types the API accepts. */
 export const EVENT_TYPES = [
   'email_open',
   'email_click',

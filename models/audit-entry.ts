@@ -1,6 +1,6 @@
 import { model, Schema } from 'mongoose';
 
-/** Who read which profile when (API.md, Profiles). */
+/** Who read which profile when (docs/api.md, Authentication and roles). */
 const auditEntrySchema = new Schema(
   {
     at: { type: Date, required: true },
