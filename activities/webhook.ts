@@ -4,9 +4,7 @@ import { lookup } from 'node:dns/promises';
 import type { LookupFunction } from 'node:net';
 import { BlockList, isIP } from 'node:net';
 import { Agent, fetch } from 'undici';
-import { parseDuration } from '../domain/duration';
-
-const DEFAULT_TIMEOUT_MS = 10_000;
+import { webhookTimeoutMs } from '../domain/journeys/definition';
 
 /**
  * Addresses a webhook may not reach: loopback, private, shared, link-local,
@@ -75,7 +73,7 @@ export async function postWebhook(call: WebhookCall, resolve: Resolve = systemRe
   const dispatcher = pinnedTo(await resolveTarget(url.hostname, resolve, call.allowPrivate));
   const body = JSON.stringify(call.payload);
   const signature = createHmac('sha256', call.secret).update(body).digest('hex');
-  const timeoutMs = call.timeout ? parseDuration(call.timeout)! : DEFAULT_TIMEOUT_MS;
+  const timeoutMs = webhookTimeoutMs(call.timeout);
   let res;
   try {
     res = await fetch(url, {

@@ -4,6 +4,7 @@ import { AddressInfo } from 'node:net';
 import { postWebhook } from '../activities/webhook';
 import { event } from './support/events';
 import { eventually, Harness, startHarness } from './support/harness';
+import { journeyApi } from './support/journeys';
 
 let h: Harness;
 beforeAll(async () => {
@@ -14,34 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-async function publish(definition: Record<string, unknown>): Promise<string> {
-  const created = await h.api('POST', '/v1/journeys', { entry: { manual: true }, ...definition });
-  expect(created.status).toBe(201);
-  expect((await h.api('POST', `/v1/journeys/${created.body.id}/publish`)).body).toEqual({ version: 1 });
-  return created.body.id;
-}
-
-const instance = (journey: string, accountKey: string) =>
-  h.api('GET', `/v1/journeys/${journey}/instances?accountKey=${accountKey}`).then((r) => r.body.items[0] as { nodeId: string; status: string; history: { nodeId: string; outcome?: string }[] } | undefined);
-
-const at = (journey: string, accountKey: string, nodeId: string, status = 'waiting') =>
-  eventually(async () => {
-    const i = await instance(journey, accountKey);
-    return i?.nodeId === nodeId && i.status === status ? i : undefined;
-  }, { what: `${accountKey} at ${nodeId} (${status})` });
-
-/** Waits for a launch, pause, resume, stop or migration job to finish and gives its progress. */
-async function finished(journey: string, accepted: { status: number; body: { jobId: string } }) {
-  expect(accepted.status).toBe(202);
-  return eventually(async () => {
-    const job = (await h.api('GET', `/v1/journeys/${journey}/jobs/${accepted.body.jobId}`)).body;
-    return job.status === 'completed' ? job : undefined;
-  }, { what: `job ${accepted.body.jobId}` });
-}
-const launch = async (journey: string, accountKeys: string[]) => finished(journey, await h.api('POST', `/v1/journeys/${journey}/launch`, { accountKeys }));
-const steer = async (journey: string, action: 'pause' | 'resume' | 'stop') => finished(journey, await h.api('POST', `/v1/journeys/${journey}/${action}`));
-
-const outbound = async (accountKey: string) => (await h.api('GET', `/v1/outbound-messages?accountKey=${accountKey}`)).body.items as { type: string; payload: { nodeId: string } }[];
+const { publish, instance, at, finished, launch, steer, outbound } = journeyApi(() => h);
 
 test('an account that downloads the whitepaper takes the event branch; one that does not times out to the other; a dry run gives the same paths', async () => {
   const journey = await publish({
@@ -125,27 +99,6 @@ test('pausing holds every instance, resuming goes on, stopping exits them all; a
   await at(journey, 'acme', 'second', 'stopped');
   await at(journey, 'globex', 'second', 'stopped');
   expect((await h.api('POST', `/v1/journeys/${journey}/pause`)).status).toBe(409);
-});
-
-test('a worker killed in the middle of a wait resumes after it, and no action is done twice', async () => {
-  const journey = await publish({
-    name: 'Welcome',
-    start: 'hello',
-    nodes: {
-      hello: { type: 'action', action: 'sendEmail', params: { template: 'welcome' }, next: 'pause' },
-      pause: { type: 'wait', duration: 'PT3S', next: 'again' },
-      again: { type: 'action', action: 'sendEmail', params: { template: 'follow-up' }, next: 'done' },
-      done: { type: 'exit' },
-    },
-  });
-  await launch(journey, ['hooli']);
-  await at(journey, 'hooli', 'pause');
-  await h.stopWorker();
-  await new Promise((r) => setTimeout(r, 3500));
-  await h.startWorker();
-  await at(journey, 'hooli', 'done', 'completed');
-  const mails = (await outbound('hooli')).filter((m) => m.type === 'sendEmail' && (m.payload as { journeyId?: string }).journeyId === journey);
-  expect(mails.map((m) => m.payload.nodeId)).toEqual(['hello', 'again']);
 });
 
 describe('a webhook', () => {

@@ -1,9 +1,10 @@
 import { ActivityFailure, ActivityOptions, ApplicationFailure, condition, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { AccountEvent } from '../domain/events';
-import type { ActionName } from '../domain/journeys/definition';
+import { type ActionName, webhookTimeoutMs } from '../domain/journeys/definition';
 import type { NodeEffects } from '../domain/journeys/nodes/effects';
 
+const ATTEMPT_MARGIN_MS = 5000;
 const SPLIT_OPTIONS: ActivityOptions = { startToCloseTimeout: '30 seconds', retry: { maximumInterval: '30 seconds' } };
 /** Calls to the outside world: retried with backoff, then the node's onError / onTimeout decides. */
 const EXTERNAL_ACTION_OPTIONS: ActivityOptions = {
@@ -15,7 +16,12 @@ const INTERNAL_ACTION_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 };
-const EXTERNAL_ACTIONS: ReadonlySet<ActionName> = new Set(['webhook']);
+/** A webhook attempt ends with its own timeout: one whose worker died is retried soon after that, not minutes later. */
+function actionOptions(action: ActionName, params: Record<string, unknown>): ActivityOptions {
+  if (action !== 'webhook') return INTERNAL_ACTION_OPTIONS;
+  const timeoutMs = webhookTimeoutMs((params as { timeout?: string }).timeout);
+  return { ...EXTERNAL_ACTION_OPTIONS, startToCloseTimeout: timeoutMs + ATTEMPT_MARGIN_MS };
+}
 const { evaluateSplit, runJourneyAction } = proxyActivities<Activities>(SPLIT_OPTIONS);
 
 export interface InstanceRef {
@@ -41,7 +47,7 @@ export interface WaitControl {
 }
 
 /** The nodes' world inside the journey workflow: durable timers, signals (the inbox) and activities. */
-export function temporalEffects(instance: InstanceRef, at: () => Position, inbox: () => readonly AccountEvent[], interrupted: () => boolean, waits: WaitControl, internalActionsRetryForever: boolean): NodeEffects {
+export function temporalEffects(instance: InstanceRef, at: () => Position, inbox: () => readonly AccountEvent[], interrupted: () => boolean, waits: WaitControl, currentPolicies: boolean): NodeEffects {
   const waitUntil = async (done: () => boolean, ms: number, summary: string): Promise<boolean> => {
     const deadline = waits.resumedDeadline() ?? Date.now() + ms;
     const left = deadline - Date.now();
@@ -59,7 +65,7 @@ export function temporalEffects(instance: InstanceRef, at: () => Position, inbox
     evaluateSplit: (tests) => evaluateSplit.executeWithOptions({ ...SPLIT_OPTIONS, summary: `split at ${at().nodeId}` }, [{ accountKey: instance.accountKey, tests }]),
     async runAction(action, params) {
       const { nodeId, idempotencyKey } = at();
-      const options = internalActionsRetryForever && !EXTERNAL_ACTIONS.has(action) ? INTERNAL_ACTION_OPTIONS : EXTERNAL_ACTION_OPTIONS;
+      const options = currentPolicies ? actionOptions(action, params) : EXTERNAL_ACTION_OPTIONS;
       try {
         await runJourneyAction.executeWithOptions({ ...options, summary: `${action} at ${nodeId}` }, [
           { journeyId: instance.journeyId, version: instance.version, accountKey: instance.accountKey, nodeId, idempotencyKey, action, params },

@@ -28,6 +28,10 @@ const splitNode = z
   .object({ type: z.literal('split'), branches: z.array(z.object({ when: splitTestSchema, next: nodeId }).strict()).min(1).max(20), otherwise: nodeId })
   .strict();
 
+/** How long a webhook call may take when its node names no timeout. */
+export const WEBHOOK_DEFAULT_TIMEOUT_MS = 10_000;
+export const webhookTimeoutMs = (timeout: string | undefined) => (timeout ? parseDuration(timeout)! : WEBHOOK_DEFAULT_TIMEOUT_MS);
+
 export const ACTIONS = ['sendEmail', 'addToLinkedInAudience', 'syncToCrm', 'notifySales', 'webhook', 'setAttribute', 'refreshBuyingGroup'] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
