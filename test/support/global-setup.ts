@@ -20,7 +20,7 @@ export default async function globalSetup(): Promise<void> {
   chmodSync(dir, 0o755);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const tools = await ensureTools(log);
-  const [database, env, bundle] = await Promise.all([
+  const started = await Promise.allSettled([
     startEmbedded({
       dataDir: dir,
       database: true,
@@ -39,6 +39,14 @@ export default async function globalSetup(): Promise<void> {
     }),
     bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger }),
   ]);
+  const [databaseStart, envStart, bundleStart] = started;
+  if (databaseStart.status === 'rejected' || envStart.status === 'rejected' || bundleStart.status === 'rejected') {
+    // What did start is stopped again: a failed set-up leaves no server running behind it.
+    if (envStart.status === 'fulfilled') await envStart.value.teardown();
+    if (databaseStart.status === 'fulfilled') await databaseStart.value.stop();
+    throw started.map((r) => (r.status === 'rejected' ? r.reason : undefined)).find(Boolean);
+  }
+  const [database, env, bundle] = [databaseStart.value, envStart.value, bundleStart.value];
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
   process.env[TEST_ENV.mongoBase] = database.mongoUrl!.replace(/\/b2b$/, '');
