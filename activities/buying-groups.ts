@@ -1,13 +1,12 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { groupName, RoleTemplate } from '../domain/buying-groups/template';
 import { DeliveryTarget, requestRefresh } from '../lib/deliver-events';
+import { eachResumable } from '../lib/each-statement';
 import { insertNew } from '../lib/mongo-errors';
 import { readTemplates } from '../lib/role-template-store';
 import { Account } from '../models/account';
 import { BuyingGroup, buyingGroupId } from '../models/buying-group';
 import { SegmentMember } from '../models/segment-membership';
-
-const CONCURRENCY = 16;
 
 export interface RefreshBuyingGroupsInput {
   templateKey: string;
@@ -37,8 +36,8 @@ export async function setUpGroup(target: DeliveryTarget, accountKey: string, tem
 /**
  * Creates (or keeps) one group per account for the template's interest and asks
  * each account's entity workflow to evaluate it now; from then on that workflow
- * keeps the group current with every event and refresh. Progress is
- * heartbeated, and a retry skips the accounts already done.
+ * keeps the group current with every event and refresh. A safe resume point
+ * is heartbeated, so a retry skips only accounts already done.
  */
 export function makeRefreshBuyingGroups(target: DeliveryTarget) {
   return async function refreshBuyingGroups(input: RefreshBuyingGroupsInput): Promise<RefreshBuyingGroupsResult> {
@@ -46,21 +45,20 @@ export function makeRefreshBuyingGroups(target: DeliveryTarget) {
     if (!template) throw ApplicationFailure.nonRetryable(`role template '${input.templateKey}' does not exist`);
     const keys = input.accountKeys ?? (await SegmentMember.find({ segmentId: input.segmentId }, { memberId: 1 }).lean()).map((m) => m.memberId);
     const list = [...new Set(keys)];
-    const resumeFrom = (Context.current().info.heartbeatDetails as number | undefined) ?? 0;
-    let next = resumeFrom;
-    let done = resumeFrom;
+    const context = Context.current();
     let created = 0;
     let unknown = 0;
-    const lane = async () => {
-      for (let i = next++; i < list.length; i = next++) {
-        const outcome = await setUpGroup(target, list[i], input.templateKey, template);
+    await eachResumable(
+      list,
+      (accountKey) => accountKey,
+      context.info.heartbeatDetails,
+      async (accountKey) => {
+        const outcome = await setUpGroup(target, accountKey, input.templateKey, template);
         if (outcome === 'unknown') unknown++;
         if (outcome === 'created') created++;
-        done++;
-        if (done % 50 === 0) Context.current().heartbeat(done);
-      }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+      },
+      (resumeFrom) => context.heartbeat(resumeFrom),
+    );
     return { accounts: list.length, created, unknown };
   };
 }

@@ -6,7 +6,7 @@ import { accountMatches, evaluateSplit, recordJourneyStep } from './journey-data
 import { makeImportActivities } from './import';
 import { makeJourneyJobActivities } from './journey-jobs';
 import { makeResendPendingEvents } from './resend-pending';
-import { countRescored, makeSignalRefreshAll } from './rescore';
+import { countRescored, makeSignalRefreshAll, rescoreStatus, tallyRescored } from './rescore';
 import { segmentMemberCounts, segmentProgress } from './segments';
 
 export interface ActivityDeps {
@@ -26,6 +26,8 @@ export function createActivities(deps: ActivityDeps) {
     accountMatches,
     recordJourneyStep,
     countRescored,
+    rescoreStatus,
+    tallyRescored,
     segmentProgress,
     segmentMemberCounts,
     ...makeImportActivities(deps.delivery),

@@ -1,18 +1,18 @@
 import { Context } from '@temporalio/activity';
-import { EntityRef, entityRefFor } from '../domain/routing';
+import { EntityRef, entityRefFor, entityWorkflowId } from '../domain/routing';
 import { DeliveryTarget, requestRefresh } from '../lib/deliver-events';
+import { eachResumable } from '../lib/each-statement';
 import { op } from '../lib/query';
+import { activeModel } from '../lib/scoring-model-store';
 import { Account } from '../models/account';
 import { Person } from '../models/person';
-
-const CONCURRENCY = 16;
 
 /**
  * Asks every entity (each account, each person without one) to re-score with
  * the active model and re-evaluate the saved segments, through its own
  * workflow so each entity keeps one writer.
- * One signal per entity; progress is heartbeated, and a retry skips what a
- * previous attempt already signalled.
+ * One signal per entity; a safe resume point is heartbeated, so a retry skips
+ * only entities already signalled.
  */
 export function makeSignalRefreshAll(target: DeliveryTarget) {
   return async function signalRefreshAll(input: { version?: number; reason?: string }): Promise<{ entities: number; people: number }> {
@@ -21,28 +21,39 @@ export function makeSignalRefreshAll(target: DeliveryTarget) {
       Person.find({ mergedInto: op({ $exists: false }) }, { _id: 1, accountKey: 1 }).lean(),
     ]);
     const entities = new Map<string, EntityRef>();
-    for (const a of accounts) entities.set(`a:${a._id}`, { kind: 'account', accountKey: a._id });
-    for (const p of people) {
-      const ref = entityRefFor(p.accountKey, p._id);
-      entities.set(ref.kind === 'account' ? `a:${ref.accountKey}` : `p:${ref.personId}`, ref);
-    }
-    const list = [...entities.values()];
-    const resumeFrom = (Context.current().info.heartbeatDetails as number | undefined) ?? 0;
-    let next = resumeFrom;
-    let done = resumeFrom;
-    const worker = async () => {
-      for (let i = next++; i < list.length; i = next++) {
-        await requestRefresh(target, list[i], input.reason ?? `scoring model v${input.version}`);
-        done += 1;
-        if (done % 100 === 0) Context.current().heartbeat(done);
-      }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-    return { entities: list.length, people: people.length };
+    const add = (ref: EntityRef) => entities.set(entityWorkflowId(ref), ref);
+    for (const a of accounts) add({ kind: 'account', accountKey: a._id });
+    for (const p of people) add(entityRefFor(p.accountKey, p._id));
+    const context = Context.current();
+    await eachResumable(
+      [...entities.values()],
+      entityWorkflowId,
+      context.info.heartbeatDetails,
+      (ref) => requestRefresh(target, ref, input.reason ?? `scoring model v${input.version}`),
+      (resumeFrom) => context.heartbeat(resumeFrom),
+    );
+    return { entities: entities.size, people: people.length };
   };
 }
 
 /** People scored with this model version (a top-level equality: cheap on every database). */
 export async function countRescored(input: { version: number }): Promise<number> {
   return Person.countDocuments({ scoreModelVersion: input.version });
+}
+
+/** What a re-score polls: the active model's version and the cheap count of people carrying this one. */
+export async function rescoreStatus(input: { version: number }): Promise<{ activeVersion: number; rescored: number }> {
+  const [active, rescored] = await Promise.all([activeModel(), countRescored(input)]);
+  return { activeVersion: active.version, rescored };
+}
+
+/**
+ * The exact state of a re-score over the people who exist now (merged ones no
+ * longer do). Both counts scan everyone on the embedded database, so it is
+ * taken only when the cheap count says done or stops moving.
+ */
+export async function tallyRescored(input: { version: number }): Promise<{ people: number; rescored: number }> {
+  const live = { mergedInto: op({ $exists: false }) };
+  const [people, rescored] = await Promise.all([Person.countDocuments(live), Person.countDocuments({ ...live, scoreModelVersion: input.version })]);
+  return { people, rescored };
 }

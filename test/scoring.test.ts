@@ -1,6 +1,7 @@
 import { Person } from '../models/person';
 import { ScoreEvent } from '../models/score-event';
 import { entityStateQuery, refreshSignal } from '../workflows/account-messages';
+import { rescoreWorkflowId } from '../workflows/rescore';
 import { event } from './support/events';
 import { eventually, Harness, startHarness } from './support/harness';
 
@@ -100,6 +101,24 @@ describe('the seed scoring model', () => {
     const score = await scoreOf(ann, (s) => s.modelVersion === saved.body.version, 'Ann re-scored');
     expect(score).toMatchObject({ total: 55, fit: 25, status: 'nurture' });
     await h.api('PUT', '/v1/scoring-model', seedModel);
+  });
+
+  test('saving a newer model ends the running re-score as superseded; the newer one completes', async () => {
+    // With no worker, neither re-score gets going before both models are saved.
+    await h.stopWorker();
+    const older = (await h.api('PUT', '/v1/scoring-model', { ...seedModel, qualifyAt: 70 })).body.version;
+    const newer = (await h.api('PUT', '/v1/scoring-model', seedModel)).body.version;
+    await h.startWorker();
+    const ended = await h.client.workflow.getHandle(rescoreWorkflowId(h.config.TASK_QUEUE, older)).result();
+    expect(ended).toMatchObject({ version: older, status: 'superseded', finishedAt: expect.any(String) });
+    const current = await eventually(
+      async () => {
+        const res = await h.api('GET', '/v1/scoring-model');
+        return res.body.recompute?.status === 'completed' ? res.body.recompute : undefined;
+      },
+      { what: 'the newer re-score to complete', timeoutMs: 30000 },
+    );
+    expect(current).toMatchObject({ version: newer, done: current.total });
   });
 });
 

@@ -1,9 +1,11 @@
-import { defineQuery, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { defineQuery, patched, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 export interface RescoreProgress {
   version: number;
-  status: 'running' | 'completed';
+  /** `superseded`: a newer model was saved first; its own re-score takes over. */
+  status: 'running' | 'completed' | 'superseded';
+  /** People to re-score: those counted at the start, corrected by each exact tally (merged people drop out). */
   total: number;
   done: number;
   startedAt: string;
@@ -12,30 +14,79 @@ export interface RescoreProgress {
 
 export const rescoreProgressQuery = defineQuery<RescoreProgress>('progress');
 
+/** Patch: the re-score ends when a newer model supersedes it, and stops waiting for people merged away. */
+export const RESCORE_ENDS = 'rescore-ends';
+
+/** Polls without progress before an exact tally; doubled after each tally that finds people still behind. */
+const STALL_POLLS = 5;
+
 const { signalRefreshAll } = proxyActivities<Activities>({ startToCloseTimeout: '30 minutes', heartbeatTimeout: '1 minute' });
-const { countRescored } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute' });
+const { countRescored, rescoreStatus, tallyRescored } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute' });
 
 /** Per task queue, like the sweeper: deployments sharing a namespace keep their own model versions. */
 export function rescoreWorkflowId(taskQueue: string, version: number): string {
   return `rescore:${taskQueue}:model-v${version}`;
 }
 
+type RescoreInput = { version: number; pollSeconds?: number };
+
 /**
  * Re-scores everyone after the scoring model changed, in the background: each
  * entity workflow is asked to refresh (ingestion goes on meanwhile), then
- * progress is counted until every person carries the new version.
+ * progress is followed until every person carries the new version, or a
+ * newer model supersedes this one.
  */
-export async function rescoreWorkflow(input: { version: number; pollSeconds?: number }): Promise<RescoreProgress> {
+export async function rescoreWorkflow(input: RescoreInput): Promise<RescoreProgress> {
   const progress: RescoreProgress = { version: input.version, status: 'running', total: 0, done: 0, startedAt: new Date().toISOString() };
   setHandler(rescoreProgressQuery, () => progress);
   const { people } = await signalRefreshAll({ version: input.version });
   progress.total = people;
   for (;;) {
+    // Inside the loop, so runs already polling when this shipped switch at their next poll.
+    if (patched(RESCORE_ENDS)) return followToTheEnd(input, progress);
     progress.done = Math.min(people, await countRescored({ version: input.version }));
     if (progress.done >= people) break;
     await sleep(`${input.pollSeconds ?? 2} seconds`);
   }
-  progress.status = 'completed';
+  return finish(progress, 'completed');
+}
+
+/**
+ * Polls the cheap count of people on the version; it also counts people who
+ * were merged away after carrying it, or who are new, so it only says when to
+ * take the exact tally over the people who exist: when the people behind at the
+ * last tally should all have moved, or when the count stops moving (people
+ * merged away before their re-score never move).
+ */
+async function followToTheEnd(input: RescoreInput, progress: RescoreProgress): Promise<RescoreProgress> {
+  let behind = progress.total;
+  let countAtTally = 0;
+  let last = -1;
+  let stillPolls = 0;
+  let patience = STALL_POLLS;
+  for (;;) {
+    const now = await rescoreStatus({ version: input.version });
+    if (now.activeVersion !== input.version) return finish(progress, 'superseded');
+    const remaining = behind - (now.rescored - countAtTally);
+    progress.done = progress.total - Math.max(0, remaining);
+    stillPolls = now.rescored === last ? stillPolls + 1 : 0;
+    last = now.rescored;
+    if (remaining <= 0 || stillPolls >= patience) {
+      const tally = await tallyRescored({ version: input.version });
+      progress.total = tally.people;
+      progress.done = tally.rescored;
+      if (tally.rescored >= tally.people) return finish(progress, 'completed');
+      behind = tally.people - tally.rescored;
+      countAtTally = now.rescored;
+      stillPolls = 0;
+      patience *= 2;
+    }
+    await sleep(`${input.pollSeconds ?? 2} seconds`);
+  }
+}
+
+function finish(progress: RescoreProgress, status: 'completed' | 'superseded'): RescoreProgress {
+  progress.status = status;
   progress.finishedAt = new Date().toISOString();
   return progress;
 }
