@@ -25,15 +25,8 @@ export interface WriteRules {
   decidesSalesVisibility: boolean;
 }
 
-const REFRESH_CONCURRENCY = 16;
-
 async function refreshEach(delivery: DeliveryTarget, refs: Map<string, EntityRef>, reason: string): Promise<void> {
-  const list = [...refs.values()];
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < list.length; i = next++) await requestRefresh(delivery, list[i], reason);
-  };
-  await Promise.all(Array.from({ length: Math.min(REFRESH_CONCURRENCY, list.length) }, worker));
+  await writeEach([...refs.values()], (ref) => requestRefresh(delivery, ref, reason));
 }
 
 function touch(refs: Map<string, EntityRef>, ref: EntityRef): void {
