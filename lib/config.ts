@@ -26,7 +26,7 @@ const schema = z.object({
   JOURNEY_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** Requests per API key per minute before 429 (per API process); far above what clients and benches send. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60000),
-  /** History events after which the account workflow continues as new. */
+  /** History events after which the account and journey workflows continue as new. */
   ACCOUNT_HISTORY_LIMIT: z.coerce.number().int().min(50).default(5000),
 });
 
