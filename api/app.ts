@@ -10,6 +10,7 @@ import { rejectDeepBodies } from './body-depth';
 import { authenticate, KeyResolver } from './auth';
 import type { RouteDeps } from './context';
 import { ApiError, errorHandler } from './errors';
+import { answerUnservedMethods } from './method-not-allowed';
 import { createMetrics } from './metrics';
 import { limitPerKey } from './rate-limit';
 import { createRegistry, openApiDocument } from './openapi';
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps): express.Express {
   journeyJobRoutes(routeDeps);
   adminRoutes(routeDeps);
   importRoutes(routeDeps);
+  answerUnservedMethods(v1, registry);
 
   const document = openApiDocument(registry);
   app.get('/openapi.json', (_req, res) => {

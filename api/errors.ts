@@ -2,7 +2,7 @@ import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
 import type { Logger } from '../lib/logger';
 
-export type ErrorCode = 'validation_error' | 'not_found' | 'conflict' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'unavailable' | 'payload_too_large' | 'internal';
+export type ErrorCode = 'validation_error' | 'not_found' | 'conflict' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'unavailable' | 'payload_too_large' | 'method_not_allowed' | 'internal';
 
 export interface ErrorDetail {
   path: string;
@@ -73,6 +73,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     else if (err instanceof ZodError) apiError = ApiError.validation(zodDetails(err));
     else if (err?.type === 'entity.parse.failed') apiError = ApiError.validation([{ path: '', message: 'body is not valid JSON' }]);
     else if (err?.type === 'entity.too.large') apiError = new ApiError(413, 'payload_too_large', 'request body is too large');
+    // What the body parsers and the router refuse themselves (a charset, an undecodable %-escape): the client's fault, never a 500.
+    else if ((err?.expose || err instanceof URIError) && err.status >= 400 && err.status < 500) apiError = ApiError.validation([{ path: err instanceof URIError ? 'path' : 'body', message: err.message }]);
     else if (isUnavailable(err)) {
       log.warn({ err, path: req.path }, 'dependency unavailable');
       apiError = new ApiError(503, 'unavailable', 'a service this request needs is unavailable; retry later');

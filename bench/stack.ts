@@ -36,6 +36,8 @@ export interface BenchStack {
   database: 'ferretdb-embedded' | 'external';
   /** The worker running in this process (its status: cached workflows; its options: the cache size). */
   worker: Worker;
+  /** Where the API listens, e.g. http://127.0.0.1:41234. */
+  baseUrl: string;
   /** Calls the real API over HTTP (keep-alive) with the admin key. */
   api<T = any>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>>;
   stop(): Promise<void>;
@@ -142,6 +144,7 @@ export async function startStack(log: (line: string) => void): Promise<BenchStac
       client,
       database: externalMongo ? 'external' : 'ferretdb-embedded',
       worker,
+      baseUrl,
       async api(method, urlPath, body) {
         const headers: Record<string, string> = { authorization: `Bearer ${ADMIN_KEY}` };
         if (body !== undefined) headers['content-type'] = 'application/json';

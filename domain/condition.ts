@@ -25,6 +25,14 @@ export const fieldConditionSchema = z
     if (c.op === 'in' && !Array.isArray(c.value)) ctx.addIssue({ code: 'custom', path: ['value'], message: "'in' needs a list value" });
     if (c.op !== 'in' && Array.isArray(c.value)) ctx.addIssue({ code: 'custom', path: ['value'], message: `'${c.op}' needs a single value` });
     if (c.op !== 'exists' && c.value === undefined) ctx.addIssue({ code: 'custom', path: ['value'], message: `'${c.op}' needs a value` });
+  })
+  // The same rules for the OpenAPI document: 'in' takes a list, 'exists' at most a single value, the others a single value.
+  .meta({
+    anyOf: [
+      { properties: { op: { const: 'in' }, value: { type: 'array' } }, required: ['value'] },
+      { properties: { op: { const: 'exists' }, value: { not: { type: 'array' } } } },
+      { properties: { op: { enum: OPERATORS.filter((o) => o !== 'in' && o !== 'exists') }, value: { not: { type: 'array' } } }, required: ['value'] },
+    ],
   });
 
 export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>

@@ -12,6 +12,9 @@ export interface UnsafeValue {
   message: string;
 }
 
+/** FerretDB cannot update a field whose name begins or ends with white space (Go's unicode.IsSpace, which counts U+0085). */
+const EDGE_SPACE = /^[\s\u0085]|[\s\u0085]$/;
+
 export const DOCUMENT_LIMITS = { depth: 5, keys: 100, stringLength: 4096, arrayLength: 200 };
 
 export function findUnsafeValue(value: unknown, path = '', depth = 0, inArray = false): UnsafeValue | undefined {
@@ -38,8 +41,8 @@ export function findUnsafeValue(value: unknown, path = '', depth = 0, inArray = 
     const keys = Object.keys(value as object);
     if (keys.length > DOCUMENT_LIMITS.keys) return { path, message: `more than ${DOCUMENT_LIMITS.keys} keys` };
     for (const key of keys) {
-      if (key === '' || key.startsWith('$') || key.includes('.') || textProblem(key)) {
-        return { path: at(key), message: "keys may not be empty, start with '$' or contain '.', NUL or unpaired surrogates" };
+      if (key === '' || key.startsWith('$') || key.includes('.') || EDGE_SPACE.test(key) || textProblem(key)) {
+        return { path: at(key), message: "keys may not be empty, start with '$' or white space, end with white space or contain '.', NUL or unpaired surrogates" };
       }
       const bad = findUnsafeValue((value as Record<string, unknown>)[key], at(key), depth + 1, false);
       if (bad) return bad;

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry point of `npm start`, `npm test` and `npm run bench` on a fresh clone:
+// Entry point of `npm start`, `npm test`, `npm run bench` and `npm run contract` on a fresh clone:
 // plain Node (no dependencies yet), it installs npm packages when they are
 // missing or older than the lockfile, then hands over to the TypeScript scripts.
 'use strict';
@@ -33,7 +33,7 @@ if (!depsInstalled()) {
 }
 
 const tsx = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const scripts = { start: 'scripts/start.ts', test: 'scripts/test.ts', bench: 'bench/run.ts', tools: 'scripts/tools/ensure.ts', import: 'scripts/import-cli.ts' };
+const scripts = { start: 'scripts/start.ts', test: 'scripts/test.ts', bench: 'bench/run.ts', tools: 'scripts/tools/ensure.ts', import: 'scripts/import-cli.ts', contract: 'scripts/contract-check.ts' };
 const script = scripts[command];
 if (!script) {
   console.error(`usage: bootstrap.js ${Object.keys(scripts).join('|')} [args]`);

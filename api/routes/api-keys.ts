@@ -5,13 +5,14 @@ import { createApiKey } from '../auth';
 import type { RouteDeps } from '../context';
 import { defineRoute } from '../route';
 import { decodeCursor, page, Pagination } from '../schemas/common';
+import { nonBlankText } from '../../domain/non-blank-text';
 import { z } from '../zod';
 
 const KeyInput = z
-  .object({ role: z.enum(ROLES), name: z.string().trim().min(1).max(200), ownerId: z.string().max(200).optional() })
+  .object({ role: z.enum(ROLES), name: nonBlankText(200), ownerId: z.string().max(200).optional() })
   .strict()
   .refine((k) => k.role !== 'sales' || k.ownerId, { message: 'sales keys need an ownerId (the accounts they own)', path: ['ownerId'] })
-  .openapi('ApiKeyInput');
+  .openapi('ApiKeyInput', { anyOf: [{ properties: { role: { not: { const: 'sales' } } } }, { required: ['ownerId'], properties: { ownerId: { minLength: 1 } } }] });
 
 export function adminRoutes(deps: RouteDeps): void {
   defineRoute(deps.router, deps.registry, {

@@ -16,6 +16,7 @@ import { ApiError } from '../errors';
 import { defineRoute } from '../route';
 import { AccountKeyParams } from '../schemas/accounts';
 import { decodeCursor, Key, page, Pagination } from '../schemas/common';
+import { nonBlankText } from '../../domain/non-blank-text';
 import { z } from '../zod';
 import { assertMayRead, audit } from './accounts';
 import { exportIncompleteGroups } from './buying-group-export';
@@ -23,20 +24,20 @@ import { TABLE_FORMATS } from './table-download';
 import { GroupView, groupView } from '../schemas/buying-groups';
 
 const TemplateKeyParams = z.object({ key: Key });
-const GroupIdParams = z.object({ id: z.string().regex(/^bg:[^/]{1,300}$/, 'must be a buying group id (bg:<account>:<template>)') });
+const GroupIdParams = z.object({ id: z.string().regex(/^bg:[^/\u0000]{1,300}$/, 'must be a buying group id (bg:<account>:<template>)') });
 const MemberParams = GroupIdParams.extend({ personId: z.string().regex(/^p_[A-Za-z0-9_-]{1,40}$/, 'must be a person id (p_…)') });
 
 const SetUpInput = z
   .object({
-    solutionInterest: z.string().trim().min(1).max(200),
+    solutionInterest: nonBlankText(200),
     roleTemplate: Key,
     accountKeys: z.array(Key).max(10000).optional(),
-    segmentId: z.string().max(60).optional(),
+    segmentId: z.string().min(1).max(60).optional(),
   })
   .strict()
   .refine((b) => !(b.accountKeys && b.segmentId), { message: 'give accountKeys or segmentId, not both', path: ['segmentId'] })
   .refine((b) => b.accountKeys || b.segmentId, { message: 'give accountKeys or an account segmentId', path: ['accountKeys'] })
-  .openapi('BuyingGroupSetUp');
+  .openapi('BuyingGroupSetUp', { oneOf: [{ required: ['accountKeys'] }, { required: ['segmentId'] }] });
 
 async function groupOrThrow(id: string) {
   const g = await BuyingGroup.findOne({ _id: id }).lean();
@@ -53,6 +54,7 @@ export function buyingGroupRoutes(deps: RouteDeps): void {
     roles: ['admin', 'marketer'],
     params: TemplateKeyParams,
     body: roleTemplateSchema,
+    checkedBeyondSchema: 'role names unique; condition fields known to person or account (person.<name>, account.<name>; attributes.* free); ranked values (fundingRound, seniority) among the known ones; conditions at most 6 levels deep',
     responses: { 200: { description: 'replaced', schema: z.object({ key: z.string(), revision: z.number() }) }, 201: { description: 'created', schema: z.object({ key: z.string(), revision: z.number() }) } },
     handler: async ({ params, body }) => {
       const problems = checkTemplate(body);
@@ -88,8 +90,10 @@ export function buyingGroupRoutes(deps: RouteDeps): void {
     summary: 'Create or refresh one group per account (given, or members of an account segment) for a solution interest, in the background',
     roles: ['admin', 'marketer'],
     body: SetUpInput,
+    checkedBeyondSchema: "the role template's solutionInterest is the one given; segmentId names an account segment",
     responses: {
       200: { description: 'nothing to do (no accounts)', schema: z.object({ accounts: z.literal(0) }) },
+      404: { description: 'not_found: no such role template or segment' },
       202: { description: 'started', schema: z.object({ jobId: z.string(), accounts: z.number().optional() }) },
     },
     handler: async ({ body }) => {
@@ -153,7 +157,7 @@ export function buyingGroupRoutes(deps: RouteDeps): void {
     tag: 'Buying groups',
     summary: 'Accounts of incomplete groups with their people, for matched-audience and role-filtered campaigns (CSV or NDJSON, streamed; audited)',
     roles: ['admin', 'marketer'],
-    query: z.object({ solutionInterest: z.string().trim().min(1).max(200), missingRole: z.string().trim().min(1).max(100).optional(), format: z.enum(TABLE_FORMATS).default('csv') }),
+    query: z.object({ solutionInterest: nonBlankText(200), missingRole: nonBlankText(100).optional(), format: z.enum(TABLE_FORMATS).default('csv') }),
     responses: { 200: { description: 'one line per person of an incomplete group' } },
     handler: async ({ query, res, auth }) => {
       await audit(auth, 'export', `buying-groups:${query.solutionInterest}${query.missingRole ? `:missing:${query.missingRole}` : ''}`);
@@ -183,7 +187,7 @@ export function buyingGroupRoutes(deps: RouteDeps): void {
     summary: "Pin a person's role ({role}) or take the person out ({role: null}); survives automatic refreshes",
     roles: ['admin', 'marketer', 'sales'],
     params: MemberParams,
-    body: z.object({ role: z.string().trim().min(1).max(100).nullable() }).strict(),
+    body: z.object({ role: nonBlankText(100).nullable() }).strict(),
     responses: { 202: { description: 'recorded; the group is re-evaluated within seconds', schema: z.object({ personId: z.string(), role: z.string().nullable(), manual: z.literal(true) }) } },
     handler: async ({ params, body, auth }) => {
       const g = await groupOrThrow(params.id);

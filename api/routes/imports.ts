@@ -8,7 +8,7 @@ import type { importWorkflow } from '../../workflows/import';
 import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
 import { defineRoute } from '../route';
-import { ImportAccepted, ImportIdParams, ImportQuery, ImportStatus } from '../schemas/imports';
+import { ImportAccepted, ImportFile, ImportIdParams, ImportQuery, ImportStatus } from '../schemas/imports';
 
 const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines'];
 const FILE_TYPES = [...NDJSON_TYPES, 'text/csv', 'text/plain'];
@@ -45,6 +45,8 @@ export function importRoutes(deps: RouteDeps): void {
       'Import accounts, people or events from an NDJSON or CSV file (the raw file as body, content type application/x-ndjson or text/csv, up to 50 MB / 1,000,000 rows); rows are validated like the single-record endpoints and written in the background',
     roles: ['admin', 'marketer', 'ingest'],
     query: ImportQuery,
+    fileBody: { contentTypes: ['text/csv', 'application/x-ndjson'], schema: ImportFile },
+    checkedBeyondSchema: "a CSV header names only columns of the kind, with its required ones; format given when the content type does not say it; at most 1,000,000 rows",
     responses: { 202: { description: 'stored; GET /v1/imports/{importId} shows the progress', schema: ImportAccepted } },
     handler: async ({ query, req, auth }) => {
       const kind: ImportKind = query.kind;

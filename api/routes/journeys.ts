@@ -27,6 +27,7 @@ export async function journeyOrThrow(id: string) {
 
 /** Dry runs of accounts never on the journey look this far back unless given a window. */
 const DEFAULT_WINDOW_MS = 30 * 86_400_000;
+const JOURNEY_RULES = 'the graph: start and every next, onTimeout, onError and otherwise name nodes of the journey; every node reachable from start and reaching an exit; no cycle without a wait; action nodes have a next node, only webhook actions onError/onTimeout; params per action; durations longer than 0';
 
 async function enteredAt(journeyId: string, accountKey: string): Promise<number | undefined> {
   const row = await JourneyInstance.findOne({ _id: journeyWorkflowId(journeyId, accountKey) }, { enteredAt: 1, history: 1 }).lean();
@@ -42,6 +43,7 @@ export function journeyRoutes(deps: RouteDeps): void {
     summary: 'Create a journey (a draft); the graph is checked and every problem names its node',
     roles: ['admin', 'marketer'],
     body: journeySchema,
+    checkedBeyondSchema: JOURNEY_RULES,
     responses: { 201: { description: 'created', schema: z.object({ id: z.string(), status: z.literal('draft') }) } },
     handler: async ({ body }) => ({ status: 201, body: { id: await createJourney(checked(body)), status: 'draft' } }),
   });
@@ -54,6 +56,7 @@ export function journeyRoutes(deps: RouteDeps): void {
     roles: ['admin', 'marketer'],
     params: JourneyParams,
     body: journeySchema,
+    checkedBeyondSchema: JOURNEY_RULES,
     responses: { 200: { description: 'saved', schema: z.object({ id: z.string(), status: z.literal('draft') }) } },
     handler: async ({ params, body }) => {
       if (!(await saveDraft(params.id, checked(body)))) throw ApiError.notFound(`journey '${params.id}'`);

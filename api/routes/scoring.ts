@@ -24,7 +24,7 @@ const ScoreView = z
     status: z.enum(['nurture', 'qualified', 'discarded']),
     modelVersion: z.number(),
     breakdown: z.array(z.object({ ruleId: z.string(), kind: z.enum(['fit', 'behavior']), points: z.number(), reason: z.string(), eventIds: z.array(z.string()).optional() })),
-    nextChangeAt: z.string().optional(),
+    nextChangeAt: z.string().nullable().optional(),
   })
   .openapi('Score');
 
@@ -36,6 +36,7 @@ export function scoringRoutes(deps: RouteDeps): void {
     summary: 'Replace the active scoring model (a new version); everyone is re-scored in the background',
     roles: ['admin', 'marketer'],
     body: ScoringModelBody,
+    checkedBeyondSchema: 'rule ids unique; condition fields known to their scope (fit rules: person.<name>, account.<name>; behaviour filters also event.<name>; attributes.* and properties.* free); ranked values (fundingRound, seniority) among the known ones; conditions at most 6 levels deep; no rule on person.score or person.status; windows ISO 8601 durations longer than 0 and at most P2Y',
     responses: { 200: { description: 'saved', schema: z.object({ version: z.number(), warnings: z.array(z.string()) }) } },
     handler: async ({ body }) => {
       const problems = checkModel(body);

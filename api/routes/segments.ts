@@ -1,5 +1,6 @@
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { accountDefinitionSchema, checkDefinition, personDefinitionSchema } from '../../domain/segments/definition';
+import { MAX_SEGMENT_DEPTH } from '../../domain/segments/limits';
 import { matchAccount, matchPerson } from '../../domain/segments/evaluate';
 import { accountContext } from '../../domain/entity-context';
 import { audienceSnapshot } from '../../lib/audience-snapshot';
@@ -14,18 +15,21 @@ import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
 import { defineRoute } from '../route';
 import { decodeCursor, page, Pagination } from '../schemas/common';
+import { nonBlankText } from '../../domain/non-blank-text';
 import { z } from '../zod';
 import { audit } from './accounts';
 import { exportMembers } from './segment-export';
 import { TABLE_FORMATS } from './table-download';
 
 const SAMPLE_SIZE = 10;
+const SEGMENT_RULES = `definitions at most ${MAX_SEGMENT_DEPTH} levels deep; condition fields known to their scope (person segments: person.<name>, account.<name>, in performed.where also event.<name>; account segments: account.<name>; attributes.* and properties.* free); ranked values (fundingRound, seniority) among the known ones`;
 
-const Definition = z.discriminatedUnion('level', [
-  z.object({ level: z.literal('person'), definition: personDefinitionSchema }).strict(),
-  z.object({ level: z.literal('account'), definition: accountDefinitionSchema }).strict(),
-]);
-const SegmentInput = z.intersection(z.object({ name: z.string().trim().min(1).max(200) }), Definition).openapi('SegmentInput');
+const PersonLevel = z.object({ level: z.literal('person'), definition: personDefinitionSchema }).strict();
+const AccountLevel = z.object({ level: z.literal('account'), definition: accountDefinitionSchema }).strict();
+const Definition = z.discriminatedUnion('level', [PersonLevel, AccountLevel]);
+const name = nonBlankText(200);
+// One strict object per level (not an intersection): a JSON Schema allOf of closed objects could hold no name.
+const SegmentInput = z.discriminatedUnion('level', [PersonLevel.extend({ name }), AccountLevel.extend({ name })]).openapi('SegmentInput');
 const PreviewInput = Definition.openapi('SegmentPreviewInput');
 const SegmentIdParams = z.object({ id: z.string().regex(/^seg_[A-Za-z0-9_-]{1,40}$/, 'must be a segment id (seg_…)') });
 
@@ -61,6 +65,7 @@ export function segmentRoutes(deps: RouteDeps): void {
     roles: ['admin', 'marketer'],
     query: z.object({ fresh: z.enum(['true', 'false']).optional() }),
     body: PreviewInput,
+    checkedBeyondSchema: SEGMENT_RULES,
     responses: { 200: { description: 'count and sample', schema: z.object({ count: z.number(), sample: z.array(z.unknown()), asOf: z.string(), loadedMs: z.number() }) } },
     handler: async ({ body, query }) => {
       const { level, definition } = checked(body);
@@ -91,6 +96,7 @@ export function segmentRoutes(deps: RouteDeps): void {
     summary: 'Save a segment; everyone is evaluated in the background, then membership follows events and time',
     roles: ['admin', 'marketer'],
     body: SegmentInput,
+    checkedBeyondSchema: SEGMENT_RULES,
     responses: { 201: { description: 'saved', schema: z.object({ id: z.string(), revision: z.number() }) } },
     handler: async ({ body }) => {
       const { name, level, definition } = checked(body);

@@ -1,10 +1,11 @@
 import { z } from '../zod';
 import { FreeFormObject } from './free-form';
+import { nonBlankText } from '../../domain/non-blank-text';
 import { Key } from './common';
 
 export const AccountInput = z
   .object({
-    name: z.string().trim().min(1).max(300),
+    name: nonBlankText(300),
     domain: z
       .string()
       .trim()

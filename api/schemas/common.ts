@@ -30,5 +30,8 @@ export function page<T>(items: T[], offset: number, limit: number): { items: T[]
   };
 }
 
+/** An e-mail address: zod's own e-mail pattern, which the document carries as it is (the `email` format of other validators differs from it both ways). */
+export const Email = z.string().regex(z.regexes.email, 'Invalid email address').max(320);
+
 /** Keys used in paths and as workflow ids: no spaces, no slashes, bounded. */
 export const Key = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'must be 1-128 letters, digits or . _ : @ -');

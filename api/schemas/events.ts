@@ -1,20 +1,21 @@
 import { EVENT_TYPES } from '../../domain/events';
 import { z } from '../zod';
 import { FreeFormObject } from './free-form';
-import { Key } from './common';
+import { nonBlankText } from '../../domain/non-blank-text';
+import { Email, Key } from './common';
 
-const identifier = z.string().trim().min(1).max(320);
+const identifier = nonBlankText(320);
 
 export const PersonIdentifiers = z
   .object({
-    email: z.email().max(320).optional(),
+    email: Email.optional(),
     anonymousId: identifier.optional(),
     crmId: identifier.optional(),
     leadId: identifier.optional(),
   })
   .strict()
   .refine((p) => p.email || p.anonymousId || p.crmId || p.leadId, { message: 'needs at least one of email, anonymousId, crmId, leadId' })
-  .openapi('PersonIdentifiers');
+  .openapi('PersonIdentifiers', { anyOf: ['email', 'anonymousId', 'crmId', 'leadId'].map((id) => ({ required: [id] })) });
 
 export const Event = z
   .object({

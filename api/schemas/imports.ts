@@ -7,6 +7,11 @@ export const ImportQuery = z.object({
   format: z.enum(IMPORT_FORMATS).optional(),
 });
 
+export const ImportFile = z
+  .string()
+  .min(1)
+  .openapi({ description: 'the file: CSV with a header line naming the columns of the kind, or one JSON object per line (NDJSON)' });
+
 export const ImportIdParams = z.object({ importId: z.string().regex(/^imp_[A-Za-z0-9_-]{1,64}$/, 'must be an import id such as imp_…') });
 
 export const ImportAccepted = z

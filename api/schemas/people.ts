@@ -1,7 +1,7 @@
 import { z } from '../zod';
 import { Activity, ProfileJourney } from './accounts';
 import { FreeFormObject } from './free-form';
-import { Key } from './common';
+import { Email, Key } from './common';
 
 export const PersonInput = z
   .object({
@@ -17,7 +17,7 @@ export const PersonInput = z
   .strict()
   .openapi('PersonInput');
 
-export const EmailParams = z.object({ email: z.email().max(320) });
+export const EmailParams = z.object({ email: Email });
 export const PersonIdParams = z.object({ personId: z.string().regex(/^p_[A-Za-z0-9_-]{1,64}$/, 'must be a person id such as p_…') });
 
 export const PersonProfile = z

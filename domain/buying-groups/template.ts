@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { checkFields, Condition, conditionDepth, conditionSchema, ConditionProblem, MAX_CONDITION_DEPTH } from '../condition';
+import { nonBlankText } from '../non-blank-text';
 
 /** Roles per template: a buying group is a handful of people, not a department. */
 export const MAX_ROLES = 20;
 
 export const roleTemplateSchema = z
   .object({
-    name: z.string().trim().min(1).max(200),
-    solutionInterest: z.string().trim().min(1).max(200),
+    name: nonBlankText(200),
+    solutionInterest: nonBlankText(200),
     completeAt: z.number().min(0).max(100),
     /** Share a group with sales when it completes (default). Off: it is only marked complete. */
     shareWithSales: z.boolean().default(true),
@@ -15,7 +16,7 @@ export const roleTemplateSchema = z
       .array(
         z
           .object({
-            role: z.string().trim().min(1).max(100),
+            role: nonBlankText(100),
             weight: z.number().gt(0, 'must be greater than 0').max(1000),
             required: z.boolean().optional(),
             when: conditionSchema,

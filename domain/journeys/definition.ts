@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { conditionSchema } from '../condition';
 import { parseDuration } from '../duration';
 import { EVENT_TYPES } from '../events';
+import { nonBlankText } from '../non-blank-text';
 
-const nodeId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -');
+const NODE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const nodeId = z.string().regex(NODE_ID, 'must be 1-64 letters, digits, _ or -');
 const duration = z
   .string()
   .max(40)
@@ -12,7 +14,8 @@ const duration = z
 const waitNode = z
   .object({ type: z.literal('wait'), duration: duration.optional(), until: z.iso.datetime({ offset: true }).optional(), next: nodeId })
   .strict()
-  .refine((n) => (n.duration === undefined) !== (n.until === undefined), { message: 'give duration or until', path: ['duration'] });
+  .refine((n) => (n.duration === undefined) !== (n.until === undefined), { message: 'give duration or until', path: ['duration'] })
+  .meta({ oneOf: [{ required: ['duration'] }, { required: ['until'] }] });
 
 const waitForEventNode = z
   .object({ type: z.literal('waitForEvent'), event: z.enum(EVENT_TYPES), where: conditionSchema.optional(), timeout: duration, next: nodeId, onTimeout: nodeId })
@@ -20,7 +23,7 @@ const waitForEventNode = z
 
 export const splitTestSchema = z.union([
   conditionSchema,
-  z.object({ buyingGroup: z.object({ solutionInterest: z.string().trim().min(1).max(200), complete: z.boolean().optional(), missingRole: z.string().trim().min(1).max(100).optional() }).strict() }).strict(),
+  z.object({ buyingGroup: z.object({ solutionInterest: nonBlankText(200), complete: z.boolean().optional(), missingRole: nonBlankText(100).optional() }).strict() }).strict(),
   z.object({ score: z.object({ gte: z.number() }).strict() }).strict(),
 ]);
 
@@ -63,10 +66,13 @@ export type JourneyNode = z.output<typeof nodeSchema>;
 
 export const journeySchema = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: nonBlankText(200),
     entry: z.union([z.object({ segmentId: z.string().min(1).max(60) }).strict(), z.object({ event: z.enum(EVENT_TYPES) }).strict(), z.object({ manual: z.literal(true) }).strict()]),
     start: nodeId,
-    nodes: z.record(nodeId, nodeSchema).refine((n) => Object.keys(n).length >= 1 && Object.keys(n).length <= 200, { message: 'a journey has 1 to 200 nodes' }),
+    nodes: z
+      .record(nodeId, nodeSchema)
+      .refine((n) => Object.keys(n).length >= 1 && Object.keys(n).length <= 200, { message: 'a journey has 1 to 200 nodes' })
+      .meta({ minProperties: 1, maxProperties: 200, propertyNames: { pattern: NODE_ID.source } }),
     reentry: z.enum(['once', 'afterExit']).default('once'),
     exitWhen: z.union([conditionSchema, z.object({ performed: z.enum(EVENT_TYPES), where: conditionSchema.optional() }).strict()]).optional(),
   })

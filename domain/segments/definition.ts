@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { checkFields, Condition, conditionDepth, conditionSchema, ConditionProblem, FieldCondition, fieldConditionSchema, Scope } from '../condition';
 import { parseDuration } from '../duration';
 import { EVENT_TYPES, EventType } from '../events';
+import { nonBlankText } from '../non-blank-text';
 import { MAX_SEGMENT_DEPTH, MAX_SEGMENT_LIST, MAX_SEGMENT_WINDOW, MAX_SEGMENT_WINDOW_MS } from './limits';
 
 /** "Did at least minCount events of this type (matching where) within the window." */
@@ -64,7 +65,7 @@ export const accountDefinitionSchema: z.ZodType<AccountDefinition> = z
         z.object({ people: personDefinitionSchema, minCount: z.number().int().min(1).max(10000).optional() }).strict(),
         z
           .object({
-            buyingGroup: z.object({ solutionInterest: z.string().trim().min(1).max(200), complete: z.boolean().optional(), missingRole: z.string().trim().min(1).max(100).optional() }).strict(),
+            buyingGroup: z.object({ solutionInterest: nonBlankText(200), complete: z.boolean().optional(), missingRole: nonBlankText(100).optional() }).strict(),
           })
           .strict(),
         z.object({ all: z.array(accountDefinitionSchema).min(1).max(MAX_SEGMENT_LIST) }).strict(),
