@@ -15,11 +15,11 @@ export interface ImportChunkResult {
   duplicates: number;
 }
 
-function write(delivery: DeliveryTarget, values: RowValue[], rules: WriteRules): Promise<WriteOutcome> {
+function write(delivery: DeliveryTarget, values: RowValue[], rules: WriteRules, importId: string): Promise<WriteOutcome> {
   // A chunk holds rows of one kind, so the indexes of the typed lists are those of `values`.
   const kind = values[0]?.kind;
   if (kind === 'accounts') return writeAccounts(delivery, values.flatMap((v) => (v.kind === 'accounts' ? [v.value] : [])), rules);
-  if (kind === 'people') return writePeople(delivery, values.flatMap((v) => (v.kind === 'people' ? [v.value] : [])), rules);
+  if (kind === 'people') return writePeople(delivery, values.flatMap((v) => (v.kind === 'people' ? [v.value] : [])), rules, importId);
   return writeEvents(delivery, values.flatMap((v) => (v.kind === 'events' ? [v.value] : [])));
 }
 
@@ -66,7 +66,7 @@ export function makeImportActivities(delivery: DeliveryTarget) {
       });
       // Imports recorded before roles were kept came from keys allowed to import anything.
       const rules = { decidesSalesVisibility: !job.role || decidesSalesVisibility(job.role as Role) };
-      const outcome = await write(delivery, valid.map((v) => v.value), rules);
+      const outcome = await write(delivery, valid.map((v) => v.value), rules, input.importId);
       for (const r of outcome.rejected) {
         const { row, line } = valid[r.index].raw;
         errors.push({ row, line, ...(r.field ? { field: r.field } : {}), message: r.message });

@@ -25,6 +25,9 @@ import { segmentRoutes } from './routes/segments';
 import { buyingGroupRoutes } from './routes/buying-groups';
 import { journeyRoutes } from './routes/journeys';
 import { journeyJobRoutes } from './routes/journey-jobs';
+import { consentRoutes } from './routes/consent';
+import { emailTemplateRoutes } from './routes/email-templates';
+import { subscriptionTopicRoutes } from './routes/subscription-topics';
 
 export interface AppDeps {
   temporal: Client;
@@ -83,6 +86,9 @@ export function createApp(deps: AppDeps): express.Express {
   journeyJobRoutes(routeDeps);
   adminRoutes(routeDeps);
   importRoutes(routeDeps);
+  emailTemplateRoutes(routeDeps);
+  subscriptionTopicRoutes(routeDeps);
+  consentRoutes(routeDeps);
   answerUnservedMethods(v1, registry);
 
   const document = openApiDocument(registry);

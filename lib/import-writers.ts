@@ -1,7 +1,9 @@
 import { EntityRef, entityRefFor, entityWorkflowId } from '../domain/routing';
 import { Account } from '../models/account';
 import { Identity } from '../models/identity';
+import type { Consent } from '../domain/email/consent';
 import { Person } from '../models/person';
+import { changeConsent, unknownTopics } from './consent-store';
 import { DeliveryTarget, requestRefresh } from './deliver-events';
 import { resolvePeople } from './identity-store';
 import type { AccountRow, PersonRow } from './import-rows';
@@ -59,15 +61,32 @@ async function currentOwners(rows: AccountRow[]): Promise<Map<string, string | u
   return new Map(accounts.map((a) => [a._id, a.ownerId ?? undefined]));
 }
 
-export async function writePeople(delivery: DeliveryTarget, rows: PersonRow[], rules: WriteRules): Promise<WriteOutcome> {
+/** Two rows for one person in a chunk: the later one's values win, topic by topic. */
+function laterConsent(earlier: Consent | undefined, later: Consent): Consent {
+  return { ...earlier, ...later, ...(earlier?.topics || later.topics ? { topics: { ...earlier?.topics, ...later.topics } } : {}) };
+}
+
+export async function writePeople(delivery: DeliveryTarget, rows: PersonRow[], rules: WriteRules, importId: string): Promise<WriteOutcome> {
+  const topicsOf = (r: PersonRow) => Object.keys(r.input.consent?.topics ?? {});
+  const unknown = new Set(await unknownTopics([...new Set(rows.flatMap(topicsOf))]));
+  // A row with consent to an undefined topic is refused before anyone is created for it.
+  const unknownTopicOf = rows.map((r) => topicsOf(r).find((t) => unknown.has(t)));
   // One identity read for the whole chunk; new people are created here.
-  const resolved = await resolvePeople(rows.map((r) => ({ ids: { email: r.email }, accountKey: r.input.accountKey })));
+  const kept = await resolvePeople(rows.filter((_, i) => !unknownTopicOf[i]).map((r) => ({ ids: { email: r.email }, accountKey: r.input.accountKey })));
+  let k = 0;
+  const resolved = unknownTopicOf.map((topic) => (topic ? undefined : kept[k++]));
   const rejected: WriteOutcome['rejected'] = [];
-  const updates = new Map<string, PersonRow['input']>();
+  const updates = new Map<string, Omit<PersonRow['input'], 'consent'>>();
+  const consents = new Map<string, Consent>();
   const moves = new Map<string, string>();
   const refs = new Map<string, EntityRef>();
   rows.forEach((r, index) => {
-    const p = resolved[index];
+    const topic = unknownTopicOf[index];
+    if (topic) {
+      rejected.push({ index, field: `consent.topics.${topic}`, message: `no subscription topic '${topic}'` });
+      return;
+    }
+    const p = resolved[index]!;
     if (p.error) {
       rejected.push({ index, field: 'email', message: p.error });
       return;
@@ -77,7 +96,9 @@ export async function writePeople(delivery: DeliveryTarget, rows: PersonRow[], r
       rejected.push({ index, field: 'accountKey', message: "the person is linked to another account; this key's role may not move people between accounts" });
       return;
     }
-    updates.set(p.personId, { ...updates.get(p.personId), ...r.input });
+    const { consent, ...input } = r.input;
+    updates.set(p.personId, { ...updates.get(p.personId), ...input });
+    if (consent) consents.set(p.personId, laterConsent(consents.get(p.personId), consent));
     if (moved) moves.set(p.personId, r.input.accountKey!);
     // Fit rules see the new attributes; a move takes the person's contribution to the new account.
     touch(refs, entityRefFor(r.input.accountKey ?? p.linkedAccountKey, p.personId));
@@ -85,6 +106,8 @@ export async function writePeople(delivery: DeliveryTarget, rows: PersonRow[], r
   });
   const writes = [...updates].filter(([, input]) => Object.keys(input).length > 0);
   await writeEach(writes, ([personId, input]) => Person.updateOne({ _id: personId }, { $set: input }));
+  // As through the API: field by field, recorded and audited; a retried chunk finds nothing left to change.
+  await writeEach([...consents], ([personId, consent]) => changeConsent(personId, consent, { source: 'import', ref: importId }));
   // Rare (a person changing account), so one write each is fine.
   for (const [personId, accountKey] of moves) await Identity.updateMany({ personId }, { $set: { accountKey } });
   await refreshEach(delivery, refs, 'people imported');

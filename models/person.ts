@@ -11,7 +11,8 @@ const personSchema = new Schema(
     department: String,
     seniority: String,
     accountKey: { type: String, index: true },
-    consent: { email: Boolean, tracking: Boolean },
+    /** Changed through lib/consent-store only, so every change is recorded with its source and audited. */
+    consent: { email: Boolean, tracking: Boolean, topics: Schema.Types.Mixed },
     attributes: { type: Schema.Types.Mixed, default: {} },
     activity: { type: activitySchema, default: () => ({ total: 0, byType: {} }) },
     lastActivityAt: Date,

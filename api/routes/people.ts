@@ -2,6 +2,7 @@ import type { Identifiers } from '../../domain/identity';
 import { personalDataView } from '../../domain/masking';
 import { decidesSalesVisibility, restrictedToOwnAccounts } from '../../domain/roles';
 import { entityRefFor } from '../../domain/routing';
+import { changeConsent, unknownTopics } from '../../lib/consent-store';
 import { requestRefresh } from '../../lib/deliver-events';
 import { linkedAccounts, resolvePeople } from '../../lib/identity-store';
 import { accountJourneys, personBuyingGroups } from '../../lib/profile-links';
@@ -71,14 +72,22 @@ export function peopleRoutes(deps: RouteDeps): void {
     roles: ['admin', 'marketer', 'ingest'],
     params: EmailParams,
     body: PersonInput,
+    checkedBeyondSchema: 'consent.topics.<topic> names a defined subscription topic',
     responses: {
       200: { description: 'updated', schema: z.object({ personId: z.string() }) },
       201: { description: 'created', schema: z.object({ personId: z.string() }) },
     },
     handler: async ({ params, body, auth }) => {
+      const { consent, ...fields } = body;
+      const unknown = await unknownTopics(Object.keys(consent?.topics ?? {}));
+      if (unknown.length) {
+        throw ApiError.validation(unknown.map((t) => ({ path: `consent.topics.${t}`, message: `no subscription topic '${t}'; define it with PUT /v1/subscription-topics/${t}` })));
+      }
       await assertMayLink(auth, { email: params.email }, body.accountKey);
       const [person] = await resolvePeople([{ ids: { email: params.email }, accountKey: body.accountKey }]);
-      await Person.updateOne({ _id: person.personId }, { $set: body });
+      await Person.updateOne({ _id: person.personId }, { $set: fields });
+      // Consent changes field by field, recorded with its source and audited.
+      if (consent) await changeConsent(person.personId, consent, { source: 'api', by: { keyId: auth.keyId, role: auth.role } });
       const moved = body.accountKey && body.accountKey !== person.linkedAccountKey;
       if (moved) await Identity.updateMany({ personId: person.personId }, { $set: { accountKey: body.accountKey } });
       // Fit rules see the new attributes; a move takes the person's contribution to the new account.

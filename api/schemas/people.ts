@@ -2,6 +2,7 @@ import { z } from '../zod';
 import { Activity, ProfileJourney } from './accounts';
 import { FreeFormObject } from './free-form';
 import { Email, Key } from './common';
+import { ConsentInput } from './consent';
 
 export const PersonInput = z
   .object({
@@ -11,7 +12,7 @@ export const PersonInput = z
     department: z.string().max(200).optional(),
     seniority: z.string().max(100).optional(),
     accountKey: Key.optional(),
-    consent: z.object({ email: z.boolean().optional(), tracking: z.boolean().optional() }).strict().optional(),
+    consent: ConsentInput.optional(),
     attributes: FreeFormObject.optional(),
   })
   .strict()
@@ -36,7 +37,7 @@ export const PersonProfile = z
     ),
     /** The journeys of the person's account. */
     journeys: z.array(ProfileJourney),
-    consent: z.object({ email: z.boolean().optional(), tracking: z.boolean().optional() }),
+    consent: ConsentInput,
     masked: z.boolean(),
   })
   .openapi('PersonProfile');
