@@ -13,6 +13,10 @@ const schema = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TASK_QUEUE: z.string().min(1).default('b2b-engine'),
+  /** The SMTP relay email goes out through (smtp:// or smtps://, credentials in the URL); the default is the embedded MailDev. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).default('smtp://127.0.0.1:1025'),
+  /** The sender of engine email unless a message names its own. */
+  MAIL_FROM: z.string().min(3).default('Marketing <marketing@example.com>'),
   ADMIN_API_KEY: z.string().min(8).default(DEV_ADMIN_KEY),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().default(path.resolve(__dirname, '..', '.data')),

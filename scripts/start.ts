@@ -1,5 +1,5 @@
-// `npm start`: the embedded stack (unless MONGO_URL / TEMPORAL_ADDRESS point
-// elsewhere), then the worker and the API; Ctrl-C stops everything in order.
+// `npm start`: the embedded stack (unless MONGO_URL / TEMPORAL_ADDRESS / SMTP_URL
+// point elsewhere), then the worker and the API; Ctrl-C stops everything in order.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../lib/config';
@@ -43,6 +43,7 @@ async function main(): Promise<void> {
       temporal: num('TEMPORAL_PORT', 7233),
       temporalUi: num('TEMPORAL_UI_PORT', 8233),
     },
+    mail: env.SMTP_URL ? undefined : { smtpPort: num('MAIL_SMTP_PORT', 1025), uiPort: num('MAIL_UI_PORT', 1080) },
     log,
   });
   const childEnv = {
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
     DATA_DIR: dataDir,
     MONGO_URL: env.MONGO_URL ?? embedded.mongoUrl,
     TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS ?? embedded.temporalAddress,
+    SMTP_URL: env.SMTP_URL ?? embedded.smtpUrl,
   };
   const config = loadConfig(childEnv);
   const children: Managed[] = [];
@@ -89,6 +91,8 @@ async function main(): Promise<void> {
         temporalAddress: config.TEMPORAL_ADDRESS,
         mongoUrl: config.MONGO_URL,
         embeddedMongo: Boolean(embedded.mongoUrl),
+        mailUiUrl: embedded.mailUiUrl,
+        smtpUrl: config.SMTP_URL,
         adminKey: config.ADMIN_API_KEY,
         logDir,
       }).join('\n'),

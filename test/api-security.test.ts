@@ -262,14 +262,17 @@ describe('logs never hold an email or a secret', () => {
     for (const leak of ['ann.logged', 'bob.logged', 'carl.logged', ADMIN_KEY]) expect(log).not.toContain(leak);
   });
 
-  test('the start banner prints only the built-in development admin key and never a database password', () => {
-    const facts = { apiUrl: 'http://127.0.0.1:3000', temporalAddress: '127.0.0.1:7233', embeddedMongo: false, logDir: '.data/logs' };
+  test('the start banner prints only the built-in development admin key and never a database or mail relay password', () => {
+    const facts = { apiUrl: 'http://127.0.0.1:3000', temporalAddress: '127.0.0.1:7233', embeddedMongo: false, smtpUrl: 'smtps://mailer:r3lay-pw@smtp.relay.test:465', logDir: '.data/logs' };
     const own = bannerLines({ ...facts, mongoUrl: 'mongodb://app:s3cr3t-pw@db1:27017,db2:27017/b2b?replicaSet=rs0', adminKey: 'my-own-admin-key' }).join('\n');
     expect(own).not.toContain('my-own-admin-key');
     expect(own).not.toContain('s3cr3t-pw');
     expect(own).toContain('mongodb://app:***@db1:27017,db2:27017/b2b?replicaSet=rs0');
-    const dev = bannerLines({ ...facts, mongoUrl: 'mongodb://127.0.0.1:27017/b2b', adminKey: 'dev-admin-key' }).join('\n');
+    expect(own).not.toContain('r3lay-pw');
+    expect(own).toContain('smtps://mailer:***@smtp.relay.test:465');
+    const dev = bannerLines({ ...facts, mongoUrl: 'mongodb://127.0.0.1:27017/b2b', adminKey: 'dev-admin-key', smtpUrl: 'smtp://127.0.0.1:1025', mailUiUrl: 'http://127.0.0.1:1080' }).join('\n');
     expect(dev).toContain('Admin key    dev-admin-key');
+    expect(dev).toContain('Mail UI      http://127.0.0.1:1080');
     expect(dev).toContain('mongodb://127.0.0.1:27017/b2b');
   });
 });

@@ -82,6 +82,22 @@ describe('the production stack (docker-compose.yml)', () => {
     expect([mongo.command ?? []].flat()).toEqual(expect.arrayContaining(['--replSet', url.searchParams.get('replicaSet')]));
   });
 
+  test('api and worker send email through one relay, by default the maildev service, listening where they send and run from the image', () => {
+    const [api, worker] = appServices.map(configOf);
+    expect([worker.SMTP_URL, worker.MAIL_FROM]).toEqual([api.SMTP_URL, api.MAIL_FROM]);
+    const url = new URL(api.SMTP_URL);
+    expect(Object.keys(services)).toContain(url.hostname);
+    const command = [services[url.hostname].command ?? []].flat();
+    const flag = (name: string) => command[command.indexOf(name) + 1];
+    expect(flag('--smtp')).toBe(url.port);
+    // Loopback inside its container could not be reached from the others.
+    expect(flag('--ip')).toBe('0.0.0.0');
+    // The image holds production packages only: MailDev must be one of them.
+    expect(command[0]).toBe('node');
+    expect(existsSync(path.join(root, command[1]))).toBe(true);
+    expect(Object.keys(pkg.dependencies)).toContain(command[1].split('/')[1]);
+  });
+
   test('every client of Temporal uses the address the temporal service listens on', () => {
     const address = configOf('worker').TEMPORAL_ADDRESS;
     const { host, port } = hostPort(address);

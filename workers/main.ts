@@ -1,6 +1,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { loadConfig } from '../lib/config';
 import { logger } from '../lib/logger';
+import { closeMailers } from '../lib/mailer';
 import { connectMongo, disconnectMongo } from '../lib/mongo';
 import { connectTemporalClient } from '../lib/temporal';
 import { workerOptions } from './options';
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
   logger.info({ taskQueue: config.TASK_QUEUE }, 'worker running');
   // Worker.run installs SIGINT/SIGTERM handlers that drain in-flight tasks.
   await worker.run();
+  // Idle pooled SMTP connections would keep the process up for minutes.
+  await closeMailers();
   await connection.close();
   await client.connection.close();
   await disconnectMongo();

@@ -11,6 +11,9 @@ export interface BannerFacts {
   temporalAddress: string;
   mongoUrl: string;
   embeddedMongo: boolean;
+  /** MailDev's UI when it runs; absent when SMTP_URL points at a relay of your own. */
+  mailUiUrl?: string;
+  smtpUrl: string;
   adminKey: string;
   logDir: string;
 }
@@ -30,6 +33,7 @@ export function bannerLines(f: BannerFacts): string[] {
     `  Temporal UI  ${f.temporalUiUrl ?? `(external Temporal at ${f.temporalAddress})`}`,
     `  Temporal     ${f.temporalAddress}`,
     `  MongoDB      ${maskUrlCredentials(f.mongoUrl)}${f.embeddedMongo ? '  (FerretDB on embedded PostgreSQL)' : ''}`,
+    `  Mail UI      ${f.mailUiUrl ? `${f.mailUiUrl}   (MailDev: every email sent is caught here, none leaves)` : `(external SMTP at ${maskUrlCredentials(f.smtpUrl)})`}`,
     `  Admin key    ${devKey ? f.adminKey : '(ADMIN_API_KEY, not shown)'}`,
     `  Logs         ${f.logDir}`,
     '',

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ensureTools } from '../tools/ensure';
 import { startFerretDb } from './ferretdb';
+import { startMailDev } from './maildev';
 import { assertPortFree } from './ports';
 import { startPostgres } from './postgres';
 import { startTemporal } from './temporal';
@@ -12,6 +13,8 @@ export interface EmbeddedOptions {
   /** Start the Temporal dev server; false when TEMPORAL_ADDRESS points elsewhere. */
   temporal: boolean;
   ports: { postgres: number; mongo: number; temporal: number; temporalUi: number };
+  /** Start MailDev on these ports; absent when SMTP_URL points at a relay of your own. */
+  mail?: { smtpPort: number; uiPort: number };
   log: (line: string) => void;
 }
 
@@ -21,6 +24,9 @@ export interface EmbeddedStack {
   postgresUrl?: string;
   temporalAddress?: string;
   temporalUiUrl?: string;
+  smtpUrl?: string;
+  /** MailDev's web UI, its REST API under /api. */
+  mailUiUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -40,8 +46,11 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedStac
     if (opts.database) await assertPortFree(opts.ports.mongo, 'FerretDB (MongoDB wire protocol)', 'MONGO_PORT');
     if (opts.temporal) await assertPortFree(opts.ports.temporal, 'Temporal', 'TEMPORAL_PORT');
     if (opts.temporal) await assertPortFree(opts.ports.temporalUi, 'the Temporal UI', 'TEMPORAL_UI_PORT');
+    // MailDev does not exit when its SMTP port is taken: it would wait forever, so check first.
+    if (opts.mail) await assertPortFree(opts.mail.smtpPort, 'MailDev (SMTP)', 'MAIL_SMTP_PORT');
+    if (opts.mail) await assertPortFree(opts.mail.uiPort, 'the MailDev UI', 'MAIL_UI_PORT');
     const tools = await ensureTools(opts.log);
-    // Temporal and the database start side by side; either failing stops both.
+    // The servers start side by side; any failing stops them all.
     const temporal = async () => {
       if (!opts.temporal) return;
       const t = await startTemporal({ binary: tools.temporal, dataDir: opts.dataDir, port: opts.ports.temporal, uiPort: opts.ports.temporalUi, logDir });
@@ -58,7 +67,14 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedStac
       stops.push(ferret.stop);
       stack.mongoUrl = ferret.mongoUrl;
     };
-    const failed = (await Promise.allSettled([temporal(), database()])).find((r) => r.status === 'rejected');
+    const mail = async () => {
+      if (!opts.mail) return;
+      const m = await startMailDev({ ...opts.mail, dataDir: opts.dataDir, logDir });
+      stops.push(m.stop);
+      stack.smtpUrl = m.smtpUrl;
+      stack.mailUiUrl = m.uiUrl;
+    };
+    const failed = (await Promise.allSettled([temporal(), database(), mail()])).find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
     return stack;
   } catch (err) {

@@ -11,8 +11,9 @@ import { TEST_ENV, TEST_NAMESPACES } from './servers';
 
 /**
  * Starts, once per run, a real Temporal dev server (through @temporalio/testing,
- * on the binary this project builds) and FerretDB on embedded PostgreSQL, each on
- * free loopback ports with throw-away data, and bundles the workflow code once.
+ * on the binary this project builds), FerretDB on embedded PostgreSQL and a
+ * MailDev SMTP server, each on free loopback ports with throw-away data, and
+ * bundles the workflow code once.
  */
 export default async function globalSetup(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'b2b-test-'));
@@ -26,6 +27,7 @@ export default async function globalSetup(): Promise<void> {
       database: true,
       temporal: false,
       ports: { postgres: await freePort(), mongo: await freePort(), temporal: 0, temporalUi: 0 },
+      mail: { smtpPort: await freePort(), uiPort: await freePort() },
       log,
     }),
     TestWorkflowEnvironment.createLocal({
@@ -39,18 +41,20 @@ export default async function globalSetup(): Promise<void> {
     }),
     bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger }),
   ]);
-  const [databaseStart, envStart, bundleStart] = started;
-  if (databaseStart.status === 'rejected' || envStart.status === 'rejected' || bundleStart.status === 'rejected') {
+  const [embeddedStart, envStart, bundleStart] = started;
+  if (embeddedStart.status === 'rejected' || envStart.status === 'rejected' || bundleStart.status === 'rejected') {
     // What did start is stopped again: a failed set-up leaves no server running behind it.
     if (envStart.status === 'fulfilled') await envStart.value.teardown();
-    if (databaseStart.status === 'fulfilled') await databaseStart.value.stop();
+    if (embeddedStart.status === 'fulfilled') await embeddedStart.value.stop();
     throw started.map((r) => (r.status === 'rejected' ? r.reason : undefined)).find(Boolean);
   }
-  const [database, env, bundle] = [databaseStart.value, envStart.value, bundleStart.value];
+  const [embedded, env, bundle] = [embeddedStart.value, envStart.value, bundleStart.value];
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
-  process.env[TEST_ENV.mongoBase] = database.mongoUrl!.replace(/\/b2b$/, '');
-  process.env[TEST_ENV.postgresUrl] = database.postgresUrl!;
+  process.env[TEST_ENV.mongoBase] = embedded.mongoUrl!.replace(/\/b2b$/, '');
+  process.env[TEST_ENV.postgresUrl] = embedded.postgresUrl!;
+  process.env[TEST_ENV.smtpUrl] = embedded.smtpUrl!;
+  process.env[TEST_ENV.mailApiUrl] = `${embedded.mailUiUrl!}/api`;
   process.env[TEST_ENV.temporalAddress] = env.address;
   process.env[TEST_ENV.bundlePath] = bundlePath;
   const namespaceDir = path.join(dir, 'namespace-claims');
@@ -58,7 +62,7 @@ export default async function globalSetup(): Promise<void> {
   process.env[TEST_ENV.namespaceDir] = namespaceDir;
   (globalThis as Record<string, unknown>).__b2bTeardown = async () => {
     await env.teardown();
-    await database.stop();
+    await embedded.stop();
   };
 }
 

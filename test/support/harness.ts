@@ -7,6 +7,7 @@ import pino from 'pino';
 import { createApp } from '../../api/app';
 import { ensureAdminKey } from '../../api/auth';
 import { loadConfig, type Config } from '../../lib/config';
+import { closeMailers } from '../../lib/mailer';
 import type { DeliveryTarget } from '../../lib/deliver-events';
 import { connectMongo, disconnectMongo } from '../../lib/mongo';
 import { workerOptions } from '../../workers/options';
@@ -46,6 +47,7 @@ export async function startHarness(overrides: Partial<Record<keyof Config, strin
     TEMPORAL_NAMESPACE: claimTestNamespace(),
     TASK_QUEUE: `test-${suffix}`,
     ADMIN_API_KEY: ADMIN_KEY,
+    SMTP_URL: servers.smtpUrl,
     LOG_LEVEL: 'silent',
     ...overrides,
   });
@@ -56,6 +58,8 @@ export async function startHarness(overrides: Partial<Record<keyof Config, strin
     closers.length = 0;
   };
   try {
+    // The worker's email activities open pooled SMTP connections; they would outlive the file.
+    closers.push(closeMailers);
     await connectMongo(config.MONGO_URL);
     closers.push(disconnectMongo);
     await ensureAdminKey(config.ADMIN_API_KEY);

@@ -8,6 +8,8 @@ export const TEST_ENV = {
   bundlePath: 'B2B_TEST_WORKFLOW_BUNDLE',
   namespaceDir: 'B2B_TEST_NAMESPACE_DIR',
   postgresUrl: 'B2B_TEST_POSTGRES_URL',
+  smtpUrl: 'B2B_TEST_SMTP_URL',
+  mailApiUrl: 'B2B_TEST_MAIL_API_URL',
 } as const;
 
 /**
@@ -42,5 +44,9 @@ export function testServers() {
     bundlePath: get(TEST_ENV.bundlePath),
     namespaceDir: get(TEST_ENV.namespaceDir),
     postgresUrl: get(TEST_ENV.postgresUrl),
+    /** MailDev's SMTP server: every email the tests send is caught there. */
+    smtpUrl: get(TEST_ENV.smtpUrl),
+    /** MailDev's REST API (read through test/support/maildev.ts). */
+    mailApiUrl: get(TEST_ENV.mailApiUrl),
   };
 }

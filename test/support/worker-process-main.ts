@@ -3,6 +3,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { loadConfig } from '../../lib/config';
+import { closeMailers } from '../../lib/mailer';
 import { connectMongo, disconnectMongo } from '../../lib/mongo';
 import { workerOptions } from '../../workers/options';
 import { testServers } from './servers';
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   const run = worker.run();
   process.stdout.write(`${WORKER_READY}\n`);
   await run;
+  await closeMailers();
   await nativeConnection.close();
   await connection.close();
   await disconnectMongo();
