@@ -4,6 +4,8 @@ import { makeRefreshBuyingGroups } from './buying-groups';
 import { makeRunJourneyAction, WebhookSettings } from './journey-actions';
 import { accountMatches, evaluateSplit, recordJourneyStep } from './journey-data';
 import { makeImportActivities } from './import';
+import { EmailDeliverySettings, makeEmailDelivery } from './deliver-email';
+import { makeStartPendingDeliveries } from '../lib/deliveries';
 import { makeJourneyJobActivities } from './journey-jobs';
 import { makeResendPendingEvents } from './resend-pending';
 import { countRescored, makeSignalRefreshAll, rescoreStatus, tallyRescored } from './rescore';
@@ -12,6 +14,7 @@ import { segmentMemberCounts, segmentProgress } from './segments';
 export interface ActivityDeps {
   delivery: DeliveryTarget;
   webhooks: WebhookSettings;
+  email: EmailDeliverySettings;
 }
 
 /** Activities built from their dependencies, so tests inject real ones. */
@@ -32,6 +35,8 @@ export function createActivities(deps: ActivityDeps) {
     segmentMemberCounts,
     ...makeImportActivities(deps.delivery),
     ...makeJourneyJobActivities(deps.delivery),
+    ...makeEmailDelivery(deps.email),
+    startPendingDeliveries: makeStartPendingDeliveries(deps.delivery),
   };
 }
 

@@ -1,10 +1,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ActionName } from '../domain/journeys/definition';
 import { DeliveryTarget, requestRefresh } from '../lib/deliver-events';
-import { insertNew } from '../lib/mongo-errors';
+import { recordAndDeliver } from '../lib/deliveries';
+import { recipientsAt, type Recipients } from '../lib/email-recipients';
 import { readTemplates } from '../lib/role-template-store';
 import { Account } from '../models/account';
-import { OutboundMessage } from '../models/outbound-message';
 import { setUpGroup } from './buying-groups';
 import { postWebhook } from './webhook';
 
@@ -19,8 +19,8 @@ export interface JourneyActionInput {
   params: Record<string, unknown>;
 }
 
-/** Channels the adapters of a later issue deliver from outbound_messages. */
-const CHANNEL: Partial<Record<ActionName, string>> = { sendEmail: 'email', addToLinkedInAudience: 'linkedin', syncToCrm: 'crm', notifySales: 'sales' };
+/** The channel of each action that sends through the delivery layer (email has its own case: one message per recipient). */
+const CHANNEL: Partial<Record<ActionName, 'audience' | 'crm' | 'sales'>> = { addToLinkedInAudience: 'audience', syncToCrm: 'crm', notifySales: 'sales' };
 
 export interface WebhookSettings {
   secret: string;
@@ -49,12 +49,19 @@ export function makeRunJourneyAction(target: DeliveryTarget, webhooks: WebhookSe
         if (!template) throw ApplicationFailure.nonRetryable(`role template '${key}' does not exist`, 'UnknownTemplate');
         return { done: `buying group ${await setUpGroup(target, accountKey, key, template)}` };
       }
-      default: {
-        const [isNew] = await insertNew(
-          (docs) => OutboundMessage.insertMany(docs),
-          [{ _id: input.idempotencyKey, channel: CHANNEL[input.action]!, type: input.action, accountKey, payload: { journeyId, version, nodeId, params }, status: 'pending', createdAt: new Date() }],
+      case 'sendEmail': {
+        const p = params as { template: string; to?: Recipients };
+        const people = await recipientsAt(accountKey, p.to);
+        const queued = await recordAndDeliver(
+          target,
+          people.map((personId) => ({ _id: `${input.idempotencyKey}:${personId}`, channel: 'email' as const, type: 'sendEmail', accountKey, personId, payload: { journeyId, version, nodeId, template: p.template } })),
         );
-        return { done: isNew ? 'recorded' : 'already recorded' };
+        return { done: `queued ${people.length} emails (${queued} new)` };
+      }
+      default: {
+        const channel = CHANNEL[input.action]!;
+        const queued = await recordAndDeliver(target, [{ _id: input.idempotencyKey, channel, type: input.action, accountKey, payload: { journeyId, version, nodeId, params } }]);
+        return { done: queued ? `queued for ${channel}` : `already queued for ${channel}` };
       }
     }
   };

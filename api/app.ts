@@ -28,6 +28,9 @@ import { journeyJobRoutes } from './routes/journey-jobs';
 import { consentRoutes } from './routes/consent';
 import { emailTemplateRoutes } from './routes/email-templates';
 import { subscriptionTopicRoutes } from './routes/subscription-topics';
+import { outboundMessageRoutes } from './routes/outbound-messages';
+import { unsubscribeRouter } from './unsubscribe-page';
+import { emailDeliveryRoutes } from './routes/email-delivery';
 
 export interface AppDeps {
   temporal: Client;
@@ -35,6 +38,8 @@ export interface AppDeps {
   logger: Logger;
   /** Requests per API key per minute; RATE_LIMIT_PER_MINUTE when not given. */
   rateLimitPerMinute?: number;
+  /** Checks the unsubscribe and tracking links of sent email; EMAIL_TOKEN_SECRET when not given. */
+  emailTokenSecret?: string;
 }
 
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -84,6 +89,8 @@ export function createApp(deps: AppDeps): express.Express {
   buyingGroupRoutes(routeDeps);
   journeyRoutes(routeDeps);
   journeyJobRoutes(routeDeps);
+  outboundMessageRoutes(routeDeps);
+  emailDeliveryRoutes(routeDeps);
   adminRoutes(routeDeps);
   importRoutes(routeDeps);
   emailTemplateRoutes(routeDeps);
@@ -96,6 +103,7 @@ export function createApp(deps: AppDeps): express.Express {
     res.json(document);
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(document));
+  app.use(unsubscribeRouter(deps.emailTokenSecret ?? loadConfig().EMAIL_TOKEN_SECRET));
   app.use(v1);
   app.use((req, _res, next) => next(ApiError.notFound(`route ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.logger));

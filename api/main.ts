@@ -1,6 +1,7 @@
 import { ensureAdminKey } from './auth';
 import { createApp } from './app';
 import { loadConfig } from '../lib/config';
+import { deliveryTargetFor } from '../lib/delivery-target';
 import { logger } from '../lib/logger';
 import { connectMongo, disconnectMongo } from '../lib/mongo';
 import { connectTemporalClient } from '../lib/temporal';
@@ -14,7 +15,8 @@ async function main(): Promise<void> {
     temporal,
     logger,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
-    delivery: { client: temporal, taskQueue: config.TASK_QUEUE, historyLimit: config.ACCOUNT_HISTORY_LIMIT },
+    emailTokenSecret: config.EMAIL_TOKEN_SECRET,
+    delivery: deliveryTargetFor(config, temporal),
   });
   const server = app.listen(config.PORT, config.HOST, () => logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'api listening'));
   server.on('error', (err) => {

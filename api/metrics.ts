@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { deliveryCounts } from '../lib/delivery-stats';
 
 export function createMetrics() {
   const registry = new Registry();
@@ -16,6 +17,19 @@ export function createMetrics() {
     help: 'Events received by result: accepted, duplicate, rejected',
     labelNames: ['result'] as const,
     registers: [registry],
+  });
+  // Read from the database at scrape time: the counts of GET /v1/deliveries/stats, whichever process sent.
+  new Gauge({
+    name: 'outbound_messages',
+    help: 'Outbound messages by channel and status',
+    labelNames: ['channel', 'status'] as const,
+    registers: [registry],
+    async collect() {
+      const counts = await deliveryCounts().catch(() => undefined); // a database outage must not take /metrics down
+      if (!counts) return;
+      this.reset();
+      for (const r of counts) this.set({ channel: r.channel, status: r.status }, r.count);
+    },
   });
   const middleware: RequestHandler = (req, res, next) => {
     const end = httpDuration.startTimer();

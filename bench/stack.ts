@@ -4,7 +4,7 @@
 // worker, and the API on an ephemeral port. stop() undoes all of it, each step
 // bounded in time, so a hung server cannot keep the bench alive.
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -19,7 +19,8 @@ import { loadConfig, type Config } from '../lib/config';
 import { connectMongo, disconnectMongo } from '../lib/mongo';
 import { startEmbedded } from '../scripts/stack/embedded';
 import { freePort } from '../scripts/stack/ports';
-import { workerOptions } from '../workers/options';
+import { createWorkers, workerOptions } from '../workers/options';
+import { deliveryTargetFor } from '../lib/delivery-target';
 
 export const ADMIN_KEY = 'bench-admin-key';
 /** No single request may hold a scenario up longer than this (a stalled database would, forever). */
@@ -108,21 +109,20 @@ export async function startStack(log: (line: string) => void): Promise<BenchStac
     const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
     closers.push({ what: 'worker connection', close: () => nativeConnection.close() });
     log('[bench] bundling workflows and starting the worker...');
-    const worker = await Worker.create({
-      ...workerOptions(config, nativeConnection, client, { workflowsPath: require.resolve('../workflows') }),
+    const workers = await createWorkers(
       // An activity mid-way through a slow query ignores cancellation: do not wait for it forever.
-      shutdownForceTime: '15s',
-    });
-    const running = worker.run();
+      workerOptions(config, nativeConnection, client, { workflowsPath: require.resolve('../workflows') }).map((o) => ({ ...o, shutdownForceTime: '15s' })),
+    );
+    const running = workers.run();
     closers.push({
       what: 'worker',
       close: async () => {
-        worker.shutdown();
+        workers.shutdown();
         await running;
       },
     });
 
-    const delivery = { client, taskQueue: config.TASK_QUEUE, historyLimit: config.ACCOUNT_HISTORY_LIMIT };
+    const delivery = deliveryTargetFor(config, client);
     const app = createApp({ temporal: client, delivery, logger: pino({ level: 'silent' }) });
     const port = await freePort();
     const server: Server = await new Promise((resolve, reject) => {
@@ -143,7 +143,7 @@ export async function startStack(log: (line: string) => void): Promise<BenchStac
       config,
       client,
       database: externalMongo ? 'external' : 'ferretdb-embedded',
-      worker,
+      worker: workers.main,
       baseUrl,
       async api(method, urlPath, body) {
         const headers: Record<string, string> = { authorization: `Bearer ${ADMIN_KEY}` };

@@ -30,6 +30,15 @@ const schema = z.object({
   JOURNEY_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** Requests per API key per minute before 429 (per API process); far above what clients and benches send. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60000),
+  /** Where people reach the engine from their mail: unsubscribe pages and tracked links (http(s), no trailing slash). */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:3000').transform((u) => u.replace(/\/+$/, '')),
+  /** Signs unsubscribe and tracking tokens; set your own outside development. */
+  EMAIL_TOKEN_SECRET: z.string().min(16).default('dev-email-token-secret-change-me'),
+  /** Marketing and sales emails per second through the email channel's task queue (the SMTP relay's limit). */
+  EMAIL_RATE_PER_SECOND: z.coerce.number().positive().default(20),
+  /** Attempts of a transient failure (SMTP down, 4xx) before a message is dead, the first retry after EMAIL_RETRY_INITIAL_SECONDS, doubling. */
+  EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(12),
+  EMAIL_RETRY_INITIAL_SECONDS: z.coerce.number().min(0.1).default(30),
   /** History events after which the account and journey workflows continue as new. */
   ACCOUNT_HISTORY_LIMIT: z.coerce.number().int().min(50).default(5000),
 });

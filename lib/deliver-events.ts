@@ -1,5 +1,6 @@
 import { Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
+import type { DeliveryRetry } from '../domain/delivery/queues';
 import type { AccountEvent } from '../domain/events';
 import { EntityRef, entityWorkflowId } from '../domain/routing';
 import { AccountKey } from '../domain/search-attributes';
@@ -10,6 +11,8 @@ export interface DeliveryTarget {
   client: Client;
   taskQueue: string;
   historyLimit: number;
+  /** How outbound messages retry transient failures (default: DEFAULT_DELIVERY_RETRY). */
+  deliveryRetry?: DeliveryRetry;
 }
 
 const accountWorkflowName = 'accountWorkflow';

@@ -48,6 +48,11 @@ function pooledTransport(smtpUrl: string) {
     // Content comes from templates: nothing in a message may make the process read a file or fetch a URL.
     disableFileAccess: true,
     disableUrlAccess: true,
+    // Well inside the delivery activity's 30 s: an attempt gives up on a silent relay before Temporal retries it,
+    // so two attempts of one message are never in flight at once.
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
   });
 }
 

@@ -1,27 +1,28 @@
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../lib/config';
 import { logger } from '../lib/logger';
 import { closeMailers } from '../lib/mailer';
 import { connectMongo, disconnectMongo } from '../lib/mongo';
 import { connectTemporalClient } from '../lib/temporal';
-import { workerOptions } from './options';
-import { ensureSegmentRefreshSchedule, ensureSweeperSchedule } from './schedules';
+import { createWorkers, workerOptions } from './options';
+import { ensureDeliverySweeperSchedule, ensureSegmentRefreshSchedule, ensureSweeperSchedule } from './schedules';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   await connectMongo(config.MONGO_URL);
   const client = await connectTemporalClient(config);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const worker = await Worker.create(workerOptions(config, connection, client, { workflowsPath: require.resolve('../workflows') }));
+  const workers = await createWorkers(workerOptions(config, connection, client, { workflowsPath: require.resolve('../workflows') }));
   await ensureSweeperSchedule(client, {
     taskQueue: config.TASK_QUEUE,
     everySeconds: config.SWEEPER_EVERY_SECONDS,
     graceSeconds: config.SWEEPER_GRACE_SECONDS,
   });
+  await ensureDeliverySweeperSchedule(client, { taskQueue: config.TASK_QUEUE, everySeconds: config.SWEEPER_EVERY_SECONDS, graceSeconds: config.SWEEPER_GRACE_SECONDS });
   await ensureSegmentRefreshSchedule(client, { taskQueue: config.TASK_QUEUE, everySeconds: config.SEGMENT_REFRESH_EVERY_SECONDS });
   logger.info({ taskQueue: config.TASK_QUEUE }, 'worker running');
   // Worker.run installs SIGINT/SIGTERM handlers that drain in-flight tasks.
-  await worker.run();
+  await workers.run();
   // Idle pooled SMTP connections would keep the process up for minutes.
   await closeMailers();
   await connection.close();

@@ -1,24 +1,38 @@
 import type { Client } from '@temporalio/client';
-import { NativeConnection, WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { channelQueue } from '../domain/delivery/queues';
 import type { Config } from '../lib/config';
+import { DeliveryConfig, deliveryTargetFor } from '../lib/delivery-target';
 
-/** Worker options shared by the entry point and the tests (which pass a pre-built bundle). */
-export function workerOptions(
-  config: Pick<Config, 'TASK_QUEUE' | 'TEMPORAL_NAMESPACE' | 'ACCOUNT_HISTORY_LIMIT' | 'JOURNEY_WEBHOOK_SECRET' | 'JOURNEY_WEBHOOK_ALLOW_PRIVATE'>,
-  connection: NativeConnection,
-  client: Client,
-  workflowCode: { workflowBundle: { codePath: string } } | { workflowsPath: string },
-): WorkerOptions {
+export type WorkerConfig = DeliveryConfig &
+  Pick<Config, 'TEMPORAL_NAMESPACE' | 'JOURNEY_WEBHOOK_SECRET' | 'JOURNEY_WEBHOOK_ALLOW_PRIVATE' | 'EMAIL_RATE_PER_SECOND' | 'SMTP_URL' | 'MAIL_FROM' | 'PUBLIC_URL' | 'EMAIL_TOKEN_SECRET'>;
+
+/**
+ * The workers of one process, shared by the entry point and the tests (which
+ * pass a pre-built bundle): the main queue runs the workflows and their
+ * activities; email goes out from a queue of its own, whose rate limit is the
+ * relay's, so a slow relay never holds up journeys or scoring.
+ */
+export function workerOptions(config: WorkerConfig, connection: NativeConnection, client: Client, workflowCode: { workflowBundle: { codePath: string } } | { workflowsPath: string }): WorkerOptions[] {
+  const activities = createActivities({
+    delivery: deliveryTargetFor(config, client),
+    webhooks: { secret: config.JOURNEY_WEBHOOK_SECRET, allowPrivate: config.JOURNEY_WEBHOOK_ALLOW_PRIVATE },
+    email: { smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, publicUrl: config.PUBLIC_URL, tokenSecret: config.EMAIL_TOKEN_SECRET },
+  });
+  const common = { connection, namespace: config.TEMPORAL_NAMESPACE, activities, maxConcurrentActivityTaskExecutions: 20 };
+  return [
+    { ...common, taskQueue: config.TASK_QUEUE, ...workflowCode },
+    { ...common, taskQueue: channelQueue(config.TASK_QUEUE, 'email'), maxTaskQueueActivitiesPerSecond: config.EMAIL_RATE_PER_SECOND },
+  ];
+}
+
+/** Creates the workers together (`main`: the first, the one with the workflows); run() resolves when all have stopped, shutdown() asks all to drain. */
+export async function createWorkers(options: WorkerOptions[]): Promise<{ main: Worker; run(): Promise<void>; shutdown(): void }> {
+  const workers = await Promise.all(options.map((o) => Worker.create(o)));
   return {
-    connection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TASK_QUEUE,
-    ...workflowCode,
-    activities: createActivities({
-      delivery: { client, taskQueue: config.TASK_QUEUE, historyLimit: config.ACCOUNT_HISTORY_LIMIT },
-      webhooks: { secret: config.JOURNEY_WEBHOOK_SECRET, allowPrivate: config.JOURNEY_WEBHOOK_ALLOW_PRIVATE },
-    }),
-    maxConcurrentActivityTaskExecutions: 20,
+    main: workers[0],
+    run: async () => void (await Promise.all(workers.map((w) => w.run()))),
+    shutdown: () => workers.forEach((w) => w.shutdown()),
   };
 }

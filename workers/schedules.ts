@@ -1,6 +1,7 @@
 import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { segmentRefreshWorkflow } from '../workflows/segments';
 import type { sweeperWorkflow } from '../workflows/sweeper';
+import type { deliverySweeperWorkflow } from '../workflows/delivery-sweeper';
 
 /** One sweeper per task queue, so deployments sharing a namespace do not share one. */
 export function sweeperScheduleId(taskQueue: string): string {
@@ -38,4 +39,14 @@ export function segmentRefreshScheduleId(taskQueue: string): string {
 export async function ensureSegmentRefreshSchedule(client: Client, opts: { taskQueue: string; everySeconds: number }): Promise<void> {
   const args: Parameters<typeof segmentRefreshWorkflow> = [{ revision: 0 }];
   await ensureSchedule(client, segmentRefreshScheduleId(opts.taskQueue), opts.taskQueue, opts.everySeconds, { workflowType: 'segmentRefreshWorkflow', args });
+}
+
+export function deliverySweeperScheduleId(taskQueue: string): string {
+  return `deliveries-sweeper-${taskQueue}`;
+}
+
+/** Recorded messages whose delivery never started are started on this rhythm. */
+export async function ensureDeliverySweeperSchedule(client: Client, opts: { taskQueue: string; everySeconds: number; graceSeconds: number }): Promise<void> {
+  const args: Parameters<typeof deliverySweeperWorkflow> = [{ graceSeconds: opts.graceSeconds }];
+  await ensureSchedule(client, deliverySweeperScheduleId(opts.taskQueue), opts.taskQueue, opts.everySeconds, { workflowType: 'deliverySweeperWorkflow', args });
 }

@@ -5,7 +5,6 @@ import { newId } from '../../lib/ids';
 import { readTemplates, saveTemplate } from '../../lib/role-template-store';
 import { Account } from '../../models/account';
 import { BuyingGroup, BuyingGroupOverride } from '../../models/buying-group';
-import { OutboundMessage } from '../../models/outbound-message';
 import { Person } from '../../models/person';
 import { RoleTemplateDoc } from '../../models/role-template';
 import { Segment } from '../../models/segment';
@@ -15,7 +14,7 @@ import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
 import { defineRoute } from '../route';
 import { AccountKeyParams } from '../schemas/accounts';
-import { decodeCursor, Key, page, Pagination } from '../schemas/common';
+import { Key } from '../schemas/common';
 import { nonBlankText } from '../../domain/non-blank-text';
 import { z } from '../zod';
 import { assertMayRead, audit } from './accounts';
@@ -201,25 +200,6 @@ export function buyingGroupRoutes(deps: RouteDeps): void {
       await BuyingGroupOverride.updateOne({ _id: `${g._id}:${params.personId}` }, { $set: { groupId: g._id, personId: params.personId, role: body.role, at: new Date() } }, { upsert: true });
       await requestRefresh(deps.delivery, { kind: 'account', accountKey: g.accountKey }, `buying group override ${g._id}`);
       return { status: 202, body: { personId: params.personId, role: body.role, manual: true } };
-    },
-  });
-
-  defineRoute(deps.router, deps.registry, {
-    method: 'get',
-    path: '/v1/outbound-messages',
-    tag: 'Channels',
-    summary: 'Messages recorded for the channel adapters (sales hand-overs, CRM syncs, e-mails, LinkedIn audiences), each once',
-    roles: ['admin', 'marketer', 'operator'],
-    query: Pagination.extend({ channel: z.string().max(40).optional(), accountKey: Key.optional() }),
-    responses: { 200: { description: 'messages', schema: z.object({ items: z.array(z.unknown()), nextCursor: z.string().nullable() }) } },
-    handler: async ({ query }) => {
-      const offset = decodeCursor(query.cursor);
-      const filter: Record<string, string> = {};
-      if (query.channel) filter.channel = query.channel;
-      if (query.accountKey) filter.accountKey = query.accountKey;
-      const docs = await OutboundMessage.find(filter).sort({ createdAt: 1, _id: 1 }).skip(offset).limit(query.limit + 1).lean();
-      const items = docs.map((d) => ({ id: d._id, channel: d.channel, type: d.type, accountKey: d.accountKey ?? null, status: d.status, payload: d.payload, createdAt: d.createdAt.toISOString() }));
-      return { status: 200, body: page(items, offset, query.limit) };
     },
   });
 }

@@ -40,7 +40,13 @@ export type ActionName = (typeof ACTIONS)[number];
 
 /** Parameters per action, checked when the journey is saved. */
 export const ACTION_PARAMS: Record<ActionName, z.ZodType> = {
-  sendEmail: z.object({ template: z.string().min(1).max(200), subject: z.string().max(300).optional(), toRoles: z.array(z.string().max(100)).max(20).optional() }).strict(),
+  sendEmail: z
+    .object({
+      template: z.string().min(1).max(200),
+      // Who at the account: every contact, the members of its buying groups with a role, or its people in a person segment.
+      to: z.union([z.literal('allContacts'), z.object({ role: z.string().min(1).max(100) }).strict(), z.object({ segmentId: z.string().min(1).max(60) }).strict()]).default('allContacts'),
+    })
+    .strict(),
   addToLinkedInAudience: z.object({ audience: z.string().min(1).max(200) }).strict(),
   syncToCrm: z.object({ status: z.string().min(1).max(100).optional(), campaign: z.string().max(200).optional() }).strict(),
   notifySales: z.object({ message: z.string().min(1).max(2000) }).strict(),

@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import type { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -10,7 +10,8 @@ import { loadConfig, type Config } from '../../lib/config';
 import { closeMailers } from '../../lib/mailer';
 import type { DeliveryTarget } from '../../lib/deliver-events';
 import { connectMongo, disconnectMongo } from '../../lib/mongo';
-import { workerOptions } from '../../workers/options';
+import { createWorkers, workerOptions } from '../../workers/options';
+import { deliveryTargetFor } from '../../lib/delivery-target';
 import { claimTestNamespace, testServers } from './servers';
 
 export const ADMIN_KEY = 'test-admin-key';
@@ -66,26 +67,26 @@ export async function startHarness(overrides: Partial<Record<keyof Config, strin
     const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
     closers.push(() => connection.close());
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-    const delivery: DeliveryTarget = { client, taskQueue: config.TASK_QUEUE, historyLimit: config.ACCOUNT_HISTORY_LIMIT };
-    const app = createApp({ temporal: client, delivery, logger: pino({ level: 'silent' }), rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE });
+    const delivery: DeliveryTarget = deliveryTargetFor(config, client);
+    const app = createApp({ temporal: client, delivery, logger: pino({ level: 'silent' }), rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE, emailTokenSecret: config.EMAIL_TOKEN_SECRET });
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
     closers.push(() => new Promise((resolve) => server.close(resolve)));
     const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    let worker: { worker: Worker; running: Promise<void>; connection: NativeConnection } | undefined;
+    let worker: { workers: Awaited<ReturnType<typeof createWorkers>>; running: Promise<void>; connection: NativeConnection } | undefined;
     const startWorker = async () => {
       if (worker) return;
       const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-      const w = await Worker.create(workerOptions(config, nativeConnection, client, { workflowBundle: { codePath: servers.bundlePath } }));
-      worker = { worker: w, running: w.run(), connection: nativeConnection };
+      const workers = await createWorkers(workerOptions(config, nativeConnection, client, { workflowBundle: { codePath: servers.bundlePath } }));
+      worker = { workers, running: workers.run(), connection: nativeConnection };
     };
     const stopWorker = async () => {
       if (!worker) return;
       const w = worker;
       worker = undefined;
-      w.worker.shutdown();
+      w.workers.shutdown();
       await w.running;
       await w.connection.close();
     };

@@ -1,11 +1,11 @@
 // The child side of test/support/worker-process.ts: one worker, configured by
 // the environment the parent passes, until SIGTERM (drains) or SIGKILL.
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../../lib/config';
 import { closeMailers } from '../../lib/mailer';
 import { connectMongo, disconnectMongo } from '../../lib/mongo';
-import { workerOptions } from '../../workers/options';
+import { createWorkers, workerOptions } from '../../workers/options';
 import { testServers } from './servers';
 import { WORKER_READY } from './worker-process';
 
@@ -16,9 +16,9 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const worker = await Worker.create(workerOptions(config, nativeConnection, client, { workflowBundle: { codePath: testServers().bundlePath } }));
+  const workers = await createWorkers(workerOptions(config, nativeConnection, client, { workflowBundle: { codePath: testServers().bundlePath } }));
   // Worker.run shuts down on SIGTERM, finishing what is in flight.
-  const run = worker.run();
+  const run = workers.run();
   process.stdout.write(`${WORKER_READY}\n`);
   await run;
   await closeMailers();

@@ -1,0 +1,15 @@
+import type { Client } from '@temporalio/client';
+import type { Config } from './config';
+import type { DeliveryTarget } from './deliver-events';
+
+export type DeliveryConfig = Pick<Config, 'TASK_QUEUE' | 'ACCOUNT_HISTORY_LIMIT' | 'EMAIL_MAX_ATTEMPTS' | 'EMAIL_RETRY_INITIAL_SECONDS'>;
+
+/** Where the API and the activities start workflows, and with what limits: one definition for every process. */
+export function deliveryTargetFor(config: DeliveryConfig, client: Client): DeliveryTarget {
+  return {
+    client,
+    taskQueue: config.TASK_QUEUE,
+    historyLimit: config.ACCOUNT_HISTORY_LIMIT,
+    deliveryRetry: { maximumAttempts: config.EMAIL_MAX_ATTEMPTS, initialIntervalSeconds: config.EMAIL_RETRY_INITIAL_SECONDS },
+  };
+}
