@@ -59,6 +59,7 @@ describe('the production stack (docker-compose.yml)', () => {
   test.each(appServices)('%s starts with a valid configuration whose secrets come from the operator and whose webhooks cannot reach private addresses', (name) => {
     const config = configOf(name);
     expect(config.JOURNEY_WEBHOOK_SECRET).toBe(operatorValue('JOURNEY_WEBHOOK_SECRET'));
+    expect(config.EMAIL_TOKEN_SECRET).toBe(operatorValue('EMAIL_TOKEN_SECRET'));
     expect(config.JOURNEY_WEBHOOK_ALLOW_PRIVATE).toBe(false);
     if (name === 'api') expect(config.ADMIN_API_KEY).toBe(operatorValue('ADMIN_API_KEY'));
   });
