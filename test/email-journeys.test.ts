@@ -145,3 +145,15 @@ test('delivery counts per channel and status, in the stats and in /metrics', asy
   const metrics = (await h.api('GET', '/metrics', undefined, null)).body as string;
   expect(metrics).toContain(`outbound_messages{channel="email",status="sent"} ${stats.channels.email.sent}`);
 });
+
+test('a sales alert from a journey is emailed to the account\'s owner', async () => {
+  await h.api('PUT', '/v1/accounts/initech', { name: 'Initech', domain: 'initech.example', attributes: { ownerEmail: 'rep@seller.example' } });
+  const journey = await publish({ name: 'Tell the rep', start: 'tell', nodes: { tell: { type: 'action', action: 'notifySales', params: { message: 'Initech read the pricing page' }, next: 'done' }, done: { type: 'exit' } } });
+  await launch(journey, ['initech']);
+  const [alert] = await eventually(async () => ((await mailTo('rep@seller.example')).length ? mailTo('rep@seller.example') : undefined), { what: 'the sales alert' });
+  const email = await inbox.read(alert.id);
+  expect(email.subject).toBe('Sales alert: Initech');
+  expect(email.text).toContain('Initech read the pricing page');
+  // Operational: no unsubscribe headers.
+  expect(email.headers['list-unsubscribe']).toBeUndefined();
+});
