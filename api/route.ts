@@ -24,6 +24,19 @@ export interface HandlerResult {
   body?: unknown;
 }
 
+/** A response; `links` name the operations that take values from it (readers and stateful tests follow them). */
+export interface RouteResponse {
+  description: string;
+  schema?: ZodType;
+  links?: Record<string, ReturnType<typeof linkTo>>;
+}
+
+/** An OpenAPI link to the operation `method path` (Express style), its parameters as runtime expressions (`$response.body#/id`). */
+export function linkTo(method: Method, path: string, parameters: Record<string, string>) {
+  const pointer = path.replace(/:(\w+)/g, '{$1}').replace(/~/g, '~0').replace(/\//g, '~1');
+  return { operationRef: `#/paths/${pointer}/${method}`, parameters };
+}
+
 export interface RouteSpec<P extends ZodObject, Q extends ZodObject, B extends ZodType> {
   method: Method;
   /** Express style: `/v1/accounts/:accountKey`. */
@@ -51,7 +64,7 @@ export interface RouteSpec<P extends ZodObject, Q extends ZodObject, B extends Z
    * route, 404 to routes with path parameters and 413 to routes with a body;
    * name 404 and 409 here when the handler throws them otherwise.
    */
-  responses: Record<number, { description: string; schema?: ZodType }>;
+  responses: Record<number, RouteResponse>;
   handler: (ctx: HandlerContext<P['_output'], Q['_output'], B['_output']>) => Promise<HandlerResult | void>;
 }
 
@@ -96,11 +109,11 @@ const RETRY_AFTER = { 'Retry-After': { description: 'seconds to wait before retr
 /** The route's own responses and every error status it can answer, each in the error format. */
 function documentedResponses(own: RouteSpec<ZodObject, ZodObject, ZodType>['responses'], has: { params: boolean; body: boolean }) {
   const errors = [400, 401, 403, ...(has.params ? [404] : []), ...(has.body ? [413] : []), 429, 503];
-  const all: Record<number, { description: string; schema?: ZodType }> = { ...Object.fromEntries(errors.map((s) => [s, { description: ERROR_STATUSES[s] }])), ...own };
+  const all: Record<number, RouteResponse> = { ...Object.fromEntries(errors.map((s) => [s, { description: ERROR_STATUSES[s] }])), ...own };
   return Object.fromEntries(
     Object.entries(all).map(([status, r]) => {
       const schema = r.schema ?? (Number(status) >= 400 ? ErrorBody : undefined);
-      return [status, { description: r.description, content: schema ? { 'application/json': { schema } } : undefined, ...(status === '429' ? { headers: RETRY_AFTER } : {}) }];
+      return [status, { description: r.description, content: schema ? { 'application/json': { schema } } : undefined, links: r.links, ...(status === '429' ? { headers: RETRY_AFTER } : {}) }];
     }),
   );
 }

@@ -1,7 +1,7 @@
 import { ADMIN_KEY, Harness, startHarness } from './support/harness';
 
 let h: Harness;
-let paths: Record<string, Record<string, { parameters?: { in: string }[]; requestBody?: unknown; responses: Record<string, any> }>>;
+let paths: Record<string, Record<string, { parameters?: { in: string; name: string }[]; requestBody?: unknown; responses: Record<string, any> }>>;
 beforeAll(async () => {
   h = await startHarness();
   paths = (await h.api('GET', '/openapi.json', undefined, null)).body.paths;
@@ -84,6 +84,21 @@ describe('the OpenAPI document', () => {
     expect(withBody.length).toBeGreaterThan(10);
     expect(withParams.filter(({ op }) => !op.responses['404']).map((o) => o.name)).toEqual([]);
     expect(withBody.filter(({ op }) => !op.responses['413'] || !(op.requestBody as { required?: boolean }).required).map((o) => o.name)).toEqual([]);
+  });
+
+  test('every link names an operation of the document and gives all of its path parameters', () => {
+    const links = operations().flatMap(({ name, op }) =>
+      Object.values(op.responses).flatMap((r) => Object.entries((r.links ?? {}) as Record<string, { operationRef: string; parameters: Record<string, string> }>).map(([link, l]) => ({ from: `${name} ${link}`, ...l }))),
+    );
+    expect(links.length).toBeGreaterThan(5);
+    const broken = links.filter(({ operationRef, parameters }) => {
+      const [, pointer, method] = /^#\/paths\/(.+)\/(\w+)$/.exec(operationRef) ?? [];
+      const path = pointer?.replace(/~1/g, '/').replace(/~0/g, '~');
+      const target = path ? paths[path]?.[method] : undefined;
+      const wanted = (target?.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
+      return !target || wanted.some((name) => !parameters[name]);
+    });
+    expect(broken.map((l) => l.from)).toEqual([]);
   });
 
   test('states the constraints the validators enforce: at-least-one-of, exactly-one-of, patterns', async () => {

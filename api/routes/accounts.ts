@@ -7,7 +7,7 @@ import { AuditEntry } from '../../models/audit-entry';
 import type { AuthContext } from '../auth';
 import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
-import { defineRoute } from '../route';
+import { defineRoute, linkTo } from '../route';
 import { AccountInput, AccountKeyParams, AccountProfile } from '../schemas/accounts';
 import { z } from '../zod';
 import { groupView } from '../schemas/buying-groups';
@@ -33,6 +33,9 @@ export async function audit(auth: AuthContext, action: string, resource: string)
   await AuditEntry.create({ at: new Date(), keyId: auth.keyId, role: auth.role, action, resource });
 }
 
+const accountKey = { accountKey: '$response.body#/accountKey' };
+const ACCOUNT_LINKS = { profile: linkTo('get', '/v1/accounts/:accountKey', accountKey), buyingGroups: linkTo('get', '/v1/accounts/:accountKey/buying-groups', accountKey) };
+
 export function accountRoutes(deps: RouteDeps): void {
   defineRoute(deps.router, deps.registry, {
     method: 'put',
@@ -43,8 +46,8 @@ export function accountRoutes(deps: RouteDeps): void {
     params: AccountKeyParams,
     body: AccountInput,
     responses: {
-      200: { description: 'updated', schema: z.object({ accountKey: z.string() }) },
-      201: { description: 'created', schema: z.object({ accountKey: z.string() }) },
+      200: { description: 'updated', schema: z.object({ accountKey: z.string() }), links: ACCOUNT_LINKS },
+      201: { description: 'created', schema: z.object({ accountKey: z.string() }), links: ACCOUNT_LINKS },
     },
     handler: async ({ params, body, auth }) => {
       await assertMaySetOwner(auth, params.accountKey, body.ownerId);

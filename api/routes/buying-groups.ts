@@ -12,7 +12,7 @@ import { buyingGroupsWorkflowId } from '../../workflows/buying-groups';
 import type { buyingGroupsWorkflow } from '../../workflows/buying-groups';
 import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
-import { defineRoute } from '../route';
+import { defineRoute, linkTo } from '../route';
 import { AccountKeyParams } from '../schemas/accounts';
 import { Key } from '../schemas/common';
 import { nonBlankText } from '../../domain/non-blank-text';
@@ -54,7 +54,10 @@ export function buyingGroupRoutes(deps: RouteDeps): void {
     params: TemplateKeyParams,
     body: roleTemplateSchema,
     checkedBeyondSchema: 'role names unique; condition fields known to person or account (person.<name>, account.<name>; attributes.* free); ranked values (fundingRound, seniority) among the known ones; conditions at most 6 levels deep',
-    responses: { 200: { description: 'replaced', schema: z.object({ key: z.string(), revision: z.number() }) }, 201: { description: 'created', schema: z.object({ key: z.string(), revision: z.number() }) } },
+    responses: {
+      200: { description: 'replaced', schema: z.object({ key: z.string(), revision: z.number() }), links: { template: linkTo('get', '/v1/role-templates/:key', { key: '$response.body#/key' }) } },
+      201: { description: 'created', schema: z.object({ key: z.string(), revision: z.number() }), links: { template: linkTo('get', '/v1/role-templates/:key', { key: '$response.body#/key' }) } },
+    },
     handler: async ({ params, body }) => {
       const problems = checkTemplate(body);
       if (problems.length) throw ApiError.validation(problems, 'role template is invalid');
@@ -93,7 +96,7 @@ export function buyingGroupRoutes(deps: RouteDeps): void {
     responses: {
       200: { description: 'nothing to do (no accounts)', schema: z.object({ accounts: z.literal(0) }) },
       404: { description: 'not_found: no such role template or segment' },
-      202: { description: 'started', schema: z.object({ jobId: z.string(), accounts: z.number().optional() }) },
+      202: { description: 'started', schema: z.object({ jobId: z.string(), accounts: z.number().optional() }), links: { job: linkTo('get', '/v1/buying-groups/jobs/:jobId', { jobId: '$response.body#/jobId' }) } },
     },
     handler: async ({ body }) => {
       const template: RoleTemplate | undefined = (await readTemplates()).byKey.get(body.roleTemplate);
@@ -139,7 +142,16 @@ export function buyingGroupRoutes(deps: RouteDeps): void {
     summary: "An account's buying groups: members and roles, missing roles, completeness, engagement, status",
     roles: ['admin', 'marketer', 'sales', 'operator'],
     params: AccountKeyParams,
-    responses: { 200: { description: 'groups', schema: z.object({ items: z.array(GroupView) }) } },
+    responses: {
+      200: {
+        description: 'groups',
+        schema: z.object({ items: z.array(GroupView) }),
+        links: {
+          first: linkTo('get', '/v1/buying-groups/:id', { id: '$response.body#/items/0/id' }),
+          firstMember: linkTo('patch', '/v1/buying-groups/:id/members/:personId', { id: '$response.body#/items/0/id', personId: '$response.body#/items/0/members/0/personId' }),
+        },
+      },
+    },
     handler: async ({ params, auth }) => {
       const account = await Account.findOne({ _id: params.accountKey }, { ownerId: 1 }).lean();
       assertMayRead(auth, account);

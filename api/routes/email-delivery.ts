@@ -66,7 +66,11 @@ export function emailDeliveryRoutes(deps: RouteDeps): void {
     summary: 'A bounce or complaint for a sent message: a hard bounce or a complaint suppresses the address for all email; a soft bounce changes nothing (the relay retries)',
     roles: ['admin', 'ingest'],
     body: z.object({ messageId: z.string().min(1).max(400), type: z.enum(['hard_bounce', 'soft_bounce', 'complaint']) }).strict(),
-    responses: { 200: { description: 'recorded', schema: z.object({ messageId: z.string(), suppressed: z.boolean() }) } },
+    responses: {
+      200: { description: 'recorded', schema: z.object({ messageId: z.string(), suppressed: z.boolean() }) },
+      404: { description: 'not_found: no e-mail message with this id' },
+      409: { description: 'conflict: the message has no recipient address on record' },
+    },
     handler: async ({ body }) => {
       const m = await OutboundMessage.findOne({ _id: body.messageId }, { personId: 1, channel: 1 }).lean();
       if (!m || m.channel !== 'email') throw ApiError.notFound(`email message '${body.messageId}'`);

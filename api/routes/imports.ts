@@ -7,7 +7,7 @@ import { importWorkflowId } from '../../workflows/import';
 import type { importWorkflow } from '../../workflows/import';
 import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
-import { defineRoute } from '../route';
+import { defineRoute, linkTo } from '../route';
 import { ImportAccepted, ImportFile, ImportIdParams, ImportQuery, ImportStatus } from '../schemas/imports';
 
 const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines'];
@@ -47,7 +47,9 @@ export function importRoutes(deps: RouteDeps): void {
     query: ImportQuery,
     fileBody: { contentTypes: ['text/csv', 'application/x-ndjson'], schema: ImportFile },
     checkedBeyondSchema: "a CSV header names only columns of the kind, with its required ones; format given when the content type does not say it; at most 1,000,000 rows",
-    responses: { 202: { description: 'stored; GET /v1/imports/{importId} shows the progress', schema: ImportAccepted } },
+    responses: {
+      202: { description: 'stored; GET /v1/imports/{importId} shows the progress', schema: ImportAccepted, links: { progress: linkTo('get', '/v1/imports/:importId', { importId: '$response.body#/importId' }) } },
+    },
     handler: async ({ query, req, auth }) => {
       const kind: ImportKind = query.kind;
       const format = formatOf(req, query.format);

@@ -24,7 +24,7 @@ export function journeyJobRoutes(deps: RouteDeps): void {
     roles: ['admin', 'marketer'],
     params: JourneyParams,
     body: z.object({ accountKeys: z.array(Key).max(10000).optional() }).strict(),
-    responses: { 202: { description: 'accepted: a launch job', schema: JobAccepted } },
+    responses: { 202: { description: 'accepted: a launch job', schema: JobAccepted }, 409: { description: 'conflict: the journey is a draft, paused or stopped' } },
     handler: async ({ params, body }) => {
       const j = await journeyOrThrow(params.id);
       if (j.latestVersion === 0) throw ApiError.conflict('the journey is a draft: publish it first');
@@ -49,7 +49,10 @@ export function journeyJobRoutes(deps: RouteDeps): void {
       }[action],
       roles: ['admin', 'marketer'],
       params: JourneyParams,
-      responses: { 202: { description: 'accepted: the journey has its new state, and a job signals its instances', schema: JobAccepted.extend({ state: z.string() }) } },
+      responses: {
+        202: { description: 'accepted: the journey has its new state, and a job signals its instances', schema: JobAccepted.extend({ state: z.string() }) },
+        409: { description: 'conflict: the journey is stopped, or (resume) not paused' },
+      },
       handler: async ({ params }) => {
         const j = await journeyOrThrow(params.id);
         if (j.state === 'stopped') throw ApiError.conflict('the journey is stopped');

@@ -4,7 +4,7 @@ import { startDelivery } from '../../lib/deliveries';
 import { OutboundMessage } from '../../models/outbound-message';
 import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
-import { defineRoute } from '../route';
+import { defineRoute, linkTo } from '../route';
 import { decodeCursor, Key, page, Pagination } from '../schemas/common';
 import { z } from '../zod';
 
@@ -55,7 +55,13 @@ export function outboundMessageRoutes(deps: RouteDeps): void {
     summary: 'Messages recorded for delivery (email, sales alerts, CRM records, audience changes), each once, with their status and attempts',
     roles: ['admin', 'marketer', 'operator'],
     query: Pagination.extend({ channel: z.enum(CHANNELS).optional(), status: z.enum(STATUSES).optional(), personId: z.string().max(100).optional(), accountKey: Key.optional() }),
-    responses: { 200: { description: 'messages, oldest first', schema: z.object({ items: z.array(MessageView), nextCursor: z.string().nullable() }) } },
+    responses: {
+      200: {
+        description: 'messages, oldest first',
+        schema: z.object({ items: z.array(MessageView), nextCursor: z.string().nullable() }),
+        links: { first: linkTo('get', '/v1/outbound-messages/:id', { id: '$response.body#/items/0/id' }), retryFirst: linkTo('post', '/v1/outbound-messages/:id/retry', { id: '$response.body#/items/0/id' }) },
+      },
+    },
     handler: async ({ query }) => {
       const offset = decodeCursor(query.cursor);
       // One top-level equality goes to the database (cheap on the embedded one); the rest filter here.
@@ -93,7 +99,10 @@ export function outboundMessageRoutes(deps: RouteDeps): void {
     summary: 'Send a dead message again, under the same id (its idempotency key)',
     roles: ['admin', 'marketer'],
     params: MessageParams,
-    responses: { 202: { description: 'queued for delivery again', schema: z.object({ id: z.string(), status: z.literal('pending') }) } },
+    responses: {
+      202: { description: 'queued for delivery again', schema: z.object({ id: z.string(), status: z.literal('pending') }) },
+      409: { description: 'conflict: the message is not dead, or its channel has no delivery' },
+    },
     handler: async ({ params }) => {
       const d = await OutboundMessage.findOne({ _id: params.id }, { status: 1, channel: 1 }).lean();
       if (!d) throw ApiError.notFound(`outbound message '${params.id}'`);

@@ -13,7 +13,7 @@ import { Person } from '../../models/person';
 import type { AuthContext } from '../auth';
 import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
-import { defineRoute } from '../route';
+import { defineRoute, linkTo } from '../route';
 import { decodeCursor, page, Pagination } from '../schemas/common';
 import { EmailParams, PersonIdParams, PersonInput, PersonProfile } from '../schemas/people';
 import { z } from '../zod';
@@ -40,6 +40,13 @@ export async function assertMayLink(auth: AuthContext, ids: Identifiers, account
     { path: 'accountKey', message: `the person is linked to another account; an ${auth.role} key may not move people between accounts (admin and marketer keys may)` },
   ]);
 }
+
+const personId = { personId: '$response.body#/personId' };
+const PERSON_LINKS = {
+  profile: linkTo('get', '/v1/people/:personId', personId),
+  timeline: linkTo('get', '/v1/people/:personId/timeline', personId),
+  score: linkTo('get', '/v1/people/:personId/score', personId),
+};
 
 export function peopleRoutes(deps: RouteDeps): void {
   defineRoute(deps.router, deps.registry, {
@@ -74,8 +81,8 @@ export function peopleRoutes(deps: RouteDeps): void {
     body: PersonInput,
     checkedBeyondSchema: 'consent.topics.<topic> names a defined subscription topic',
     responses: {
-      200: { description: 'updated', schema: z.object({ personId: z.string() }) },
-      201: { description: 'created', schema: z.object({ personId: z.string() }) },
+      200: { description: 'updated', schema: z.object({ personId: z.string() }), links: PERSON_LINKS },
+      201: { description: 'created', schema: z.object({ personId: z.string() }), links: PERSON_LINKS },
     },
     handler: async ({ params, body, auth }) => {
       const { consent, ...fields } = body;

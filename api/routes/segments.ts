@@ -13,7 +13,7 @@ import { segmentRefreshProgressQuery, SegmentRefreshProgress, segmentRefreshWork
 import type { segmentRefreshWorkflow } from '../../workflows/segments';
 import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
-import { defineRoute } from '../route';
+import { defineRoute, linkTo } from '../route';
 import { decodeCursor, page, Pagination } from '../schemas/common';
 import { nonBlankText } from '../../domain/non-blank-text';
 import { z } from '../zod';
@@ -31,6 +31,7 @@ const name = nonBlankText(200);
 // One strict object per level (not an intersection): a JSON Schema allOf of closed objects could hold no name.
 const SegmentInput = z.discriminatedUnion('level', [PersonLevel.extend({ name }), AccountLevel.extend({ name })]).openapi('SegmentInput');
 const PreviewInput = Definition.openapi('SegmentPreviewInput');
+const SAVED_ID = { id: '$response.body#/id' };
 const SegmentIdParams = z.object({ id: z.string().regex(/^seg_[A-Za-z0-9_-]{1,40}$/, 'must be a segment id (seg_…)') });
 
 function checked<T extends z.infer<typeof Definition>>(body: T): T {
@@ -97,7 +98,18 @@ export function segmentRoutes(deps: RouteDeps): void {
     roles: ['admin', 'marketer'],
     body: SegmentInput,
     checkedBeyondSchema: SEGMENT_RULES,
-    responses: { 201: { description: 'saved', schema: z.object({ id: z.string(), revision: z.number() }) } },
+    responses: {
+      201: {
+        description: 'saved',
+        schema: z.object({ id: z.string(), revision: z.number() }),
+        links: {
+          segment: linkTo('get', '/v1/segments/:id', SAVED_ID),
+          members: linkTo('get', '/v1/segments/:id/members', SAVED_ID),
+          export: linkTo('get', '/v1/segments/:id/export', SAVED_ID),
+          delete: linkTo('delete', '/v1/segments/:id', SAVED_ID),
+        },
+      },
+    },
     handler: async ({ body }) => {
       const { name, level, definition } = checked(body);
       const saved = await saveSegment({ name, level, definition });
