@@ -157,3 +157,18 @@ test('a sales alert from a journey is emailed to the account\'s owner', async ()
   // Operational: no unsubscribe headers.
   expect(email.headers['list-unsubscribe']).toBeUndefined();
 });
+
+test('an email to a buying-group role reaches only the people in that role', async () => {
+  await h.api('PUT', '/v1/accounts/hooli', { name: 'Hooli', domain: 'hooli.example' });
+  await h.api('PUT', '/v1/people/gavin@hooli.example', { firstName: 'Gavin', jobTitle: 'CTO', accountKey: 'hooli' });
+  await h.api('PUT', '/v1/people/jian@hooli.example', { firstName: 'Jian', jobTitle: 'Engineer', accountKey: 'hooli' });
+  await h.api('PUT', '/v1/role-templates/seeds-roles', { name: 'Seeds roles', solutionInterest: 'AI-driven seeds', completeAt: 100, roles: [{ role: 'decision maker', weight: 1, when: { field: 'person.jobTitle', op: 'contains', value: 'CTO' } }] });
+  await h.api('POST', '/v1/buying-groups', { solutionInterest: 'AI-driven seeds', roleTemplate: 'seeds-roles', accountKeys: ['hooli'] });
+  await eventually(async () => ((await h.api('GET', '/v1/accounts/hooli/buying-groups')).body.items[0]?.members?.length === 1 ? true : undefined), { what: 'the decision maker in the group' });
+  const journey = await publish({ name: 'To the decision maker', start: 'mail', nodes: { mail: { type: 'action', action: 'sendEmail', params: { template: 'seeds-intro', to: { role: 'decision maker' } }, next: 'done' }, done: { type: 'exit' } } });
+  await launch(journey, ['hooli']);
+  await eventually(async () => ((await mailTo('gavin@hooli.example')).length === 1 ? true : undefined), { what: 'Gavin\'s email' });
+  const messages = (await h.api('GET', '/v1/outbound-messages?accountKey=hooli')).body.items as { personId: string; payload: { journeyId?: string } }[];
+  expect(messages.filter((m) => m.payload.journeyId === journey).map((m) => m.personId)).toEqual([await personId('gavin@hooli.example')]);
+  expect(await mailTo('jian@hooli.example')).toHaveLength(0);
+});
