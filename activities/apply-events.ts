@@ -3,6 +3,7 @@ import { EntityRef, entityRefFor, entityWorkflowId } from '../domain/routing';
 import { DeliveryTarget, deliverEvents, requestRefresh } from '../lib/deliver-events';
 import { Person } from '../models/person';
 import { routeEvents, startOnSegmentEntry } from '../lib/journey-launch';
+import { applyUnsubscribeEvents } from '../lib/unsubscribe-events';
 import { AccountHooks, applyToEntity, EntityUpdate } from './entity-scoring';
 
 export interface ApplyEventsInput {
@@ -37,6 +38,8 @@ export function makeEntityActivities(delivery: DeliveryTarget) {
         await deliverEvents(delivery, owner, input.events);
         return { applied: 0, statusChanges: [], modelVersion: 0, forwardedTo: entityWorkflowId(owner) };
       }
+      // Before the batch's pending records are cleared: a failure here retries the batch, so no unsubscribe is lost.
+      await applyUnsubscribeEvents(input.events);
       return applyToEntity(input.entity, input.batchId, input.events, toJourneys);
     },
 

@@ -3,6 +3,7 @@ import type { DeliveryOutcome } from '../domain/delivery/message';
 import { mayReceive } from '../domain/email/consent';
 import { nextSendTime, type EmailLimits } from '../domain/email/send-window';
 import { compileTemplate, renderEmail, type RenderedEmail } from '../domain/email/template';
+import { trackEmailHtml } from '../domain/email/tracking';
 import { personalDataView } from '../domain/masking';
 import { emailContextFor } from '../lib/email-context';
 import { signEmailToken } from '../lib/email-tokens';
@@ -71,7 +72,10 @@ async function templatedEmail(m: Message, settings: EmailDeliverySettings): Prom
   if (!compiled || !context) return { outcome: { status: 'dead', reason: `email template '${key}' does not compile: ${problems[0]?.message ?? 'unknown problem'}` } };
   // RFC 8058: a POST to the URL unsubscribes; a GET (what link scanners do) only shows a page.
   const headers: Record<string, string> = marketing ? { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {};
-  return { to: person.email, rendered: renderEmail(compiled, context), marketing, headers, from: template.from ?? undefined };
+  const rendered = renderEmail(compiled, context);
+  // A person who said no to tracking gets the links as written and no pixel.
+  const tracked = (person.consent as { tracking?: boolean } | undefined)?.tracking === false ? rendered : { ...rendered, html: trackEmailHtml(rendered.html, { publicUrl: settings.publicUrl, messageId: m._id, sign: (t) => signEmailToken(t, settings.tokenSecret) }) };
+  return { to: person.email, rendered: tracked, marketing, headers, from: template.from ?? undefined };
 }
 
 /** A sales alert or a buying group shared with sales: an operational email to the account's owner. */

@@ -30,6 +30,7 @@ import { emailTemplateRoutes } from './routes/email-templates';
 import { subscriptionTopicRoutes } from './routes/subscription-topics';
 import { outboundMessageRoutes } from './routes/outbound-messages';
 import { unsubscribeRouter } from './unsubscribe-page';
+import { trackingRouter, withoutTrackingToken } from './tracking-links';
 import { emailDeliveryRoutes } from './routes/email-delivery';
 
 export interface AppDeps {
@@ -56,7 +57,13 @@ export function createApp(deps: AppDeps): express.Express {
   const keys = new KeyResolver();
 
   app.use(metrics.middleware);
-  app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' } }));
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+      serializers: { req: (req: { url: string }) => Object.assign(req, { url: withoutTrackingToken(req.url) }) },
+    }),
+  );
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -104,6 +111,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(document));
   app.use(unsubscribeRouter(deps.emailTokenSecret ?? loadConfig().EMAIL_TOKEN_SECRET));
+  app.use(trackingRouter({ tokenSecret: deps.emailTokenSecret ?? loadConfig().EMAIL_TOKEN_SECRET, delivery: deps.delivery, logger: deps.logger, registry: metrics.registry }));
   app.use(v1);
   app.use((req, _res, next) => next(ApiError.notFound(`route ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.logger));
