@@ -33,30 +33,30 @@ test('with the SMTP relay down, an email waits and retries, and arrives once whe
   await eventually(async () => ((await messageAt('acme'))?.attempts.length ? true : undefined), { what: 'a failed attempt' });
   const relay = await startCatchingRelay({ port: relayPort });
   try {
-    const sent = (await settledAt('acme', 'sent'))!;
+    const sent = (await settledAt('acme', 'sent', 60_000))!;
     expect(sent.attempts.filter((a) => !a.ok).length).toBeGreaterThanOrEqual(1);
     expect(sent.attempts.filter((a) => a.ok)).toHaveLength(1);
     expect(relay.caught.filter((c) => c.to.includes('pat@acme.example'))).toHaveLength(1);
   } finally {
     await relay.close();
   }
-}, 60_000);
+}, 90_000);
 
 test('an email whose retries are spent is dead, and a re-drive sends it under the same id, once', async () => {
   await emailAccount('globex');
-  const dead = (await settledAt('globex', 'dead'))!;
+  const dead = (await settledAt('globex', 'dead', 90_000))!;
   expect(dead.attempts).toHaveLength(5);
   expect((await h.api('POST', `/v1/outbound-messages/${encodeURIComponent(dead.id)}/retry`)).status).toBe(202);
   expect((await h.api('POST', `/v1/outbound-messages/${encodeURIComponent(dead.id)}/retry`)).status).toBe(409);
   const relay = await startCatchingRelay({ port: relayPort });
   try {
-    const sent = (await settledAt('globex', 'sent'))!;
+    const sent = (await settledAt('globex', 'sent', 60_000))!;
     expect(sent.id).toBe(dead.id);
     expect(relay.caught.filter((c) => c.to.includes('pat@globex.example'))).toHaveLength(1);
   } finally {
     await relay.close();
   }
-}, 90_000);
+}, 150_000);
 
 test('a worker killed (SIGKILL) while the relay holds its send open: the next worker sends again and exactly one copy arrives', async () => {
   const relay = await startCatchingRelay({ port: relayPort, holdFirst: true });
