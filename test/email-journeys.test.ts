@@ -142,8 +142,11 @@ test('delivery counts per channel and status, in the stats and in /metrics', asy
   const stats = (await h.api('GET', '/v1/deliveries/stats')).body;
   expect(stats.channels.email.sent).toBeGreaterThanOrEqual(3);
   expect(stats.channels.email.suppressed).toBeGreaterThanOrEqual(3);
-  const metrics = (await h.api('GET', '/metrics', undefined, null)).body as string;
-  expect(metrics).toContain(`outbound_messages{channel="email",status="sent"} ${stats.channels.email.sent}`);
+  // Read until both agree: a message still on its way may settle between the two reads.
+  await eventually(async () => {
+    const [fresh, metrics] = await Promise.all([h.api('GET', '/v1/deliveries/stats'), h.api('GET', '/metrics', undefined, null)]);
+    return (metrics.body as string).includes(`outbound_messages{channel="email",status="sent"} ${fresh.body.channels.email.sent}\n`) ? true : undefined;
+  }, { what: 'the metrics gauge to show the stats' });
 });
 
 test('a sales alert from a journey is emailed to the account\'s owner', async () => {
