@@ -1,8 +1,9 @@
 // The whole engine in this process, as `npm start` runs it in two: embedded
 // PostgreSQL + FerretDB and the Temporal dev server on free loopback ports with
-// throw-away state (or the servers MONGO_URL / TEMPORAL_ADDRESS name), the
-// worker, and the API on an ephemeral port. stop() undoes all of it, each step
-// bounded in time, so a hung server cannot keep the bench alive.
+// throw-away state (or the servers MONGO_URL / TEMPORAL_ADDRESS name), a
+// counting SMTP server for the email, the worker, and the API on an ephemeral
+// port. stop() undoes all of it, each step bounded in time, so a hung server
+// cannot keep the bench alive.
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
@@ -21,10 +22,18 @@ import { startEmbedded } from '../scripts/stack/embedded';
 import { freePort } from '../scripts/stack/ports';
 import { createWorkers, workerOptions } from '../workers/options';
 import { deliveryTargetFor } from '../lib/delivery-target';
+import { closeMailers } from '../lib/mailer';
+import { SmtpSink, startSink } from './email/sink';
 
 export const ADMIN_KEY = 'bench-admin-key';
 /** No single request may hold a scenario up longer than this (a stalled database would, forever). */
 const REQUEST_TIMEOUT_MS = 120000;
+/**
+ * Emails per second the email queue may start: EMAIL_RATE_PER_SECOND is 20 by
+ * default (a relay's limit); the bench raises it (BENCH_EMAIL_RATE) so that the
+ * engine's own path is measured, not the limit.
+ */
+const EMAIL_RATE_PER_SECOND = process.env.BENCH_EMAIL_RATE || '10000';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -37,6 +46,8 @@ export interface BenchStack {
   database: 'ferretdb-embedded' | 'external';
   /** The worker running in this process (its status: cached workflows; its options: the cache size). */
   worker: Worker;
+  /** The SMTP server all email of the run goes to (SMTP_URL); EMAIL_RATE_PER_SECOND is config's. */
+  smtp: SmtpSink;
   /** Where the API listens, e.g. http://127.0.0.1:41234. */
   baseUrl: string;
   /** Calls the real API over HTTP (keep-alive) with the admin key. */
@@ -80,6 +91,10 @@ export async function startStack(log: (line: string) => void): Promise<BenchStac
       log,
     });
     closers.push({ what: 'embedded servers', close: () => embedded.stop() });
+    const smtp = await startSink();
+    closers.push({ what: 'the SMTP sink', close: () => smtp.stop() });
+    // Stopped after the worker: pooled SMTP connections would hold the sink (and this process) open.
+    closers.push({ what: 'SMTP connections', close: closeMailers });
 
     const config = loadConfig({
       MONGO_URL: externalMongo ? withDatabase(externalMongo, `b2b_bench_${suffix}`) : embedded.mongoUrl,
@@ -90,6 +105,8 @@ export async function startStack(log: (line: string) => void): Promise<BenchStac
       ADMIN_API_KEY: ADMIN_KEY,
       LOG_LEVEL: 'silent',
       DATA_DIR: dataDir,
+      SMTP_URL: smtp.smtpUrl,
+      EMAIL_RATE_PER_SECOND,
     });
 
     // Quiet SDK logs; no signal hooks of its own: run.ts owns Ctrl-C and stops in order.
@@ -144,6 +161,7 @@ export async function startStack(log: (line: string) => void): Promise<BenchStac
       client,
       database: externalMongo ? 'external' : 'ferretdb-embedded',
       worker: workers.main,
+      smtp,
       baseUrl,
       async api(method, urlPath, body) {
         const headers: Record<string, string> = { authorization: `Bearer ${ADMIN_KEY}` };

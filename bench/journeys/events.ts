@@ -1,0 +1,157 @@
+// Event → branch: after IDLE_MS with nothing sent (the stack's idle CPU), an
+// open-loop sender POSTs one whitepaper_download event to each target account
+// (EVENTS_PER_SECOND; each account's workflow was woken before the launch, as
+// a live account's is); pollers read each instance by _id until it is at
+// 'hot' or 'done'. The account's and the journey's histories then split each
+// latency into its legs (server timestamps).
+import { JourneyInstance } from '../../models/journey';
+import { journeyWorkflowId } from '../../workflows/journey-messages';
+import { ScenarioContext, sleep, waitFor, within } from '../scenario';
+import type { BenchStack } from '../stack';
+import { ratePerSecond, summarize } from '../stats';
+import type { SeedAccount } from './accounts';
+import { BRANCH_NODES, EVENT, PREFIX } from './definition';
+import { eventLegs, SentEvent } from './histories';
+import { processLoad } from './load';
+
+/** At most this many events, one account each, open loop. */
+export const MAX_EVENTS = 200;
+export const EVENTS_PER_SECOND = 10;
+const TICK_MS = 1000 / EVENTS_PER_SECOND;
+/** POSTs allowed in flight: beyond that a tick is skipped and the achieved rate drops. */
+const MAX_IN_FLIGHT = 20;
+const POLLERS = 4;
+/**
+ * An instance is read again after a tenth of the time since its event (25-500 ms):
+ * the latency's resolution stays within 10%, and the reads (which share the two
+ * cores with the engine) stay few while latencies are seconds.
+ */
+const MIN_REPOLL_MS = 25;
+const MAX_REPOLL_MS = 500;
+const REPOLL_FRACTION = 0.1;
+const TAIL_MS = 60000;
+const IDLE_MS = 5000;
+
+interface Target extends SentEvent {
+  account: SeedAccount;
+  eventId: string;
+  postMs?: number;
+  lastPolled: number;
+  busy: boolean;
+  done: boolean;
+}
+
+/** `waiting` instances of the journey wait; `chosen` get an event each. */
+export async function eventToBranch(stack: BenchStack, journeyId: string, chosen: SeedAccount[], waiting: number, runTag: string, log: ScenarioContext['log']) {
+  // First the stack's own background work with every instance waiting and no load.
+  const idle = processLoad(stack.config.DATA_DIR);
+  await sleep(IDLE_MS);
+  const idleLoad = idle();
+  log(`journeys: idle with ${waiting} waiting: ${JSON.stringify(idleLoad.stackCpuPercent)} % of a core`);
+  const targets: Target[] = chosen.map((a, k) => ({ account: a, accountKey: a.key, workflowId: journeyWorkflowId(journeyId, a.key), eventId: `${PREFIX}-evt-${runTag}-${k}`, lastPolled: 0, busy: false, done: false }));
+  const latencies: number[] = [];
+  const postLatency: number[] = [];
+  let failedPosts = 0;
+  let skippedTicks = 0;
+  let inFlight = 0;
+  let polls = 0;
+  let pollErrors = 0;
+  const read = async (t: Target) => {
+    polls++;
+    const i = await within(JourneyInstance.findOne({ _id: t.workflowId }, { nodeId: 1, status: 1 }).lean(), 30000, 'reading an instance');
+    const seenAt = Date.now();
+    if (!t.done && i && BRANCH_NODES.has(i.nodeId)) {
+      t.done = true;
+      t.branchedAt = seenAt;
+      latencies.push(seenAt - t.sentAt!);
+    }
+  };
+  let polling = true;
+  const poller = async () => {
+    while (polling) {
+      // The sent, unresolved target whose next read is due first.
+      let next: Target | undefined;
+      let nextDue = Infinity;
+      for (const t of targets) {
+        if (t.sentAt === undefined || t.done || t.busy) continue;
+        const due = t.lastPolled === 0 ? t.sentAt + MIN_REPOLL_MS : t.lastPolled + Math.min(MAX_REPOLL_MS, Math.max(MIN_REPOLL_MS, (t.lastPolled - t.sentAt) * REPOLL_FRACTION));
+        if (due < nextDue) [next, nextDue] = [t, due];
+      }
+      if (!next || nextDue > Date.now()) {
+        await sleep(5);
+        continue;
+      }
+      next.busy = true;
+      next.lastPolled = Date.now();
+      await read(next).catch(() => void pollErrors++);
+      next.busy = false;
+    }
+  };
+  const pollers = Promise.all(Array.from({ length: POLLERS }, poller));
+  const send = async (t: Target) => {
+    inFlight++;
+    t.sentAt = Date.now();
+    try {
+      const res = await stack.api('POST', '/v1/events', { events: [{ eventId: t.eventId, type: EVENT, occurredAt: new Date().toISOString(), person: { email: t.account.email }, accountKey: t.account.key }] });
+      t.postMs = Date.now() - t.sentAt;
+      postLatency.push(t.postMs);
+      if (res.status !== 202 || res.body.accepted !== 1) throw new Error(`HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+    } catch (err) {
+      failedPosts++;
+      t.done = true;
+      log(`journeys: event for ${t.account.key} failed: ${(err as Error).message}`);
+    } finally {
+      inFlight--;
+    }
+  };
+  const loadEvents = processLoad(stack.config.DATA_DIR);
+  log(`journeys: ${targets.length} ${EVENT} events at ${EVENTS_PER_SECOND}/s`);
+  const sending = new Set<Promise<void>>();
+  const sendStart = Date.now();
+  let sent = 0;
+  for (const [k, t] of targets.entries()) {
+    const due = sendStart + k * TICK_MS;
+    if (due > Date.now()) await sleep(due - Date.now());
+    if (inFlight >= MAX_IN_FLIGHT) {
+      skippedTicks++;
+      continue;
+    }
+    sent++;
+    const p = send(t);
+    sending.add(p);
+    void p.finally(() => sending.delete(p));
+  }
+  await Promise.all(sending);
+  const sendMs = Date.now() - sendStart;
+  const tailStart = Date.now();
+  await waitFor(async () => (targets.every((t) => t.sentAt === undefined || t.done) ? true : undefined), TAIL_MS, 50);
+  const tailMs = Date.now() - tailStart;
+  polling = false;
+  await pollers;
+  const eventLoad = loadEvents();
+  const unresolved = targets.filter((t) => t.sentAt !== undefined && !t.done);
+  if (unresolved.length) log(`journeys: ${unresolved.length} instances not at 'hot' ${TAIL_MS / 1000} s after the last event (e.g. ${unresolved[0].workflowId})`);
+  const branchLegs = await eventLegs(stack, targets);
+  const figures = {
+    accountsWaiting: waiting,
+    targetEventsPerSecond: EVENTS_PER_SECOND,
+    achievedEventsPerSecond: ratePerSecond(sent - failedPosts, sendMs),
+    eventsSent: sent,
+    failedPosts,
+    skippedTicks,
+    latencyMs: summarize(latencies),
+    unresolvedAfterTail: unresolved.length,
+    tailDrainMs: tailMs,
+    pollResolution: `re-read after ${REPOLL_FRACTION * 100}% of the time since the event, ${MIN_REPOLL_MS}-${MAX_REPOLL_MS} ms`,
+    postLatencyMs: summarize(postLatency),
+    instancePolls: polls,
+    instancePollsPerSecond: ratePerSecond(polls, sendMs + tailMs),
+    pollErrors,
+    legs: branchLegs,
+    benchProcess: eventLoad,
+    /** The same figures over IDLE_MS just before, with no events and no polls. */
+    idleBefore: idleLoad,
+  };
+  log(`journeys: event → branch p50 ${figures.latencyMs.p50} ms, p99 ${figures.latencyMs.p99} ms, max ${figures.latencyMs.max} ms over ${latencies.length} events (POST p50 ${figures.postLatencyMs.p50} ms)`);
+  return { figures, eventIds: targets.map((t) => t.eventId), branched: latencies.length, sent };
+}
