@@ -8,7 +8,7 @@ import type { BenchStack } from '../stack';
 
 export const PREFIX = 'jnb';
 export const EVENT = 'whitepaper_download';
-export const WAIT_NODE = 'await';
+const WAIT_NODE = 'await';
 export const BRANCH_NODES = new Set(['hot', 'done']);
 
 const definitionOf = (name: string) => ({

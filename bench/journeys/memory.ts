@@ -37,12 +37,10 @@ function forcedGc(): { gc?: () => void; how: string } {
   return { how: 'none: figures without a forced GC' };
 }
 
-export function workerStatus(stack: BenchStack) {
+function workerStatus(stack: BenchStack) {
   const s = stack.worker.getStatus();
   return { runState: s.runState, cachedWorkflows: s.numCachedWorkflows, inFlightActivities: s.numInFlightActivities, inFlightWorkflowActivations: s.numInFlightWorkflowActivations };
 }
-
-export type MemorySnapshot = ReturnType<ReturnType<typeof memorySnapshots>['snapshot']>;
 
 /** Snapshots before and after a forced GC (when one can be had), with the worker's cache and the peak rss so far. */
 export function memorySnapshots(stack: BenchStack) {
