@@ -32,6 +32,8 @@ import { outboundMessageRoutes } from './routes/outbound-messages';
 import { unsubscribeRouter } from './unsubscribe-page';
 import { trackingRouter, withoutTrackingToken } from './tracking-links';
 import { emailDeliveryRoutes } from './routes/email-delivery';
+import { crmConnectionRoutes } from './routes/crm-connections';
+import { crmInboundRouter } from './crm-inbound';
 
 export interface AppDeps {
   temporal: Client;
@@ -80,6 +82,8 @@ export function createApp(deps: AppDeps): express.Express {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
+  // The CRM's inbound door is authenticated by its signature, not by an API key: it answers before /v1 asks for one.
+  app.use(crmInboundRouter({ registry, delivery: deps.delivery, logger: deps.logger, rateLimitPerMinute: deps.rateLimitPerMinute ?? loadConfig().RATE_LIMIT_PER_MINUTE }));
   const v1 = express.Router();
   // Who is calling is known before any body is read: a stranger's large body costs nothing.
   v1.use(authenticate(keys));
@@ -103,6 +107,7 @@ export function createApp(deps: AppDeps): express.Express {
   emailTemplateRoutes(routeDeps);
   subscriptionTopicRoutes(routeDeps);
   consentRoutes(routeDeps);
+  crmConnectionRoutes(routeDeps);
   answerUnservedMethods(v1, registry);
 
   const document = openApiDocument(registry);

@@ -106,8 +106,8 @@ const ERROR_STATUSES: Record<number, string> = {
 };
 const RETRY_AFTER = { 'Retry-After': { description: 'seconds to wait before retrying', required: true, schema: { type: 'integer' as const, minimum: 0 } } };
 
-/** The route's own responses and every error status it can answer, each in the error format. */
-function documentedResponses(own: RouteSpec<ZodObject, ZodObject, ZodType>['responses'], has: { params: boolean; body: boolean }) {
+/** The route's own responses and every error status it can answer, each in the error format (also for routes outside defineRoute). */
+export function documentedResponses(own: RouteSpec<ZodObject, ZodObject, ZodType>['responses'], has: { params: boolean; body: boolean }) {
   const errors = [400, 401, 403, ...(has.params ? [404] : []), ...(has.body ? [413] : []), 429, 503];
   const all: Record<number, RouteResponse> = { ...Object.fromEntries(errors.map((s) => [s, { description: ERROR_STATUSES[s] }])), ...own };
   return Object.fromEntries(

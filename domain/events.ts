@@ -11,6 +11,8 @@ export const EVENT_TYPES = [
   'purchase',
   'linkedin_ad_click',
   'unsubscribe',
+  /** The CRM changed the person's lead status (recorded by POST /v1/crm-connections/:key/inbound). */
+  'crm_status_changed',
   'custom',
 ] as const;
 

@@ -34,6 +34,8 @@ const schema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:3000').transform((u) => u.replace(/\/+$/, '')),
   /** Signs unsubscribe and tracking tokens; set your own outside development. */
   EMAIL_TOKEN_SECRET: z.string().min(16).default('dev-email-token-secret-change-me'),
+  /** Encrypts the credentials of CRM connections at rest (access tokens, inbound secrets); set your own outside development, and keep it: stored credentials open only with it. */
+  CRM_SECRET_KEY: z.string().min(16).default('dev-crm-secret-key-change-me'),
   /** Marketing and sales emails per second through the email channel's task queue (the SMTP relay's limit). */
   EMAIL_RATE_PER_SECOND: z.coerce.number().positive().default(20),
   /** Attempts of a transient failure (SMTP down, 4xx) before a message is dead, the first retry after EMAIL_RETRY_INITIAL_SECONDS, doubling. */

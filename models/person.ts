@@ -29,6 +29,8 @@ const personSchema = new Schema(
     segments: { type: [String], default: undefined },
     /** The segment revision it was last evaluated against (top level: an equality the embedded database pushes down). */
     segmentsRevision: { type: Number, index: true },
+    /** The lead status the CRM last sent back (POST /v1/crm-connections/:key/inbound); written by lib/crm-inbound only. */
+    crm: { type: new Schema({ status: String, connection: String, updatedAt: Date }, { _id: false }), default: undefined },
     /** Set when this person was merged into another (One ID); the record is kept. */
     mergedInto: { type: String, index: true },
     mergedAt: Date,

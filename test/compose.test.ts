@@ -60,6 +60,7 @@ describe('the production stack (docker-compose.yml)', () => {
     const config = configOf(name);
     expect(config.JOURNEY_WEBHOOK_SECRET).toBe(operatorValue('JOURNEY_WEBHOOK_SECRET'));
     expect(config.EMAIL_TOKEN_SECRET).toBe(operatorValue('EMAIL_TOKEN_SECRET'));
+    expect(config.CRM_SECRET_KEY).toBe(operatorValue('CRM_SECRET_KEY'));
     expect(config.JOURNEY_WEBHOOK_ALLOW_PRIVATE).toBe(false);
     if (name === 'api') expect(config.ADMIN_API_KEY).toBe(operatorValue('ADMIN_API_KEY'));
   });

@@ -138,6 +138,7 @@ export function peopleRoutes(deps: RouteDeps): void {
           buyingGroups: await personBuyingGroups(person._id, person.accountKey),
           journeys: await accountJourneys(person.accountKey),
           consent: person.consent ?? {},
+          crm: person.crm?.status ? { status: person.crm.status, connection: person.crm.connection ?? '', updatedAt: person.crm.updatedAt?.toISOString() ?? '' } : null,
           masked: view.masked,
         },
       };

@@ -38,6 +38,8 @@ export const PersonProfile = z
     /** The journeys of the person's account. */
     journeys: z.array(ProfileJourney),
     consent: ConsentInput,
+    /** The lead status the CRM last sent back (POST /v1/crm-connections/:key/inbound). */
+    crm: z.object({ status: z.string(), connection: z.string(), updatedAt: z.string() }).nullable(),
     masked: z.boolean(),
   })
   .openapi('PersonProfile');

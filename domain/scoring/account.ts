@@ -9,8 +9,8 @@ const ENGAGEMENT_WINDOW_MS = parseDuration('P90D')!;
 const INTEREST_WINDOW_MS = parseDuration('P6M')!;
 /** Event properties that name what someone is interested in. */
 export const INTEREST_KEYS = ['product', 'topic', 'interest', 'solution'] as const;
-/** Everything a contact does counts as inbound except opting out. */
-const OUTBOUND_OR_NEGATIVE: ReadonlySet<EventType> = new Set(['unsubscribe']);
+/** Everything a contact does counts as inbound except opting out; a CRM status change is sales' doing, not theirs. */
+const OUTBOUND_OR_NEGATIVE: ReadonlySet<EventType> = new Set(['unsubscribe', 'crm_status_changed']);
 
 /** What the account roll-up needs of one contact, kept on the person. */
 export interface ContactSummary {
