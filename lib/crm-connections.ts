@@ -1,3 +1,4 @@
+import type { CrmMappingInput } from '../domain/crm/mapping';
 import { CrmConnection, type CrmConnectionDoc } from '../models/crm-connection';
 import { loadConfig } from './config';
 import { secretBox, type SecretBox } from './secret-box';
@@ -11,20 +12,13 @@ export const DEFAULT_RATE_LIMIT_PER_SECOND: Record<CrmKind, number> = { hubspot:
 const SECRET_FIELDS = ['accessToken', 'secret'] as const;
 type SecretField = (typeof SECRET_FIELDS)[number];
 
-/** Our field → the CRM's property, per CRM object; '' leaves a field out. */
-export interface CrmMapping {
-  person?: Record<string, string>;
-  company?: Record<string, string>;
-  externalId?: { person?: string; company?: string };
-}
-
 export interface CrmConnectionInput {
   kind: CrmKind;
   baseUrl?: string;
   /** A value replaces the stored one, `null` removes it, absent keeps it. */
   accessToken?: string | null;
   secret?: string | null;
-  mapping?: CrmMapping;
+  mapping?: CrmMappingInput;
   rateLimitPerSecond?: number;
   sync?: { qualifiedLeads?: boolean; buyingGroups?: boolean };
 }
@@ -33,7 +27,7 @@ interface CrmConnectionSettings {
   key: string;
   kind: CrmKind;
   baseUrl?: string;
-  mapping: CrmMapping;
+  mapping: CrmMappingInput;
   rateLimitPerSecond: number;
   sync: { qualifiedLeads: boolean; buyingGroups: boolean };
 }
@@ -67,7 +61,7 @@ function settingsOf(doc: CrmConnectionDoc): CrmConnectionSettings {
     key: doc._id,
     kind: doc.kind as CrmKind,
     ...(doc.baseUrl ? { baseUrl: doc.baseUrl } : {}),
-    mapping: (doc.mapping ?? {}) as CrmMapping,
+    mapping: (doc.mapping ?? {}) as CrmMappingInput,
     rateLimitPerSecond: doc.rateLimitPerSecond,
     sync: { qualifiedLeads: doc.sync?.qualifiedLeads !== false, buyingGroups: doc.sync?.buyingGroups !== false },
   };

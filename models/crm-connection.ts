@@ -12,7 +12,7 @@ const crmConnectionSchema = new Schema(
     baseUrl: String,
     accessToken: String,
     secret: String,
-    /** Per CRM object, our field → the CRM's property (lib/crm-connections CrmMapping). */
+    /** Per CRM object, our field → the CRM's property (domain/crm/mapping CrmMappingInput). */
     mapping: { type: Schema.Types.Mixed, default: {} },
     rateLimitPerSecond: { type: Number, required: true },
     sync: { qualifiedLeads: { type: Boolean, required: true }, buyingGroups: { type: Boolean, required: true } },

@@ -98,7 +98,8 @@ describe('connecting a CRM', () => {
     expect(await refused({ kind: 'hubspot', baseUrl: 'ftp://files.example' })).toEqual(['baseUrl']);
     expect(await refused({ kind: 'webhook' })).toEqual(['baseUrl']);
     expect(await refused({ kind: 'hubspot', secret: 'short' })).toEqual(['secret']);
-    expect(await refused({ kind: 'hubspot', mapping: { person: { 'lead.score': 'x' } } })).toEqual(['mapping.person.lead.score']);
+    expect(await refused({ kind: 'hubspot', mapping: { person: { leadScore: 'x' } } })).toEqual(['mapping.person']);
+    expect(await refused({ kind: 'hubspot', mapping: { person: { email: '' } } })).toEqual(['mapping.person.email']);
     expect((await h.api('GET', '/v1/crm-connections/bad')).status).toBe(404);
   });
 });

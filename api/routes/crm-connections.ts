@@ -1,3 +1,4 @@
+import { COMPANY_FIELDS, PERSON_FIELDS } from '../../domain/crm/mapping';
 import { CRM_KINDS, connectionView, connectionViews, deleteConnection, saveConnection } from '../../lib/crm-connections';
 import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
@@ -8,21 +9,14 @@ import { z } from '../zod';
 
 export const CrmConnectionKeyParams = z.object({ key: Key });
 
-/** Our field → the CRM's property; '' leaves the field out. Which fields exist is the adapters' to say. */
-const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
-// Stated in the document too (zod-to-openapi does not carry a record's key pattern).
-const FIELD_MAP_DOC: Record<string, unknown> = { maxProperties: 100, propertyNames: { pattern: FIELD_NAME.source } };
-const FieldMap = z
-  .record(
-    z.string().regex(FIELD_NAME, 'must be a field name: a letter, then letters, digits or _ (at most 64)'),
-    z.string().max(200).regex(/^[\w.-]*$/, "must be the CRM's property name (letters, digits, _ . -), or '' to leave the field out"),
-  )
-  .refine((m) => Object.keys(m).length <= 100, 'at most 100 fields')
-  .openapi(FIELD_MAP_DOC);
+const property = z.string().max(200).regex(/^[\w.-]*$/, "must be the CRM's property name (letters, digits, _ . -), or '' to leave the field out");
+/** Our fields the adapters send → the CRM's property; '' leaves a field out, except the key the CRM upserts by. */
+const fieldMap = (fields: readonly string[], upsertKey: string) =>
+  z.object(Object.fromEntries(fields.map((f) => [f, (f === upsertKey ? property.min(1, 'the upsert key cannot be left out') : property).optional()]))).strict();
 const CrmMapping = z
   .object({
-    person: FieldMap.optional(),
-    company: FieldMap.optional(),
+    person: fieldMap(PERSON_FIELDS, 'email').optional(),
+    company: fieldMap(COMPANY_FIELDS, 'domain').optional(),
     // Salesforce upserts by external id fields.
     externalId: z.object({ person: z.string().regex(/^\w{1,100}$/).optional(), company: z.string().regex(/^\w{1,100}$/).optional() }).strict().optional(),
   })
