@@ -5,6 +5,7 @@ import { sameAsStored } from '../lib/same-stored';
 import { insertNew } from '../lib/mongo-errors';
 import { roleTemplates } from '../lib/role-template-store';
 import { BuyingGroup, BuyingGroupOverride } from '../models/buying-group';
+import { messageDocument } from '../lib/deliveries';
 import { OutboundMessage } from '../models/outbound-message';
 
 /** Status changes kept per group. */
@@ -40,18 +41,20 @@ export async function refreshAccountGroups(accountKey: string, candidates: reado
     const { status, shareNow } = nextGroupStatus(template, state, !!g.sharedAt);
     facts.push({ solutionInterest: g.solutionInterest, complete: state.complete, missingRoles: state.missingRoles });
     if (shareNow) {
+      // Ready in the sales lane: the delivery sweeper wakes its dispatcher within a minute (this runs inside an account's apply).
       await insertNew(
         (docs) => OutboundMessage.insertMany(docs, { ordered: false }),
         [
-          {
-            _id: `buying_group.shared:${g._id}`,
-            channel: 'sales',
-            type: 'buying_group.shared',
-            accountKey,
-            payload: { groupId: g._id, name: g.name, solutionInterest: g.solutionInterest, completeness: state.completeness, members: state.members },
-            status: 'pending',
-            createdAt: now,
-          },
+          messageDocument(
+            {
+              _id: `buying_group.shared:${g._id}`,
+              channel: 'sales',
+              type: 'buying_group.shared',
+              accountKey,
+              payload: { groupId: g._id, name: g.name, solutionInterest: g.solutionInterest, completeness: state.completeness, members: state.members },
+            },
+            now,
+          ),
         ],
       );
     }

@@ -6,6 +6,7 @@ import { accountMatches, evaluateSplit, recordJourneyStep } from './journey-data
 import { makeImportActivities } from './import';
 import { EmailDeliverySettings, makeEmailDelivery } from './deliver-email';
 import { makeStartPendingDeliveries } from '../lib/deliveries';
+import { claimDeliveries, releaseDueDeliveries } from './dispatch';
 import { makeJourneyJobActivities } from './journey-jobs';
 import { makeResendPendingEvents } from './resend-pending';
 import { countRescored, makeSignalRefreshAll, rescoreStatus, tallyRescored } from './rescore';
@@ -37,6 +38,8 @@ export function createActivities(deps: ActivityDeps) {
     ...makeJourneyJobActivities(deps.delivery),
     ...makeEmailDelivery(deps.email),
     startPendingDeliveries: makeStartPendingDeliveries(deps.delivery),
+    claimDeliveries,
+    releaseDueDeliveries,
   };
 }
 

@@ -38,6 +38,8 @@ const schema = z.object({
   CRM_SECRET_KEY: z.string().min(16).default('dev-crm-secret-key-change-me'),
   /** Marketing and sales emails per second through the email channel's task queue (the SMTP relay's limit). */
   EMAIL_RATE_PER_SECOND: z.coerce.number().positive().default(20),
+  /** Emails a delivery batch claims and sends together (one activity); the email queue starts EMAIL_RATE_PER_SECOND / EMAIL_BATCH_SIZE batches a second. */
+  EMAIL_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
   /** Attempts of a transient failure (SMTP down, 4xx) before a message is dead, the first retry after EMAIL_RETRY_INITIAL_SECONDS, doubling. */
   EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(12),
   EMAIL_RETRY_INITIAL_SECONDS: z.coerce.number().min(0.1).default(30),

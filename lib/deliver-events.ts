@@ -1,6 +1,6 @@
 import { Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import type { DeliveryRetry } from '../domain/delivery/queues';
+import type { DispatchSettings } from '../domain/delivery/queues';
 import type { AccountEvent } from '../domain/events';
 import { EntityRef, entityWorkflowId } from '../domain/routing';
 import { AccountKey } from '../domain/search-attributes';
@@ -11,8 +11,8 @@ export interface DeliveryTarget {
   client: Client;
   taskQueue: string;
   historyLimit: number;
-  /** How outbound messages retry transient failures (default: DEFAULT_DELIVERY_RETRY). */
-  deliveryRetry?: DeliveryRetry;
+  /** How lanes' dispatchers batch and retry outbound messages (default: DEFAULT_DISPATCH). */
+  dispatch?: DispatchSettings;
 }
 
 const accountWorkflowName = 'accountWorkflow';

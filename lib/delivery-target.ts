@@ -1,8 +1,9 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from './config';
 import type { DeliveryTarget } from './deliver-events';
+import { DEFAULT_DISPATCH } from './deliveries';
 
-export type DeliveryConfig = Pick<Config, 'TASK_QUEUE' | 'ACCOUNT_HISTORY_LIMIT' | 'EMAIL_MAX_ATTEMPTS' | 'EMAIL_RETRY_INITIAL_SECONDS'>;
+export type DeliveryConfig = Pick<Config, 'TASK_QUEUE' | 'ACCOUNT_HISTORY_LIMIT' | 'EMAIL_MAX_ATTEMPTS' | 'EMAIL_RETRY_INITIAL_SECONDS' | 'EMAIL_BATCH_SIZE'>;
 
 /** Where the API and the activities start workflows, and with what limits: one definition for every process. */
 export function deliveryTargetFor(config: DeliveryConfig, client: Client): DeliveryTarget {
@@ -10,6 +11,10 @@ export function deliveryTargetFor(config: DeliveryConfig, client: Client): Deliv
     client,
     taskQueue: config.TASK_QUEUE,
     historyLimit: config.ACCOUNT_HISTORY_LIMIT,
-    deliveryRetry: { maximumAttempts: config.EMAIL_MAX_ATTEMPTS, initialIntervalSeconds: config.EMAIL_RETRY_INITIAL_SECONDS },
+    dispatch: {
+      retry: { maximumAttempts: config.EMAIL_MAX_ATTEMPTS, initialIntervalSeconds: config.EMAIL_RETRY_INITIAL_SECONDS },
+      batchSize: config.EMAIL_BATCH_SIZE,
+      concurrency: DEFAULT_DISPATCH.concurrency,
+    },
   };
 }

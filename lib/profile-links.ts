@@ -31,7 +31,18 @@ export async function accountJourneys(accountKey: string | null | undefined): Pr
 
 export async function personBuyingGroups(personId: string, accountKey: string | null | undefined): Promise<ProfileBuyingGroup[]> {
   if (!accountKey) return [];
-  const groups = await BuyingGroup.find({ accountKey }, { name: 1, solutionInterest: 1, members: 1, status: 1 }).sort({ _id: 1 }).lean();
+  return groupsHeldBy(personId, await accountBuyingGroups(accountKey));
+}
+
+type StoredGroup = { _id: string; name: string; solutionInterest: string; members?: unknown; status: string };
+
+/** An account's buying groups as a person's roles are read from them, in a stable order. */
+export async function accountBuyingGroups(accountKey: string): Promise<StoredGroup[]> {
+  return BuyingGroup.find({ accountKey }, { name: 1, solutionInterest: 1, members: 1, status: 1 }).sort({ _id: 1 }).lean() as Promise<StoredGroup[]>;
+}
+
+/** The groups, of those read for the person's account, in which the person holds a role. */
+export function groupsHeldBy(personId: string, groups: readonly StoredGroup[]): ProfileBuyingGroup[] {
   return groups.flatMap((g) => {
     const member = ((g.members ?? []) as { personId: string; role: string; manual?: boolean }[]).find((m) => m.personId === personId);
     return member ? [{ id: g._id, name: g.name, solutionInterest: g.solutionInterest, role: member.role, manual: member.manual === true, status: g.status }] : [];

@@ -26,7 +26,7 @@ export async function unsubscribe(target: NonNullable<Awaited<ReturnType<typeof 
   const topics = new Map((await EmailTemplate.find({}, { topic: 1 }).lean()).map((t) => [t._id, t.topic ?? undefined]));
   const inScope = waiting.filter((m) => !topic || topics.get(String((m.payload as { template?: string }).template)) === topic);
   for (const m of inScope) {
-    await OutboundMessage.updateOne({ _id: m._id, status: m.status }, { $set: { status: 'suppressed', reason: `unsubscribed (${topic ? `topic ${topic}` : 'all marketing email'})`, updatedAt: new Date() } });
+    await OutboundMessage.updateOne({ _id: m._id, status: m.status }, { $set: { status: 'suppressed', reason: `unsubscribed (${topic ? `topic ${topic}` : 'all marketing email'})`, updatedAt: new Date() }, $unset: { queue: 1 } });
   }
   return { scope: topic ?? 'all', suppressedWaiting: inScope.length };
 }

@@ -22,6 +22,10 @@ const outboundMessageSchema = new Schema(
     status: { type: String, enum: STATUSES, required: true, default: 'pending', index: true },
     reason: String,
     attempts: { type: [attemptSchema], default: [] },
+    /** Transient failures since it was recorded or re-driven: the back-off and the dead line count these. */
+    failures: { type: Number, default: 0 },
+    /** Its place in its lane's queue (domain/delivery/lanes): ready, later, or held by a claim; unset once final. */
+    queue: { type: String, index: true },
     scheduledFor: Date,
     sentAt: Date,
     providerId: String,

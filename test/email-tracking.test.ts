@@ -140,6 +140,12 @@ test('a tampered link is refused and redirects nowhere; a tampered pixel still a
 });
 
 test('an unsubscribe event unsubscribes the person from the topic it names, or from all marketing email', async () => {
+  // The suppression is written right after the consent: read until it shows.
+  const suppressionsOf = (personId: string) =>
+    eventually(async () => {
+      const items = (await h.api('GET', `/v1/suppressions?personId=${personId}`)).body.items;
+      return items.length ? items : undefined;
+    }, { what: `the suppressions of ${personId}` });
   const send = (eventId: string, email: string, properties?: Record<string, unknown>) =>
     h.api('POST', '/v1/events', { events: [{ eventId, type: 'unsubscribe', occurredAt: new Date().toISOString(), person: { email }, ...(properties ? { properties } : {}) }] });
   const [pat, rae] = [await personId('pat@initech.example'), await personId('rae@initech.example')];
@@ -152,13 +158,13 @@ test('an unsubscribe event unsubscribes the person from the topic it names, or f
   }, { what: "Pat's consent for widgets" });
   expect(patConsent.consent.email).not.toBe(false);
   expect(patConsent.items[0]).toMatchObject({ source: 'event', ref: 'unsub-pat-1', changes: [{ field: 'topics.widgets', to: false }] });
-  expect((await h.api('GET', `/v1/suppressions?personId=${pat}`)).body.items).toMatchObject([{ scope: 'widgets', reason: 'unsubscribed' }]);
+  expect(await suppressionsOf(pat)).toMatchObject([{ scope: 'widgets', reason: 'unsubscribed' }]);
 
   const raeConsent = await eventually(async () => {
     const c = (await h.api('GET', `/v1/people/${rae}/consent`)).body;
     return c.consent?.email === false ? c : undefined;
   }, { what: "Rae's marketing consent" });
   expect(raeConsent.items[0]).toMatchObject({ source: 'event', ref: 'unsub-rae-1' });
-  expect((await h.api('GET', `/v1/suppressions?personId=${rae}`)).body.items).toMatchObject([{ scope: 'all', reason: 'unsubscribed' }]);
+  expect(await suppressionsOf(rae)).toMatchObject([{ scope: 'all', reason: 'unsubscribed' }]);
   expect((await h.api('GET', `/v1/people/${rae}/timeline`)).body.items).toContainEqual(expect.objectContaining({ eventId: 'unsub-rae-1', type: 'unsubscribe' }));
 });

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { channelQueue } from '../domain/delivery/queues';
+import { batchesPerSecond, channelQueue } from '../domain/delivery/queues';
 import type { Config } from '../lib/config';
 import { DeliveryConfig, deliveryTargetFor } from '../lib/delivery-target';
 
@@ -23,7 +23,7 @@ export function workerOptions(config: WorkerConfig, connection: NativeConnection
   const common = { connection, namespace: config.TEMPORAL_NAMESPACE, activities, maxConcurrentActivityTaskExecutions: 20 };
   return [
     { ...common, taskQueue: config.TASK_QUEUE, ...workflowCode },
-    { ...common, taskQueue: channelQueue(config.TASK_QUEUE, 'email'), maxTaskQueueActivitiesPerSecond: config.EMAIL_RATE_PER_SECOND },
+    { ...common, taskQueue: channelQueue(config.TASK_QUEUE, 'email'), maxTaskQueueActivitiesPerSecond: batchesPerSecond(config.EMAIL_RATE_PER_SECOND, config.EMAIL_BATCH_SIZE) },
   ];
 }
 

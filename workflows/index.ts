@@ -6,5 +6,5 @@ export { segmentRefreshWorkflow } from './segments';
 export { buyingGroupsWorkflow } from './buying-groups';
 export { journeyWorkflow } from './journey';
 export { journeyJobWorkflow } from './journey-job';
-export { deliveryWorkflow } from './delivery';
+export { dispatchWorkflow } from './dispatch';
 export { deliverySweeperWorkflow } from './delivery-sweeper';

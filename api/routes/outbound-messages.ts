@@ -1,6 +1,7 @@
 import { CHANNELS, STATUSES } from '../../domain/delivery/message';
 import { deliveryCounts } from '../../lib/delivery-stats';
-import { startDelivery } from '../../lib/deliveries';
+import { laneOf } from '../../domain/delivery/lanes';
+import { redrive } from '../../lib/deliveries';
 import { OutboundMessage } from '../../models/outbound-message';
 import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
@@ -107,10 +108,9 @@ export function outboundMessageRoutes(deps: RouteDeps): void {
       const d = await OutboundMessage.findOne({ _id: params.id }, { status: 1, channel: 1 }).lean();
       if (!d) throw ApiError.notFound(`outbound message '${params.id}'`);
       if (d.status !== 'dead') throw ApiError.conflict(`only a dead message can be sent again; this one is ${d.status}`);
-      if (d.channel !== 'email' && d.channel !== 'sales') throw ApiError.conflict(`the ${d.channel} channel has no delivery yet`);
-      const res = await OutboundMessage.updateOne({ _id: params.id, status: 'dead' }, { $set: { status: 'pending', updatedAt: new Date() }, $unset: { reason: 1 } });
-      if (res.modifiedCount === 0) throw ApiError.conflict('the message is no longer dead');
-      await startDelivery(deps.delivery, params.id, true);
+      const lane = laneOf(d.channel);
+      if (!lane) throw ApiError.conflict(`the ${d.channel} channel has no delivery yet`);
+      if (!(await redrive(deps.delivery, params.id, lane))) throw ApiError.conflict('the message is no longer dead');
       return { status: 202, body: { id: params.id, status: 'pending' as const } };
     },
   });

@@ -1,9 +1,9 @@
 // Where a message's time goes, read from Temporal histories (server clocks):
-// a sample of delivery workflows split into their legs, and each account's
-// journey workflow, whose sendEmail action records the account's messages and
-// starts one delivery workflow per message.
+// the email lane's dispatcher (claims and batches), and each account's journey
+// workflow, whose sendEmail action records the account's messages and wakes
+// the dispatcher.
 import { tsToMs } from '@temporalio/common';
-import { deliveryWorkflowId } from '../../workflows/delivery';
+import { dispatcherId } from '../../domain/delivery/lanes';
 import { journeyWorkflowId } from '../../workflows/journey-messages';
 import { forEachLimit, within } from '../scenario';
 import type { BenchStack } from '../stack';
@@ -51,31 +51,24 @@ function legs<K extends string>(names: Record<K, [string, string]>) {
   };
 }
 
-/** Delivery workflows sampled evenly over the messages (their ids and when each was recorded). */
-export async function deliveryLegs(stack: BenchStack, messages: { _id: string; createdAt: Date }[]) {
-  const step = Math.max(1, Math.floor(messages.length / SAMPLES));
-  const sampled = messages.filter((_, i) => i % step === 0).slice(0, SAMPLES);
-  const l = legs({
-    recordedToStartAccepted: ['recorded', 'started'],
-    firstTaskQueued: ['started', 'taskStarted'],
-    firstTaskRun: ['taskStarted', 'taskCompleted'],
-    deliverEmailQueued: ['activityScheduled', 'activityStarted'],
-    deliverEmailRun: ['activityStarted', 'activityCompleted'],
-    completedToClosed: ['activityCompleted', 'closed'],
-    recordedToClosed: ['recorded', 'closed'],
-  });
-  let retried = 0;
-  let unread = 0;
-  await forEachLimit(sampled, IN_FLIGHT, async (m) => {
-    try {
-      const marked = marks(await historyOf(stack, deliveryWorkflowId(m._id)), 'deliverEmail');
-      if ((marked.activityAttempts ?? 1) > 1) retried++;
-      l.add({ ...marked, recorded: m.createdAt.getTime() });
-    } catch {
-      unread++;
-    }
-  });
-  return { sampled: sampled.length, unread, deliverEmailRetried: retried, ...l.summaries() };
+/** The email lane's dispatcher (its current run): how long its claims took, and its batches waited for the rate-limited queue and ran. */
+export async function dispatcherLegs(stack: BenchStack) {
+  const events = await historyOf(stack, dispatcherId('email'));
+  const at = (e: HistoryEvent) => tsToMs(e.eventTime);
+  const byId = new Map(events.map((e) => [Number(e.eventId), e]));
+  const spans: Record<string, { queued: number[]; run: number[] }> = {};
+  for (const e of events) {
+    const done = e.activityTaskCompletedEventAttributes;
+    if (!done) continue;
+    const scheduled = byId.get(Number(done.scheduledEventId));
+    const started = byId.get(Number(done.startedEventId));
+    const name = scheduled?.activityTaskScheduledEventAttributes?.activityType?.name;
+    if (!scheduled || !started || !name) continue;
+    spans[name] ??= { queued: [], run: [] };
+    spans[name].queued.push(at(started) - at(scheduled));
+    spans[name].run.push(at(e) - at(started));
+  }
+  return Object.fromEntries(Object.entries(spans).map(([name, s]) => [name, { queued: summarize(s.queued), run: summarize(s.run) }]));
 }
 
 /** Each account's journey workflow: its start and its sendEmail action (recording the messages and starting their deliveries). */

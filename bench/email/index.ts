@@ -20,8 +20,8 @@ import { newId } from '../../lib/ids';
 import { forEachLimit, removeAccounts, Scenario, within } from '../scenario';
 import { round } from '../stats';
 import { rawSends } from './floor';
-import { deliveryLegs, journeyLegs } from './histories';
-import { activityAlone, recordFresh, workflowsAlone } from './parts';
+import { dispatcherLegs, journeyLegs } from './histories';
+import { activityAlone, recordFresh } from './parts';
 import { readBack, throughJourney } from './path';
 import { createJourney, generate, PEOPLE_PER_ACCOUNT, seed, TEMPLATE, TOPIC } from './seed';
 
@@ -76,12 +76,10 @@ export const email: Scenario = async ({ stack, people: n, log }) => {
     log(`email: raw nodemailer ${floorRuns.map((r) => r.perSecond).join(', ')}/s; path/floor ${ratio} (goal ≥ ${GOAL}); reading where the time went...`);
 
     const recorded = await readBack(journeyId, keys, path.launchedAt);
-    const legs = { delivery: await deliveryLegs(stack, recorded.messages), journey: await journeyLegs(stack, journeyId, keys, path.launchedAt) };
+    const legs = { dispatcher: await dispatcherLegs(stack), journey: await journeyLegs(stack, journeyId, keys, path.launchedAt) };
     const ids = await recordFresh(accounts, Math.min(n, PARTS_SAMPLE), runTag);
-    const alone = await activityAlone(stack, ids);
-    log(`email: deliverEmail alone ${alone.perSecond}/s; delivery workflows alone...`);
-    const workflows = await workflowsAlone(stack, ids);
-    log(`email: delivery workflows alone ${workflows.perSecond}/s`);
+    const alone = await activityAlone(stack, ids, runTag);
+    log(`email: deliverEmails alone ${alone.perSecond}/s`);
 
     return {
       figures: {
@@ -98,7 +96,7 @@ export const email: Scenario = async ({ stack, people: n, log }) => {
         goalMet: ratio >= GOAL && path.figures.duplicates === 0 && path.figures.complete,
         recorded: recorded.figures,
         legs,
-        parts: { deliverEmailInProcess: alone, deliveryWorkflowsAlone: workflows },
+        parts: { deliverEmailsInProcess: alone },
       },
       baseline: { rawNodemailer: floorRuns, floorPerSecond: floor },
     };

@@ -25,3 +25,6 @@ export type DeliveryOutcome =
   | { status: 'suppressed'; reason: string }
   | { status: 'deferred'; scheduledFor: string; reason: string }
   | { status: 'dead'; reason: string };
+
+/** What one attempt at one message came to: an outcome, or a failure the lane's retry policy decides on. */
+export type AttemptResult = DeliveryOutcome | { status: 'failed'; error: string; permanent: boolean };

@@ -3,10 +3,20 @@
  * rate limit is the Temporal task queue's (maxTaskQueueActivitiesPerSecond), not
  * a bucket of ours, and a slow channel never holds up journeys or scoring.
  */
-export const channelQueue = (taskQueue: string, channel: 'email') => `${taskQueue}-${channel}`;
+export const channelQueue = (taskQueue: string, transport: 'email') => `${taskQueue}-${transport}`;
 
 /** How a delivery retries a transient failure before the message is dead (config: EMAIL_MAX_ATTEMPTS, EMAIL_RETRY_INITIAL_SECONDS). */
 export interface DeliveryRetry {
   maximumAttempts: number;
   initialIntervalSeconds: number;
 }
+
+/** How a lane's dispatcher works its queue: batches of `batchSize` messages, at most `concurrency` batches at a time. */
+export interface DispatchSettings {
+  retry: DeliveryRetry;
+  batchSize: number;
+  concurrency: number;
+}
+
+/** A transport's limit in messages a second, as its task queue's limit in batch activities a second. */
+export const batchesPerSecond = (messagesPerSecond: number, batchSize: number) => messagesPerSecond / batchSize;
