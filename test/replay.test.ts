@@ -22,6 +22,8 @@ const fixtures = [
   { file: 'journey-workflow-migrated-run.json', workflowId: 'journey:migrate:hooli', story: 'the migrated run finishing on version 2' },
   { file: 'journey-workflow-continue-as-new.json', workflowId: 'journey:loop:umbrella', story: 'a wait-and-split loop that continues as new' },
   { file: 'journey-workflow-on-error-and-timeout.json', workflowId: 'journey:errors:stark', story: 'a rejected webhook taking onError, then a wait for an event timing out' },
+  // Recorded from the code of 355ee8f, the first dispatcher.
+  { file: 'dispatch-workflow-v1.json', workflowId: 'dispatch:email', story: 'an email retried while the relay was down, sent when it came back, then a second email' },
 ];
 
 describe.each(fixtures)('replaying recorded histories', ({ file, workflowId, story }) => {
