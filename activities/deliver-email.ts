@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
-import { claimIn, type Lane } from '../domain/delivery/lanes';
-import { FINAL, type AttemptResult, type DeliveryOutcome, type DeliveryStatus } from '../domain/delivery/message';
-import type { DeliveryRetry } from '../domain/delivery/queues';
+import type { Lane } from '../domain/delivery/lanes';
+import type { AttemptResult, DeliveryOutcome } from '../domain/delivery/message';
+import type { BatchResult, DeliveryRetry } from '../domain/delivery/queues';
 import { mayReceive } from '../domain/email/consent';
 import { nextSendTime } from '../domain/email/send-window';
 import { renderEmail, type RenderedEmail } from '../domain/email/template';
@@ -11,9 +11,7 @@ import { emailContextOf } from '../lib/email-context';
 import { readEmailBatch, type EmailBatchData } from '../lib/email-batch';
 import { signEmailToken } from '../lib/email-tokens';
 import { MailSendError, sendMail } from '../lib/mailer';
-import { settleMessage } from '../lib/delivery-queue';
-import { writeEach } from '../lib/each-statement';
-import { OutboundMessage } from '../models/outbound-message';
+import { batchSettler, claimedMessages, type ClaimedMessage } from '../lib/delivery-batch';
 
 export interface EmailDeliverySettings {
   smtpUrl: string;
@@ -22,7 +20,7 @@ export interface EmailDeliverySettings {
   tokenSecret: string;
 }
 
-type Message = { _id: string; channel: string; type: string; status: DeliveryStatus; personId?: string | null; accountKey?: string | null; payload: Record<string, unknown>; failures?: number | null };
+type Message = ClaimedMessage;
 
 /** An email ready to go, or why it does not go (now or at all). */
 type Prepared = { to: string; rendered: RenderedEmail; marketing: boolean; headers: Record<string, string>; from?: string } | { outcome: DeliveryOutcome };
@@ -97,30 +95,22 @@ async function send(m: Message, prepared: Prepared, settings: EmailDeliverySetti
  */
 export function makeEmailDelivery(settings: EmailDeliverySettings) {
   return {
-    async deliverEmails(input: { lane: Lane; claimId: string; retry: DeliveryRetry }): Promise<{ settled: number; nextDueAt?: number }> {
-      const held = (await OutboundMessage.find({ queue: claimIn(input.lane, input.claimId) }).lean()) as Message[];
-      // One suppressed by an unsubscribe after it was claimed is final already: it only leaves the queue.
-      await writeEach(held.filter((m) => FINAL.has(m.status)), (m) => OutboundMessage.updateOne({ _id: m._id }, { $unset: { queue: 1 } }));
-      const claimed = held.filter((m) => !FINAL.has(m.status));
+    async deliverEmails(input: { lane: Lane; claimId: string; retry: DeliveryRetry }): Promise<BatchResult> {
+      const claimed = await claimedMessages(input.lane, input.claimId);
       const data = await readEmailBatch(claimed);
       const now = Date.now();
       const ctx = Context.current();
-      const due: number[] = [];
+      const settler = batchSettler(input.lane, input.retry);
       await Promise.all(
         claimed.map(async (m) => {
           const prepared = m.channel === 'sales' ? salesEmail(m, data) : templatedEmail(m, data, settings, now);
           // An attempt the server gave up on (its heartbeat timed out) sends nothing more: its retry owns the claim.
           if (ctx.cancellationSignal.aborted) return;
           const result = await send(m, prepared, settings);
-          const marketing = 'marketing' in prepared ? { marketing: prepared.marketing } : {};
-          await writeEach([m], async () => {
-            const at = await settleMessage(input.lane, m, result, input.retry, result.status === 'sent' ? marketing : {});
-            if (at !== undefined) due.push(at);
-          });
-          ctx.heartbeat();
+          await settler.settle(m, result, result.status === 'sent' && 'marketing' in prepared ? { marketing: prepared.marketing } : {});
         }),
       );
-      return { settled: held.length, nextDueAt: due.length ? Math.min(...due) : undefined };
+      return { settled: claimed.length, nextDueAt: settler.nextDueAt() };
     },
   };
 }

@@ -7,6 +7,7 @@ import { makeImportActivities } from './import';
 import { EmailDeliverySettings, makeEmailDelivery } from './deliver-email';
 import { makeStartPendingDeliveries } from '../lib/deliveries';
 import { claimDeliveries, releaseDueDeliveries } from './dispatch';
+import { makeCrmDelivery } from './deliver-crm';
 import { makeJourneyJobActivities } from './journey-jobs';
 import { makeResendPendingEvents } from './resend-pending';
 import { countRescored, makeSignalRefreshAll, rescoreStatus, tallyRescored } from './rescore';
@@ -37,6 +38,7 @@ export function createActivities(deps: ActivityDeps) {
     ...makeImportActivities(deps.delivery),
     ...makeJourneyJobActivities(deps.delivery),
     ...makeEmailDelivery(deps.email),
+    ...makeCrmDelivery(deps.webhooks),
     startPendingDeliveries: makeStartPendingDeliveries(deps.delivery),
     claimDeliveries,
     releaseDueDeliveries,

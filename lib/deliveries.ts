@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { DELIVERED_LANES, dispatcherId, isClaim, laneOf, readyIn, type Lane } from '../domain/delivery/lanes';
+import { claimOf, dispatcherId, laneOf, readyIn, transportOf, type Lane } from '../domain/delivery/lanes';
 import type { DispatchSettings } from '../domain/delivery/queues';
 import { OutboundMessage } from '../models/outbound-message';
 import type { dispatchWorkflow } from '../workflows/dispatch';
@@ -15,8 +15,22 @@ export type NewMessage = { _id: string; channel: 'email' | 'sales' | 'crm' | 'au
 
 /** A new message as stored: pending, and ready in its lane when its channel has a delivery. */
 export function messageDocument(m: NewMessage, now: Date) {
-  const lane = laneOf(m.channel);
+  const lane = laneOf(m);
   return { ...m, status: 'pending', attempts: [], failures: 0, createdAt: now, updatedAt: now, ...(lane ? { queue: readyIn(lane) } : {}) };
+}
+
+/**
+ * How a lane's dispatcher works: email as configured; a CRM connection one
+ * batch at a time of up to 100 records (HubSpot's batch size; the activity
+ * paces itself to the connection's rate); an audience in batches of 1,000.
+ * Every lane retries with the configured back-off.
+ */
+function dispatchOf(target: DeliveryTarget, lane: Lane): DispatchSettings {
+  const email = target.dispatch ?? DEFAULT_DISPATCH;
+  const transport = transportOf(lane);
+  if (transport === 'crm') return { retry: email.retry, batchSize: 100, concurrency: 1 };
+  if (transport === 'audience') return { retry: email.retry, batchSize: 1000, concurrency: 1 };
+  return email;
 }
 
 /** Wakes a lane's dispatcher, starting it if it is not running: one Temporal call. */
@@ -24,7 +38,7 @@ export async function wakeDispatcher(target: DeliveryTarget, lane: Lane): Promis
   await target.client.workflow.signalWithStart<typeof dispatchWorkflow>('dispatchWorkflow', {
     workflowId: dispatcherId(lane),
     taskQueue: target.taskQueue,
-    args: [{ lane, historyLimit: target.historyLimit, ...(target.dispatch ?? DEFAULT_DISPATCH) }],
+    args: [{ lane, historyLimit: target.historyLimit, ...dispatchOf(target, lane) }],
     signal: wakeSignal,
     staticSummary: `deliver the ${lane} lane`,
   });
@@ -42,7 +56,7 @@ export async function recordAndDeliver(target: DeliveryTarget, messages: NewMess
     (docs) => OutboundMessage.insertMany(docs, { ordered: false }),
     messages.map((m) => messageDocument(m, now)),
   );
-  const lanes = new Set(messages.map((m) => laneOf(m.channel)).filter((l): l is Lane => l !== undefined));
+  const lanes = new Set(messages.map(laneOf).filter((l): l is Lane => l !== undefined));
   for (const lane of lanes) await wakeDispatcher(target, lane);
   return isNew.filter(Boolean).length;
 }
@@ -65,28 +79,24 @@ export async function redrive(target: DeliveryTarget, messageId: string, lane: L
 export function makeStartPendingDeliveries(target: DeliveryTarget) {
   return async function startPendingDeliveries(input: { graceSeconds: number }): Promise<{ started: number }> {
     const cutoff = Date.now() - input.graceSeconds * 1000;
-    const open = (await Promise.all(['pending', 'deferred', 'failed'].map((status) => OutboundMessage.find({ status }, { channel: 1, queue: 1, createdAt: 1, updatedAt: 1 }).lean()))).flat();
-    const queueless = open.filter((m) => !m.queue && laneOf(m.channel) && (m.updatedAt ?? m.createdAt).getTime() < cutoff);
-    const abandoned = await abandonedClaims(target, open);
-    const ready = [...queueless.map((m) => ({ id: m._id, lane: laneOf(m.channel)!, from: undefined })), ...abandoned];
+    const open = (await Promise.all(['pending', 'deferred', 'failed'].map((status) => OutboundMessage.find({ status }, { channel: 1, payload: 1, queue: 1, createdAt: 1, updatedAt: 1 }).lean()))).flat();
+    const queueless = open.filter((m) => !m.queue && laneOf(m) && (m.updatedAt ?? m.createdAt).getTime() < cutoff);
+    const ready = [...queueless.map((m) => ({ id: m._id, lane: laneOf(m)!, from: undefined })), ...(await abandonedClaims(target, open))];
     // A queueless message is in no lane, so nothing else moves it; a claimed one moves only if its claim still holds it.
     await writeEach(ready, (r) => OutboundMessage.updateOne(r.from ? { _id: r.id, queue: r.from } : { _id: r.id }, { $set: { queue: readyIn(r.lane) } }));
-    for (const lane of DELIVERED_LANES) await wakeDispatcher(target, lane);
+    for (const lane of new Set(open.map(laneOf).filter((l): l is Lane => l !== undefined))) await wakeDispatcher(target, lane);
     return { started: ready.length };
   };
 }
 
-async function abandonedClaims(target: DeliveryTarget, open: { _id: string; channel: string; queue?: string | null }[]) {
+async function abandonedClaims(target: DeliveryTarget, open: { _id: string; queue?: string | null }[]) {
   const claimed = open.flatMap((m) => {
-    const lane = laneOf(m.channel);
-    return lane && m.queue && isClaim(lane, m.queue) ? [{ id: m._id, lane, from: m.queue }] : [];
+    const claim = m.queue ? claimOf(m.queue) : undefined;
+    return claim ? [{ id: m._id, ...claim, from: m.queue! }] : [];
   });
-  const runs = new Map<string, boolean>();
-  for (const c of claimed) {
-    const runId = c.from.split(':')[2];
-    if (!runs.has(runId)) runs.set(runId, await dispatcherRunEnded(target, c.lane, runId));
-  }
-  return claimed.filter((c) => runs.get(c.from.split(':')[2]));
+  const ended = new Map<string, boolean>();
+  for (const c of claimed) if (!ended.has(c.runId)) ended.set(c.runId, await dispatcherRunEnded(target, c.lane, c.runId));
+  return claimed.filter((c) => ended.get(c.runId));
 }
 
 async function dispatcherRunEnded(target: DeliveryTarget, lane: Lane, runId: string): Promise<boolean> {

@@ -70,7 +70,9 @@ export async function settleMessage(
       break;
     case 'failed': {
       const failures = (m.failures ?? 0) + 1;
-      dueAt = result.permanent ? undefined : nextRetryAt(failures, retry, now.getTime());
+      const backoff = result.permanent ? undefined : nextRetryAt(failures, retry, now.getTime());
+      // Not before the destination said it would take more (Retry-After).
+      dueAt = backoff === undefined ? undefined : Math.max(backoff, now.getTime() + (result.retryAfterMs ?? 0));
       Object.assign(set, { status: dueAt === undefined ? 'dead' : 'failed', reason: result.error, failures });
       if (dueAt !== undefined) set.scheduledFor = new Date(dueAt);
       attempt = { at: now, ok: false, error: result.error };

@@ -1,4 +1,4 @@
-import { condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { transportOf, type Lane } from '../domain/delivery/lanes';
 import { channelQueue, type DispatchSettings } from '../domain/delivery/queues';
@@ -23,19 +23,21 @@ const { claimDeliveries, releaseDueDeliveries } = proxyActivities<Activities>({ 
  * so the workflow holds no list of them and a crash anywhere loses none.
  */
 export async function dispatchWorkflow(input: DispatchInput): Promise<void> {
-  const { deliverEmails } = proxyActivities<Activities>({
-    taskQueue: channelQueue(workflowInfo().taskQueue, transportOf(input.lane)),
-    // Each send ends within the mailer's timeouts (40 s at most) and heartbeats: a killed worker's batch is retried
-    // a minute after its last send, when none of its sends can still be in flight.
+  const transport = transportOf(input.lane);
+  const delivery = proxyActivities<Activities>({
+    taskQueue: channelQueue(workflowInfo().taskQueue, transport),
+    // Each send ends within its transport's timeouts (40 s at most) and heartbeats: a killed worker's batch is
+    // retried a minute after its last send, when none of its sends can still be in flight.
     heartbeatTimeout: '1 minute',
     startToCloseTimeout: '15 minutes',
     retry: { maximumInterval: '1 minute' },
   });
+  const deliver = transport === 'crm' ? delivery.deliverCrmRecords : delivery.deliverEmails;
   let woken = true;
   setHandler(wakeSignal, () => void (woken = true));
   let nextDueAt = input.nextDueAt ?? 0;
   let claims = 0;
-  const inFlight = new Set<Promise<void>>();
+  const inFlight = new Set<Promise<unknown>>();
   const { runId } = workflowInfo();
   const mustContinue = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > input.historyLimit;
   const earlier = (at: number | undefined) => void (at !== undefined && (nextDueAt === 0 || at < nextDueAt) && (nextDueAt = at));
@@ -51,11 +53,17 @@ export async function dispatchWorkflow(input: DispatchInput): Promise<void> {
       while (!mustContinue()) {
         const claimId = `${runId}:${++claims}`;
         if (!(await claimDeliveries({ lane: input.lane, claimId, limit: input.batchSize }))) break;
-        const batch: Promise<void> = deliverEmails({ lane: input.lane, claimId, retry: input.retry }).then((r) => {
+        const batch: Promise<number | undefined> = deliver({ lane: input.lane, claimId, retry: input.retry }).then((r) => {
           inFlight.delete(batch);
           earlier(r.nextDueAt);
+          return r.pauseMs;
         });
         inFlight.add(batch);
+        // A destination with a request rate (a CRM connection) says how long its last batch's requests need to spread.
+        if (input.concurrency === 1) {
+          const pauseMs = await batch;
+          if (pauseMs) await sleep(pauseMs);
+        }
         await condition(() => inFlight.size < input.concurrency);
       }
     }

@@ -105,10 +105,10 @@ export function outboundMessageRoutes(deps: RouteDeps): void {
       409: { description: 'conflict: the message is not dead, or its channel has no delivery' },
     },
     handler: async ({ params }) => {
-      const d = await OutboundMessage.findOne({ _id: params.id }, { status: 1, channel: 1 }).lean();
+      const d = await OutboundMessage.findOne({ _id: params.id }, { status: 1, channel: 1, payload: 1 }).lean();
       if (!d) throw ApiError.notFound(`outbound message '${params.id}'`);
       if (d.status !== 'dead') throw ApiError.conflict(`only a dead message can be sent again; this one is ${d.status}`);
-      const lane = laneOf(d.channel);
+      const lane = laneOf(d);
       if (!lane) throw ApiError.conflict(`the ${d.channel} channel has no delivery yet`);
       if (!(await redrive(deps.delivery, params.id, lane))) throw ApiError.conflict('the message is no longer dead');
       return { status: 202, body: { id: params.id, status: 'pending' as const } };

@@ -1,22 +1,31 @@
-import type { Channel } from './message';
-
 /**
  * A lane is the queue of one destination: its messages are claimed in batches
- * by one dispatcher workflow, `dispatch:<lane>`, and sent on the task queue of
- * its transport, whose rate limit is the destination's. Email and sales alerts
- * both go out through SMTP.
+ * by one dispatcher workflow, `dispatch:<lane>`, and sent by its transport's
+ * activity on the transport's own task queue. Email and sales alerts go out
+ * through SMTP; each CRM connection and each ad audience is a lane of its own,
+ * so one slow or throttled destination never holds up another.
  */
-export type Lane = 'email' | 'sales';
+export type Transport = 'email' | 'crm' | 'audience';
+export type Lane = 'email' | 'sales' | `crm:${string}` | `audience:${string}`;
 
-const LANES: Partial<Record<Channel, Lane>> = { email: 'email', sales: 'sales' };
+/** The lane of a message whose channel has a delivery today, or undefined (it is recorded and waits, as queued). */
+export function laneOf(m: { channel: string; payload?: Record<string, unknown> | null }): Lane | undefined {
+  if (m.channel === 'email' || m.channel === 'sales') return m.channel;
+  const destination = m.payload?.destination;
+  if (typeof destination !== 'string' || !destination) return undefined;
+  if (m.channel === 'crm') return `crm:${destination}`;
+  if (m.channel === 'audience') return `audience:${destination}`;
+  return undefined;
+}
 
-/** The lane of a channel that has a delivery today, or undefined (the message is recorded and waits, as queued). */
-export const laneOf = (channel: string): Lane | undefined => LANES[channel as Channel];
+export function transportOf(lane: Lane): Transport {
+  if (lane.startsWith('crm:')) return 'crm';
+  if (lane.startsWith('audience:')) return 'audience';
+  return 'email';
+}
 
-export const DELIVERED_LANES: readonly Lane[] = ['email', 'sales'];
-
-/** The transport a lane sends through: names its task queue (domain/delivery/queues). */
-export const transportOf = (_lane: Lane) => 'email' as const;
+/** The connection or audience key a lane delivers to. */
+export const destinationOf = (lane: Lane) => lane.slice(lane.indexOf(':') + 1);
 
 export const dispatcherId = (lane: Lane) => `dispatch:${lane}`;
 
@@ -29,4 +38,9 @@ export const dispatcherId = (lane: Lane) => `dispatch:${lane}`;
 export const readyIn = (lane: Lane) => lane;
 export const laterIn = (lane: Lane) => `${lane}:later`;
 export const claimIn = (lane: Lane, claimId: string) => `${lane}:claim:${claimId}`;
-export const isClaim = (lane: Lane, queue: string) => queue.startsWith(`${lane}:claim:`);
+/** The lane a claim's queue value belongs to, and the claim's dispatcher run. */
+export function claimOf(queue: string): { lane: Lane; runId: string } | undefined {
+  const at = queue.indexOf(':claim:');
+  if (at < 0) return undefined;
+  return { lane: queue.slice(0, at) as Lane, runId: queue.slice(at + ':claim:'.length).split(':')[0] };
+}

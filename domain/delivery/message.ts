@@ -27,4 +27,4 @@ export type DeliveryOutcome =
   | { status: 'dead'; reason: string };
 
 /** What one attempt at one message came to: an outcome, or a failure the lane's retry policy decides on. */
-export type AttemptResult = DeliveryOutcome | { status: 'failed'; error: string; permanent: boolean };
+export type AttemptResult = DeliveryOutcome | { status: 'failed'; error: string; permanent: boolean; retryAfterMs?: number };

@@ -1,9 +1,11 @@
+import type { Transport } from './lanes';
+
 /**
  * Each channel's deliveries run on a task queue of their own, so a destination's
  * rate limit is the Temporal task queue's (maxTaskQueueActivitiesPerSecond), not
  * a bucket of ours, and a slow channel never holds up journeys or scoring.
  */
-export const channelQueue = (taskQueue: string, transport: 'email') => `${taskQueue}-${transport}`;
+export const channelQueue = (taskQueue: string, transport: Transport) => `${taskQueue}-${transport}`;
 
 /** How a delivery retries a transient failure before the message is dead (config: EMAIL_MAX_ATTEMPTS, EMAIL_RETRY_INITIAL_SECONDS). */
 export interface DeliveryRetry {
@@ -20,3 +22,10 @@ export interface DispatchSettings {
 
 /** A transport's limit in messages a second, as its task queue's limit in batch activities a second. */
 export const batchesPerSecond = (messagesPerSecond: number, batchSize: number) => messagesPerSecond / batchSize;
+
+/** What one batch of a lane came to: how many messages it settled, when the earliest it put off is due, and how long the lane should rest before its next batch (a destination's request rate). */
+export interface BatchResult {
+  settled: number;
+  nextDueAt?: number;
+  pauseMs?: number;
+}
