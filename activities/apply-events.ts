@@ -1,6 +1,7 @@
 import type { AccountEvent } from '../domain/events';
 import { EntityRef, entityRefFor, entityWorkflowId } from '../domain/routing';
 import { DeliveryTarget, deliverEvents, requestRefresh } from '../lib/deliver-events';
+import { recordAndDeliver } from '../lib/deliveries';
 import { Person } from '../models/person';
 import { routeEvents, startOnSegmentEntry } from '../lib/journey-launch';
 import { applyUnsubscribeEvents } from '../lib/unsubscribe-events';
@@ -29,6 +30,7 @@ export function makeEntityActivities(delivery: DeliveryTarget) {
   const toJourneys: AccountHooks = {
     enteredSegments: (accountKey, segmentIds) => startOnSegmentEntry(delivery, accountKey, segmentIds),
     applied: (accountKey, events) => routeEvents(delivery, accountKey, events),
+    deliver: (messages) => recordAndDeliver(delivery, messages),
   };
   return {
     /** Applies a batch of events to the entity's counters and scores. */

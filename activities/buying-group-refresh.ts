@@ -2,11 +2,10 @@ import { assembleGroup, Candidate, GroupState, nextGroupStatus, Overrides } from
 import type { BuyingGroupFacts } from '../domain/segments/evaluate';
 import { writeEach } from '../lib/each-statement';
 import { sameAsStored } from '../lib/same-stored';
-import { insertNew } from '../lib/mongo-errors';
 import { roleTemplates } from '../lib/role-template-store';
 import { BuyingGroup, BuyingGroupOverride } from '../models/buying-group';
-import { messageDocument } from '../lib/deliveries';
-import { OutboundMessage } from '../models/outbound-message';
+import { sharedGroupMessages } from '../lib/crm-sync';
+import type { NewMessage } from '../lib/deliveries';
 
 /** Status changes kept per group. */
 const HISTORY = 50;
@@ -24,7 +23,13 @@ const sameState = (g: Record<string, any>, s: GroupState, status: string) =>
  * completion writes the hand-over to sales as an outbound message whose id is
  * the group's: replays, retries and later completions record it once.
  */
-export async function refreshAccountGroups(accountKey: string, candidates: readonly Candidate[], now: Date, opts: { fresh: boolean }): Promise<BuyingGroupFacts[]> {
+export async function refreshAccountGroups(
+  accountKey: string,
+  candidates: readonly Candidate[],
+  now: Date,
+  opts: { fresh: boolean },
+  deliver: (messages: NewMessage[]) => Promise<unknown>,
+): Promise<BuyingGroupFacts[]> {
   let templates = await roleTemplates({ fresh: opts.fresh });
   // No template, no group: the common case costs no read.
   if (templates.revision === 0) return [];
@@ -41,22 +46,18 @@ export async function refreshAccountGroups(accountKey: string, candidates: reado
     const { status, shareNow } = nextGroupStatus(template, state, !!g.sharedAt);
     facts.push({ solutionInterest: g.solutionInterest, complete: state.complete, missingRoles: state.missingRoles });
     if (shareNow) {
-      // Ready in the sales lane: the delivery sweeper wakes its dispatcher within a minute (this runs inside an account's apply).
-      await insertNew(
-        (docs) => OutboundMessage.insertMany(docs, { ordered: false }),
-        [
-          messageDocument(
-            {
-              _id: `buying_group.shared:${g._id}`,
-              channel: 'sales',
-              type: 'buying_group.shared',
-              accountKey,
-              payload: { groupId: g._id, name: g.name, solutionInterest: g.solutionInterest, completeness: state.completeness, members: state.members },
-            },
-            now,
-          ),
-        ],
-      );
+      // Before the group is marked shared: a retried batch records the same messages, which changes nothing.
+      const shared = { groupId: g._id, accountKey, name: g.name, completeness: state.completeness, missingRoles: state.missingRoles, members: state.members };
+      await deliver([
+        {
+          _id: `buying_group.shared:${g._id}`,
+          channel: 'sales',
+          type: 'buying_group.shared',
+          accountKey,
+          payload: { groupId: g._id, name: g.name, solutionInterest: g.solutionInterest, completeness: state.completeness, members: state.members },
+        },
+        ...(await sharedGroupMessages(shared)),
+      ]);
     }
     if (sameState(g, state, status) && !shareNow) continue;
     const history = g.status === status ? g.history : [...(g.history ?? []), { at: now, from: g.status, to: status, completeness: state.completeness }].slice(-HISTORY);

@@ -44,7 +44,10 @@ function build(m: ClaimedMessage, data: BatchData): Built<CrmCompany | CrmPerson
       if (!person) return none('the person no longer exists');
       const role = person.accountKey ? groupsHeldBy(person._id, data.groups.get(person.accountKey) ?? [])[0]?.role : undefined;
       const record = crmPersonOf(m._id, person as never, { role, companyDomain: person.accountKey ? data.accounts.get(person.accountKey)?.domain : undefined });
-      return record ? { m, record } : none('the person has no email address');
+      if (!record) return none('the person has no email address');
+      // A journey's syncToCrm may give the CRM its own lead status and a campaign tag.
+      const { status, campaign } = m.payload as { status?: string; campaign?: string };
+      return { m, record: { ...record, ...(status ? { status } : {}), ...(campaign ? { tags: [...(record.tags ?? []), campaign] } : {}) } };
     }
     case 'association':
       if (!person?.email) return none('the person has no email address');

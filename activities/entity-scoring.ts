@@ -21,6 +21,8 @@ import { Account } from '../models/account';
 import { PendingEvent } from '../models/pending-event';
 import { Person } from '../models/person';
 import { ScoreEvent } from '../models/score-event';
+import { qualifiedLeadMessages } from '../lib/crm-sync';
+import { recordMessages, type NewMessage } from '../lib/deliveries';
 
 export interface StatusChange {
   personId: string;
@@ -68,6 +70,8 @@ export interface AccountHooks {
   enteredSegments(accountKey: string, segmentIds: readonly string[]): Promise<void>;
   /** After the batch's writes, so what reacts to the events sees them applied; a retry repeats it. */
   applied(accountKey: string, events: readonly AccountEvent[]): Promise<void>;
+  /** Records outbound messages (ids naming what caused them, so a retry records nothing twice) and wakes their delivery. */
+  deliver(messages: NewMessage[]): Promise<unknown>;
 }
 
 export async function applyToEntity(entity: EntityRef, batchId: string, events: AccountEvent[], hooks?: AccountHooks): Promise<EntityUpdate> {
@@ -137,7 +141,7 @@ export async function applyToEntity(entity: EntityRef, batchId: string, events: 
   const colleagues = scored.filter((x) => inAccount(x.p));
   const buyingGroups =
     entity.kind === 'account'
-      ? await refreshAccountGroups(entity.accountKey, colleagues.map((x) => ({ personId: x.p._id, context: { person: x.facts.person, account: x.facts.account }, behavior: x.behavior })), at, { fresh: events.length === 0 })
+      ? await refreshAccountGroups(entity.accountKey, colleagues.map((x) => ({ personId: x.p._id, context: { person: x.facts.person, account: x.facts.account }, behavior: x.behavior })), at, { fresh: events.length === 0 }, hooks?.deliver ?? recordMessages)
       : [];
   const members = scored.map(({ p, facts }) => ({ id: p._id, facts, current: p.segments ?? [] }));
   const accountMember =
@@ -176,6 +180,7 @@ export async function applyToEntity(entity: EntityRef, batchId: string, events: 
       at,
     })),
   );
+  await (hooks?.deliver ?? recordMessages)(await qualifiedLeadMessages(statusChanges, (personId) => `${personId}:${batchId}`, entity.kind === 'account' ? entity.accountKey : undefined));
   if (entity.kind === 'account' && hooks) {
     const accountSegments = new Set(segmentSet.segments.filter((x) => x.level === 'account').map((x) => x.id));
     const entered = memberships.changes.filter((c) => c.change === 'entered' && c.memberId === entity.accountKey && accountSegments.has(c.segmentId)).map((c) => c.segmentId);

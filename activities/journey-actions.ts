@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ActionName } from '../domain/journeys/definition';
 import { DeliveryTarget, requestRefresh } from '../lib/deliver-events';
+import { notifySalesMessages, syncToCrmMessages, UnknownConnectionError } from '../lib/crm-sync';
 import { recordAndDeliver } from '../lib/deliveries';
 import { recipientsAt, type Recipients } from '../lib/email-recipients';
 import { readTemplates } from '../lib/role-template-store';
@@ -19,12 +20,19 @@ export interface JourneyActionInput {
   params: Record<string, unknown>;
 }
 
-/** The channel of each action that sends through the delivery layer (email has its own case: one message per recipient). */
-const CHANNEL: Partial<Record<ActionName, 'audience' | 'crm' | 'sales'>> = { addToLinkedInAudience: 'audience', syncToCrm: 'crm', notifySales: 'sales' };
-
 export interface WebhookSettings {
   secret: string;
   allowPrivate: boolean;
+}
+
+/** A connection the action names that does not exist will not appear by retrying: the action fails at once, and its node's onError applies. */
+async function crmAction<T>(build: () => Promise<T>): Promise<T> {
+  try {
+    return await build();
+  } catch (err) {
+    if (err instanceof UnknownConnectionError) throw ApplicationFailure.nonRetryable(err.message, 'UnknownConnection');
+    throw err;
+  }
 }
 
 export function makeRunJourneyAction(target: DeliveryTarget, webhooks: WebhookSettings) {
@@ -58,10 +66,21 @@ export function makeRunJourneyAction(target: DeliveryTarget, webhooks: WebhookSe
         );
         return { done: `queued ${people.length} emails (${queued} new)` };
       }
+      case 'syncToCrm': {
+        const p = params as { to?: Recipients; connection?: string; status?: string; campaign?: string };
+        const people = await recipientsAt(accountKey, p.to);
+        const messages = await crmAction(() => syncToCrmMessages(input.idempotencyKey, accountKey, people, p, { journeyId, version, nodeId }));
+        const queued = await recordAndDeliver(target, messages);
+        return { done: `queued ${messages.length} CRM records (${queued} new)` };
+      }
+      case 'notifySales': {
+        const messages = await crmAction(() => notifySalesMessages(input.idempotencyKey, accountKey, params as { message: string; connection?: string }, { journeyId, version, nodeId }));
+        const queued = await recordAndDeliver(target, messages);
+        return { done: `queued ${messages.length} sales ${messages[0]?.channel === 'crm' ? 'tasks' : 'email'} (${queued} new)` };
+      }
       default: {
-        const channel = CHANNEL[input.action]!;
-        const queued = await recordAndDeliver(target, [{ _id: input.idempotencyKey, channel, type: input.action, accountKey, payload: { journeyId, version, nodeId, params } }]);
-        return { done: queued ? `queued for ${channel}` : `already queued for ${channel}` };
+        const queued = await recordAndDeliver(target, [{ _id: input.idempotencyKey, channel: 'audience', type: input.action, accountKey, payload: { journeyId, version, nodeId, params } }]);
+        return { done: queued ? 'queued for audience' : 'already queued for audience' };
       }
     }
   };

@@ -110,6 +110,11 @@ export async function deleteConnection(key: string): Promise<boolean> {
   return (await CrmConnection.deleteOne({ _id: key })).deletedCount > 0;
 }
 
+/** Every connection's settings, no credentials: what decides which connections a sync goes to. */
+export async function allConnectionSettings(): Promise<CrmConnectionSettings[]> {
+  return (await CrmConnection.find({}).lean()).map(settingsOf);
+}
+
 /**
  * The connection with its credentials opened, for the adapters and the
  * inbound door; undefined when there is no such connection. Throws when a

@@ -47,18 +47,26 @@ export async function wakeDispatcher(target: DeliveryTarget, lane: Lane): Promis
 /**
  * Records each message before anything is sent (its id is its idempotency key:
  * a message recorded by an earlier attempt stays as it is, wherever it is in
- * its delivery), ready in its lane when its channel has a delivery, and wakes
- * the dispatchers of those lanes. Returns how many were new.
+ * its delivery), ready in its lane when its channel has a delivery. Returns
+ * how many were new. Recorded only, a message waits for its lane's next wake
+ * (the delivery sweeper wakes every lane with open messages each run).
  */
-export async function recordAndDeliver(target: DeliveryTarget, messages: NewMessage[]): Promise<number> {
+export async function recordMessages(messages: NewMessage[]): Promise<number> {
+  if (!messages.length) return 0;
   const now = new Date();
   const isNew = await insertNew(
     (docs) => OutboundMessage.insertMany(docs, { ordered: false }),
     messages.map((m) => messageDocument(m, now)),
   );
+  return isNew.filter(Boolean).length;
+}
+
+/** Records the messages and wakes the dispatchers of their lanes. Returns how many were new. */
+export async function recordAndDeliver(target: DeliveryTarget, messages: NewMessage[]): Promise<number> {
+  const added = await recordMessages(messages);
   const lanes = new Set(messages.map(laneOf).filter((l): l is Lane => l !== undefined));
   for (const lane of lanes) await wakeDispatcher(target, lane);
-  return isNew.filter(Boolean).length;
+  return added;
 }
 
 /** A dead message of a delivered channel is ready again, its attempts counted from zero, under the same id. */

@@ -38,18 +38,17 @@ export const webhookTimeoutMs = (timeout: string | undefined) => (timeout ? pars
 export const ACTIONS = ['sendEmail', 'addToLinkedInAudience', 'syncToCrm', 'notifySales', 'webhook', 'setAttribute', 'refreshBuyingGroup'] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
+// Who at the account: every contact, the members of its buying groups with a role, or its people in a person segment.
+const recipients = z.union([z.literal('allContacts'), z.object({ role: z.string().min(1).max(100) }).strict(), z.object({ segmentId: z.string().min(1).max(60) }).strict()]).default('allContacts');
+
 /** Parameters per action, checked when the journey is saved. */
 export const ACTION_PARAMS: Record<ActionName, z.ZodType> = {
-  sendEmail: z
-    .object({
-      template: z.string().min(1).max(200),
-      // Who at the account: every contact, the members of its buying groups with a role, or its people in a person segment.
-      to: z.union([z.literal('allContacts'), z.object({ role: z.string().min(1).max(100) }).strict(), z.object({ segmentId: z.string().min(1).max(60) }).strict()]).default('allContacts'),
-    })
-    .strict(),
+  sendEmail: z.object({ template: z.string().min(1).max(200), to: recipients }).strict(),
   addToLinkedInAudience: z.object({ audience: z.string().min(1).max(200) }).strict(),
-  syncToCrm: z.object({ status: z.string().min(1).max(100).optional(), campaign: z.string().max(200).optional() }).strict(),
-  notifySales: z.object({ message: z.string().min(1).max(2000) }).strict(),
+  // `status` is the lead status the CRM is given instead of ours; `campaign` is added to the lead's tags; no `connection`: every one.
+  syncToCrm: z.object({ to: recipients, connection: z.string().min(1).max(64).optional(), status: z.string().min(1).max(100).optional(), campaign: z.string().min(1).max(200).optional() }).strict(),
+  // A task for the account's owner in each CRM connection (or the one named); an email to the owner when there is none.
+  notifySales: z.object({ message: z.string().min(1).max(2000), connection: z.string().min(1).max(64).optional() }).strict(),
   webhook: z
     .object({
       url: z.url({ protocol: /^https?$/ }).max(2000),

@@ -10,6 +10,8 @@ import { inInputOrder, sendBatches } from './send-batches';
 
 /** HubSpot's limit for batch upserts and reads. */
 const BATCH = 100;
+/** The task property holding our message id: created in the portal as a single-line text property with unique values. */
+export const TASK_ID_PROPERTY = 'b2b_message_id';
 
 export interface HubSpotSettings {
   baseUrl?: string;
@@ -94,11 +96,18 @@ export function hubspotAdapter(settings: HubSpotSettings): CrmAdapter {
       );
     },
 
-    createTasks(tasks) {
-      return sendBatches(
-        tasks.map((t) => [t]),
-        ([t]) => call(() => client.crm.objects.tasks.basicApi.create({ properties: hubspotTask(t, new Date()), associations: [] }), (created) => [succeeded(t.messageId, created.id)]),
+    // Upserted by our message id (a unique-value task property the portal defines, TASK_ID_PROPERTY):
+    // a task whose creation a killed worker cut off is found, not created twice, when its batch is retried.
+    async createTasks(tasks) {
+      const key = (t: (typeof tasks)[number]) => t.messageId;
+      const now = new Date();
+      const results = await sendBatches(batchesByKey(tasks, BATCH, key), (batch) =>
+        call(
+          () => client.crm.objects.tasks.batchApi.upsert({ inputs: batch.map((t) => ({ id: key(t), idProperty: TASK_ID_PROPERTY, properties: { ...hubspotTask(t, now), [TASK_ID_PROPERTY]: key(t) }, objectWriteTraceId: t.messageId })) }),
+          (answer) => perRecord(batch, answer as BatchAnswer, key, TASK_ID_PROPERTY),
+        ),
       );
+      return inInputOrder(tasks, results);
     },
   };
 }

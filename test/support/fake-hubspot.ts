@@ -33,6 +33,8 @@ export async function startFakeHubSpot() {
     associations: new Set<string>(),
     tasks: [] as StoredObject[],
   };
+  /** Tasks by their unique b2b_message_id, for upserts (HubSpot's unique-value property). */
+  const tasksById = new Map<string, StoredObject>();
   /** Upsert keys (email, domain) refused per record, with the message HubSpot gives. */
   const rejections = new Map<string, string>();
 
@@ -99,6 +101,13 @@ export async function startFakeHubSpot() {
     return { status: 201, body: publicObject(task) };
   }
 
+  function upsertTasks(req: RecordedRequest): FakeAnswer {
+    const before = new Set(tasksById.values());
+    const answer = upsert(tasksById, 'b2b_message_id', req);
+    for (const t of tasksById.values()) if (!before.has(t)) state.tasks.push(t);
+    return answer;
+  }
+
   const server = await startFakeHttp((req) => {
     if (req.headers.authorization !== `Bearer ${token}`) return failure(401, { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' });
     const path = req.path.split('?')[0];
@@ -109,11 +118,16 @@ export async function startFakeHubSpot() {
     if (req.method === 'POST' && path === '/crm/v3/objects/companies/batch/read') return read(state.companies, req);
     if (req.method === 'PUT' && association) return associate(association[1], association[2]);
     if (req.method === 'POST' && path === '/crm/v3/objects/tasks') return createTask(req);
+    if (req.method === 'POST' && path === '/crm/v3/objects/tasks/batch/upsert') return upsertTasks(req);
     return failure(404, { status: 'error', message: `no route ${req.method} ${path}`, category: 'OBJECT_NOT_FOUND' });
   });
 
   return {
     ...server,
+    // A spread copies a getter's value once: this one must be read live.
+    get heldCount() {
+      return server.heldCount;
+    },
     state,
     token,
     /** Refuses these emails or domains per record (207 `errors`) until the test ends. */
