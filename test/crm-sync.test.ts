@@ -1,5 +1,6 @@
 import { event } from './support/events';
 import { startFakeHubSpot, type FakeHubSpot } from './support/fake-hubspot';
+import { startFakeSalesforce, type FakeSalesforce } from './support/fake-salesforce';
 import { eventually, Harness, startHarness } from './support/harness';
 import { journeyApi } from './support/journeys';
 import { startWorkerProcess } from './support/worker-process';
@@ -7,15 +8,21 @@ import { startWorkerProcess } from './support/worker-process';
 // Quick retries: a CRM outage in these tests lasts seconds.
 let h: Harness;
 let hubspot: FakeHubSpot;
+let salesforce: FakeSalesforce;
 beforeAll(async () => {
   hubspot = await startFakeHubSpot();
+  salesforce = await startFakeSalesforce();
   h = await startHarness({ EMAIL_RETRY_INITIAL_SECONDS: '0.5' });
   expect((await h.api('PUT', '/v1/scoring-model', { fit: [], behavior: [{ id: 'pricing', event: 'web_visit', within: 'P30D', points: 60 }], qualifyAt: 50 })).status).toBe(200);
   expect((await h.api('PUT', '/v1/crm-connections/hubspot', { kind: 'hubspot', baseUrl: hubspot.url, accessToken: hubspot.token })).status).toBe(201);
+  // Salesforce gets only what a journey sends it by name.
+  const sf = { kind: 'salesforce', baseUrl: salesforce.url, accessToken: salesforce.token, sync: { qualifiedLeads: false, buyingGroups: false } };
+  expect((await h.api('PUT', '/v1/crm-connections/salesforce', sf)).status).toBe(201);
 });
 afterAll(async () => {
   await h?.close();
   await hubspot?.close();
+  await salesforce?.close();
 });
 
 const { publish, launch } = journeyApi(() => h);
@@ -148,3 +155,15 @@ test('a worker killed (SIGKILL) while the CRM holds its request open: the next w
   // Sent twice over the wire (the killed attempt and its retry), held once by the CRM.
   expect(hubspot.requests.filter((r) => r.raw.includes('ivy@wayne.example') || r.raw.includes('Wayne wants a demo')).length).toBeGreaterThan(2);
 }, 200_000);
+
+test("a journey's syncToCrm naming Salesforce upserts the account's contacts as Leads by external id, and only there", async () => {
+  await account('soylent', ['jo', 'kim']);
+  const journey = await publish({ name: 'To Salesforce', start: 'sync', nodes: { sync: { type: 'action', action: 'syncToCrm', params: { connection: 'salesforce' }, next: 'done' }, done: { type: 'exit' } } });
+  await launch(journey, ['soylent']);
+  const messages = await settled('soylent', 2, 'two Salesforce upserts');
+  expect(messages.every((m) => m.status === 'sent' && m.id.includes(':salesforce:'))).toBe(true);
+  const leads = salesforce.state.upserted.get('Lead')!;
+  expect(leads.get('jo@soylent.example')).toMatchObject({ Email: 'jo@soylent.example', FirstName: 'jo', Company: 'soylent.example' });
+  expect(messages.map((m) => m.providerId).sort()).toEqual([leads.get('jo@soylent.example')!.Id, leads.get('kim@soylent.example')!.Id].sort());
+  expect(hubspot.state.contacts.has('jo@soylent.example')).toBe(false);
+}, 90_000);
