@@ -16,6 +16,7 @@ import type { PersonFacts } from '../domain/segments/evaluate';
 import { evaluateMemberships } from '../domain/segments/membership';
 import { accountContext, personContext, personFacts } from '../domain/entity-context';
 import { recordMembershipChanges } from './segment-changes';
+import { audienceChangeMessages } from '../lib/audience-changes';
 import { refreshAccountGroups } from './buying-group-refresh';
 import { Account } from '../models/account';
 import { PendingEvent } from '../models/pending-event';
@@ -187,6 +188,7 @@ export async function applyToEntity(entity: EntityRef, batchId: string, events: 
     await hooks.enteredSegments(entity.accountKey, entered);
   }
   await recordMembershipChanges(memberships.changes, batchId, at);
+  await (hooks?.deliver ?? recordMessages)(await audienceChangeMessages(memberships.changes, batchId, byId));
   await writeEach(personOps, (o) => Person.updateOne(o.filter, o.update));
 
   if (entity.kind === 'account') {

@@ -8,6 +8,8 @@ import { EmailDeliverySettings, makeEmailDelivery } from './deliver-email';
 import { makeStartPendingDeliveries } from '../lib/deliveries';
 import { claimDeliveries, releaseDueDeliveries } from './dispatch';
 import { makeCrmDelivery } from './deliver-crm';
+import { makeAudienceDelivery } from './deliver-audience';
+import { makeSeedAudience } from './audience-seed';
 import { makeJourneyJobActivities } from './journey-jobs';
 import { makeResendPendingEvents } from './resend-pending';
 import { countRescored, makeSignalRefreshAll, rescoreStatus, tallyRescored } from './rescore';
@@ -39,6 +41,8 @@ export function createActivities(deps: ActivityDeps) {
     ...makeJourneyJobActivities(deps.delivery),
     ...makeEmailDelivery(deps.email),
     ...makeCrmDelivery(deps.webhooks),
+    ...makeAudienceDelivery(),
+    seedAudience: makeSeedAudience(deps.delivery),
     startPendingDeliveries: makeStartPendingDeliveries(deps.delivery),
     claimDeliveries,
     releaseDueDeliveries,

@@ -3,6 +3,8 @@ import type { ActionName } from '../domain/journeys/definition';
 import { DeliveryTarget, requestRefresh } from '../lib/deliver-events';
 import { notifySalesMessages, syncToCrmMessages, UnknownConnectionError } from '../lib/crm-sync';
 import { recordAndDeliver } from '../lib/deliveries';
+import { journeyAdditions } from '../lib/audience-changes';
+import { storedAudience } from '../lib/audiences';
 import { recipientsAt, type Recipients } from '../lib/email-recipients';
 import { readTemplates } from '../lib/role-template-store';
 import { Account } from '../models/account';
@@ -78,9 +80,13 @@ export function makeRunJourneyAction(target: DeliveryTarget, webhooks: WebhookSe
         const queued = await recordAndDeliver(target, messages);
         return { done: `queued ${messages.length} sales ${messages[0]?.channel === 'crm' ? 'tasks' : 'email'} (${queued} new)` };
       }
-      default: {
-        const queued = await recordAndDeliver(target, [{ _id: input.idempotencyKey, channel: 'audience', type: input.action, accountKey, payload: { journeyId, version, nodeId, params } }]);
-        return { done: queued ? 'queued for audience' : 'already queued for audience' };
+      case 'addToLinkedInAudience': {
+        const p = params as { audience: string; to?: Recipients };
+        // An audience that does not exist will not appear by retrying: the action fails at once.
+        if (!(await storedAudience(p.audience))) throw ApplicationFailure.nonRetryable(`audience '${p.audience}' does not exist`, 'UnknownAudience');
+        const messages = await journeyAdditions(input.idempotencyKey, p.audience, await recipientsAt(accountKey, p.to));
+        const queued = await recordAndDeliver(target, messages);
+        return { done: `queued ${messages.length} audience additions (${queued} new)` };
       }
     }
   };

@@ -1,4 +1,4 @@
-import type { MembershipChange } from '../domain/segments/membership';
+import { segmentChangeId, type MembershipChange } from '../domain/segments/membership';
 import { writeEach } from '../lib/each-statement';
 import { insertNew } from '../lib/mongo-errors';
 import { SegmentChange, SegmentMember } from '../models/segment-membership';
@@ -12,7 +12,7 @@ export async function recordMembershipChanges(changes: readonly MembershipChange
   if (changes.length === 0) return;
   await insertNew(
     (docs) => SegmentChange.insertMany(docs, { ordered: false }),
-    changes.map((c) => ({ _id: `${c.segmentId}:${c.memberId}:${batchId}`, segmentId: c.segmentId, memberId: c.memberId, change: c.change, at })),
+    changes.map((c) => ({ _id: segmentChangeId(c, batchId), segmentId: c.segmentId, memberId: c.memberId, change: c.change, at })),
   );
   await writeEach(changes, (c) => {
     const _id = `${c.segmentId}:${c.memberId}`;

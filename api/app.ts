@@ -33,6 +33,7 @@ import { unsubscribeRouter } from './unsubscribe-page';
 import { trackingRouter, withoutTrackingToken } from './tracking-links';
 import { emailDeliveryRoutes } from './routes/email-delivery';
 import { crmConnectionRoutes } from './routes/crm-connections';
+import { audienceRoutes } from './routes/audiences';
 import { crmInboundRouter } from './crm-inbound';
 
 export interface AppDeps {
@@ -108,6 +109,7 @@ export function createApp(deps: AppDeps): express.Express {
   subscriptionTopicRoutes(routeDeps);
   consentRoutes(routeDeps);
   crmConnectionRoutes(routeDeps);
+  audienceRoutes(routeDeps);
   answerUnservedMethods(v1, registry);
 
   const document = openApiDocument(registry);

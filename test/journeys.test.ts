@@ -25,7 +25,7 @@ test('an account that downloads the whitepaper takes the event branch; one that 
       settle: { type: 'wait', duration: 'PT1S', next: 'await' },
       await: { type: 'waitForEvent', event: 'whitepaper_download', timeout: 'PT5S', next: 'hot', onTimeout: 'cold' },
       hot: { type: 'action', action: 'notifySales', params: { message: 'Acme read the whitepaper' }, next: 'done' },
-      cold: { type: 'action', action: 'addToLinkedInAudience', params: { audience: 'whitepaper retargeting' }, next: 'done' },
+      cold: { type: 'action', action: 'setAttribute', params: { name: 'retarget', value: true }, next: 'done' },
       done: { type: 'exit' },
     },
   });
@@ -48,7 +48,7 @@ test('an account that downloads the whitepaper takes the event branch; one that 
   expect(steps(simulated[0].path)).toEqual(steps(acme.history));
   expect(steps(simulated[1].path)).toEqual(steps(globex.history));
   expect(simulated.map((x: { endNode: string }) => x.endNode)).toEqual(['done', 'done']);
-  expect((await outbound('globex')).map((m) => m.type)).toEqual(['addToLinkedInAudience']);
+  expect((await h.api('GET', '/v1/accounts/globex')).body.attributes).toMatchObject({ retarget: true });
   expect((await h.api('GET', `/v1/journeys/${journey}/stats`)).body).toMatchObject({ completed: 2, nodes: { hot: { entered: 1 }, cold: { entered: 1 } } });
 });
 

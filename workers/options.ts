@@ -11,9 +11,9 @@ export type WorkerConfig = DeliveryConfig &
 /**
  * The workers of one process, shared by the entry point and the tests (which
  * pass a pre-built bundle): the main queue runs the workflows and their
- * activities; email and CRM records go out from queues of their own (email's
- * rate limit is the relay's), so a slow destination never holds up journeys
- * or scoring.
+ * activities; email, CRM records and audience changes go out from queues of
+ * their own (email's rate limit is the relay's), so a slow destination never
+ * holds up journeys or scoring.
  */
 export function workerOptions(config: WorkerConfig, connection: NativeConnection, client: Client, workflowCode: { workflowBundle: { codePath: string } } | { workflowsPath: string }): WorkerOptions[] {
   const activities = createActivities({
@@ -27,6 +27,8 @@ export function workerOptions(config: WorkerConfig, connection: NativeConnection
     { ...common, taskQueue: channelQueue(config.TASK_QUEUE, 'email'), maxTaskQueueActivitiesPerSecond: batchesPerSecond(config.EMAIL_RATE_PER_SECOND, config.EMAIL_BATCH_SIZE) },
     // Each connection's dispatcher paces its own requests (one batch at a time, resting as its rate requires).
     { ...common, taskQueue: channelQueue(config.TASK_QUEUE, 'crm') },
+    // Each audience's dispatcher sends one batch at a time; LinkedIn's throttling is met by Retry-After.
+    { ...common, taskQueue: channelQueue(config.TASK_QUEUE, 'audience') },
   ];
 }
 

@@ -32,7 +32,7 @@ export async function dispatchWorkflow(input: DispatchInput): Promise<void> {
     startToCloseTimeout: '15 minutes',
     retry: { maximumInterval: '1 minute' },
   });
-  const deliver = transport === 'crm' ? delivery.deliverCrmRecords : delivery.deliverEmails;
+  const deliver = transport === 'crm' ? delivery.deliverCrmRecords : transport === 'audience' ? delivery.deliverAudienceChanges : delivery.deliverEmails;
   let woken = true;
   setHandler(wakeSignal, () => void (woken = true));
   let nextDueAt = input.nextDueAt ?? 0;

@@ -8,3 +8,4 @@ export { journeyWorkflow } from './journey';
 export { journeyJobWorkflow } from './journey-job';
 export { dispatchWorkflow } from './dispatch';
 export { deliverySweeperWorkflow } from './delivery-sweeper';
+export { audienceSeedWorkflow } from './audience-seed';

@@ -44,7 +44,8 @@ const recipients = z.union([z.literal('allContacts'), z.object({ role: z.string(
 /** Parameters per action, checked when the journey is saved. */
 export const ACTION_PARAMS: Record<ActionName, z.ZodType> = {
   sendEmail: z.object({ template: z.string().min(1).max(200), to: recipients }).strict(),
-  addToLinkedInAudience: z.object({ audience: z.string().min(1).max(200) }).strict(),
+  // `audience` is the key of an ad audience (PUT /v1/audiences/:key); its people named by `to` are added.
+  addToLinkedInAudience: z.object({ audience: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'must be an audience key: 1-128 letters, digits or . _ : @ -'), to: recipients }).strict(),
   // `status` is the lead status the CRM is given instead of ours; `campaign` is added to the lead's tags; no `connection`: every one.
   syncToCrm: z.object({ to: recipients, connection: z.string().min(1).max(64).optional(), status: z.string().min(1).max(100).optional(), campaign: z.string().min(1).max(200).optional() }).strict(),
   // A task for the account's owner in each CRM connection (or the one named); an email to the owner when there is none.

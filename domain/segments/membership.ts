@@ -9,6 +9,9 @@ export interface MembershipChange {
   change: 'entered' | 'exited';
 }
 
+/** The id of one entry or exit found by one batch (its record in segment_changes): a retried batch finds the same ids. */
+export const segmentChangeId = (c: MembershipChange, batchId: string) => `${c.segmentId}:${c.memberId}:${batchId}`;
+
 export interface Member<F> {
   id: string;
   facts: F;
