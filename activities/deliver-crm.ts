@@ -2,6 +2,7 @@ import { destinationOf, type Lane } from '../domain/delivery/lanes';
 import type { AttemptResult } from '../domain/delivery/message';
 import type { BatchResult, DeliveryRetry } from '../domain/delivery/queues';
 import { crmPersonOf } from '../domain/crm/lead-record';
+import { includedOnly, type IncludeField } from '../domain/lead-transfers/fingerprint';
 import type { CrmAssociation, CrmCompany, CrmPerson, CrmTask } from '../domain/crm/records';
 import type { RecordResult } from '../domain/crm/result';
 import { adapterFor, type CrmAdapter } from '../lib/crm/adapter';
@@ -46,8 +47,10 @@ function build(m: ClaimedMessage, data: BatchData): Built<CrmCompany | CrmPerson
       const record = crmPersonOf(m._id, person as never, { role, companyDomain: person.accountKey ? data.accounts.get(person.accountKey)?.domain : undefined });
       if (!record) return none('the person has no email address');
       // A journey's syncToCrm may give the CRM its own lead status and a campaign tag.
-      const { status, campaign } = m.payload as { status?: string; campaign?: string };
-      return { m, record: { ...record, ...(status ? { status } : {}), ...(campaign ? { tags: [...(record.tags ?? []), campaign] } : {}) } };
+      const { status, campaign, include } = m.payload as { status?: string; campaign?: string; include?: IncludeField[] };
+      const synced = { ...record, ...(status ? { status } : {}), ...(campaign ? { tags: [...(record.tags ?? []), campaign] } : {}) };
+      // A lead transfer sends only the parts it includes.
+      return { m, record: include ? includedOnly(synced, include) : synced };
     }
     case 'association':
       if (!person?.email) return none('the person has no email address');

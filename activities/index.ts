@@ -11,6 +11,7 @@ import { makeCrmDelivery } from './deliver-crm';
 import { makeAudienceDelivery } from './deliver-audience';
 import { makeSeedAudience } from './audience-seed';
 import { makeJourneyJobActivities } from './journey-jobs';
+import { makeLeadTransferActivities } from './lead-transfers';
 import { makeResendPendingEvents } from './resend-pending';
 import { countRescored, makeSignalRefreshAll, rescoreStatus, tallyRescored } from './rescore';
 import { segmentMemberCounts, segmentProgress } from './segments';
@@ -46,6 +47,7 @@ export function createActivities(deps: ActivityDeps) {
     startPendingDeliveries: makeStartPendingDeliveries(deps.delivery),
     claimDeliveries,
     releaseDueDeliveries,
+    ...makeLeadTransferActivities(deps.delivery),
   };
 }
 

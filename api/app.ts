@@ -35,6 +35,7 @@ import { emailDeliveryRoutes } from './routes/email-delivery';
 import { crmConnectionRoutes } from './routes/crm-connections';
 import { audienceRoutes } from './routes/audiences';
 import { crmInboundRouter } from './crm-inbound';
+import { leadTransferRoutes } from './routes/lead-transfers';
 
 export interface AppDeps {
   temporal: Client;
@@ -44,6 +45,8 @@ export interface AppDeps {
   rateLimitPerMinute?: number;
   /** Checks the unsubscribe and tracking links of sent email; EMAIL_TOKEN_SECRET when not given. */
   emailTokenSecret?: string;
+  /** The shortest `every` of a lead transfer; LEAD_TRANSFER_MIN_EVERY_SECONDS when not given. */
+  leadTransferMinEverySeconds?: number;
 }
 
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -110,6 +113,7 @@ export function createApp(deps: AppDeps): express.Express {
   consentRoutes(routeDeps);
   crmConnectionRoutes(routeDeps);
   audienceRoutes(routeDeps);
+  leadTransferRoutes(routeDeps, { minEverySeconds: deps.leadTransferMinEverySeconds ?? loadConfig().LEAD_TRANSFER_MIN_EVERY_SECONDS });
   answerUnservedMethods(v1, registry);
 
   const document = openApiDocument(registry);

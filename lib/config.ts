@@ -43,6 +43,8 @@ const schema = z.object({
   /** Attempts of a transient failure (SMTP down, 4xx) before a message is dead, the first retry after EMAIL_RETRY_INITIAL_SECONDS, doubling. */
   EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(12),
   EMAIL_RETRY_INITIAL_SECONDS: z.coerce.number().min(0.1).default(30),
+  /** The shortest rhythm a lead transfer may run at (`every`); tests go down to a second. */
+  LEAD_TRANSFER_MIN_EVERY_SECONDS: z.coerce.number().int().min(1).default(60),
   /** History events after which the account and journey workflows continue as new. */
   ACCOUNT_HISTORY_LIMIT: z.coerce.number().int().min(50).default(5000),
 });

@@ -24,6 +24,8 @@ const fixtures = [
   { file: 'journey-workflow-on-error-and-timeout.json', workflowId: 'journey:errors:stark', story: 'a rejected webhook taking onError, then a wait for an event timing out' },
   // Recorded from the code of 355ee8f, the first dispatcher.
   { file: 'dispatch-workflow-v1.json', workflowId: 'dispatch:email', story: 'an email retried while the relay was down, sent when it came back, then a second email' },
+  // Recorded from the first lead transfer run.
+  { file: 'lead-transfer-run-v1.json', workflowId: 'lead-transfer-run:lt_UNKgB2twAwyJMd9m-2026-11-26T17:02:32Z', story: 'a run of two leads, one refused by the CRM, polling while the CRM held its answer' },
 ];
 
 describe.each(fixtures)('replaying recorded histories', ({ file, workflowId, story }) => {

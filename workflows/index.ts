@@ -9,3 +9,4 @@ export { journeyJobWorkflow } from './journey-job';
 export { dispatchWorkflow } from './dispatch';
 export { deliverySweeperWorkflow } from './delivery-sweeper';
 export { audienceSeedWorkflow } from './audience-seed';
+export { leadTransferRunWorkflow } from './lead-transfer';
