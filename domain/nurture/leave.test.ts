@@ -1,0 +1,12 @@
+import { leaveReason } from './leave';
+
+const person = (extra: Record<string, unknown> = {}) => ({ context: { person: { personId: 'p_1', status: 'nurture', ...extra } } });
+
+test('a qualified person, one who said no to marketing email or to the topic, or who meets the exit rule leaves', () => {
+  expect(leaveReason({ ...person(), status: 'qualified' })).toBe('qualified');
+  expect(leaveReason({ ...person(), consent: { email: false } })).toBe('unsubscribed');
+  expect(leaveReason({ ...person(), consent: { topics: { erp: false } }, topic: 'erp' })).toBe('unsubscribed from erp');
+  expect(leaveReason({ ...person(), consent: { topics: { erp: false } }, topic: 'crm' })).toBeUndefined();
+  expect(leaveReason(person({ jobTitle: 'CFO' }), { field: 'person.jobTitle', op: 'eq', value: 'cfo' })).toBe('exit rule met');
+  expect(leaveReason(person({ jobTitle: 'CTO' }), { field: 'person.jobTitle', op: 'eq', value: 'cfo' })).toBeUndefined();
+});

@@ -1,0 +1,23 @@
+import { evaluate, type Condition, type ConditionContext } from '../condition';
+
+export interface LeaveFacts {
+  /** The person as conditions see them, with their score status. */
+  context: ConditionContext;
+  status?: string;
+  consent?: { email?: boolean | null; topics?: Record<string, boolean> | null } | null;
+  /** The topic of the email about to be cast, if it is one. */
+  topic?: string;
+}
+
+/**
+ * Why a person leaves a stream before their next cast, or undefined: sales-ready
+ * (qualified), no longer wanting marketing email or this email's topic, or the
+ * stream's exit rule.
+ */
+export function leaveReason(facts: LeaveFacts, exitWhen?: Condition): string | undefined {
+  if (facts.status === 'qualified') return 'qualified';
+  if (facts.consent?.email === false) return 'unsubscribed';
+  if (facts.topic && facts.consent?.topics?.[facts.topic] === false) return `unsubscribed from ${facts.topic}`;
+  if (exitWhen && evaluate(exitWhen, facts.context)) return 'exit rule met';
+  return undefined;
+}
