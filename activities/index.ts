@@ -12,6 +12,8 @@ import { makeAudienceDelivery } from './deliver-audience';
 import { makeSeedAudience } from './audience-seed';
 import { makeJourneyJobActivities } from './journey-jobs';
 import { makeLeadTransferActivities } from './lead-transfers';
+import { makeNurtureActivities } from './nurture';
+import { makeNurtureFanOut } from './nurture-fan-out';
 import { makeResendPendingEvents } from './resend-pending';
 import { countRescored, makeSignalRefreshAll, rescoreStatus, tallyRescored } from './rescore';
 import { segmentMemberCounts, segmentProgress } from './segments';
@@ -48,6 +50,8 @@ export function createActivities(deps: ActivityDeps) {
     claimDeliveries,
     releaseDueDeliveries,
     ...makeLeadTransferActivities(deps.delivery),
+    ...makeNurtureActivities(deps.delivery),
+    ...makeNurtureFanOut(deps.delivery),
   };
 }
 

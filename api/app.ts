@@ -36,6 +36,7 @@ import { crmConnectionRoutes } from './routes/crm-connections';
 import { audienceRoutes } from './routes/audiences';
 import { crmInboundRouter } from './crm-inbound';
 import { leadTransferRoutes } from './routes/lead-transfers';
+import { nurtureStreamRoutes } from './routes/nurture-streams';
 
 export interface AppDeps {
   temporal: Client;
@@ -114,6 +115,7 @@ export function createApp(deps: AppDeps): express.Express {
   crmConnectionRoutes(routeDeps);
   audienceRoutes(routeDeps);
   leadTransferRoutes(routeDeps, { minEverySeconds: deps.leadTransferMinEverySeconds ?? loadConfig().LEAD_TRANSFER_MIN_EVERY_SECONDS });
+  nurtureStreamRoutes(routeDeps);
   answerUnservedMethods(v1, registry);
 
   const document = openApiDocument(registry);

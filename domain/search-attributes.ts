@@ -7,8 +7,12 @@ export const JourneyId = defineSearchAttributeKey('JourneyId', SearchAttributeTy
 export const JourneyVersion = defineSearchAttributeKey('JourneyVersion', SearchAttributeType.INT);
 export const NodeId = defineSearchAttributeKey('NodeId', SearchAttributeType.KEYWORD);
 export const JourneyStatus = defineSearchAttributeKey('JourneyStatus', SearchAttributeType.KEYWORD);
+export const NurtureStreamId = defineSearchAttributeKey('NurtureStreamId', SearchAttributeType.KEYWORD);
+/** 1-based, the stage of the person's last cast (0 before the first). */
+export const NurtureStage = defineSearchAttributeKey('NurtureStage', SearchAttributeType.INT);
+export const NurtureStatus = defineSearchAttributeKey('NurtureStatus', SearchAttributeType.KEYWORD);
 
-export const allSearchAttributes = [AccountKey, JourneyId, JourneyVersion, NodeId, JourneyStatus];
+export const allSearchAttributes = [AccountKey, JourneyId, JourneyVersion, NodeId, JourneyStatus, NurtureStreamId, NurtureStage, NurtureStatus];
 
 const cliTypeNames: Record<string, string> = {
   [SearchAttributeType.KEYWORD]: 'Keyword',

@@ -10,3 +10,5 @@ export { dispatchWorkflow } from './dispatch';
 export { deliverySweeperWorkflow } from './delivery-sweeper';
 export { audienceSeedWorkflow } from './audience-seed';
 export { leadTransferRunWorkflow } from './lead-transfer';
+export { nurtureWorkflow } from './nurture';
+export { nurtureFanOutWorkflow } from './nurture-fan-out';
