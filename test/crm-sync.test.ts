@@ -112,8 +112,8 @@ test("a journey's syncToCrm upserts the account's contacts with the journey's le
     name: 'Hand over',
     start: 'sync',
     nodes: {
-      sync: { type: 'action', action: 'syncToCrm', params: { status: 'SALES_READY', campaign: 'spring-launch' }, next: 'tell' },
-      tell: { type: 'action', action: 'notifySales', params: { message: 'Hooli is ready for a call' }, next: 'done' },
+      sync: { type: 'action', action: 'syncToCrm', params: { connection: 'hubspot', status: 'SALES_READY', campaign: 'spring-launch' }, next: 'tell' },
+      tell: { type: 'action', action: 'notifySales', params: { connection: 'hubspot', message: 'Hooli is ready for a call' }, next: 'done' },
       done: { type: 'exit' },
     },
   });
@@ -129,7 +129,11 @@ test('a worker killed (SIGKILL) while the CRM holds its request open: the next w
   const journey = await publish({
     name: 'Hand over, interrupted',
     start: 'sync',
-    nodes: { sync: { type: 'action', action: 'syncToCrm', params: {}, next: 'tell' }, tell: { type: 'action', action: 'notifySales', params: { message: 'Wayne wants a demo' }, next: 'done' }, done: { type: 'exit' } },
+    nodes: {
+      sync: { type: 'action', action: 'syncToCrm', params: { connection: 'hubspot' }, next: 'tell' },
+      tell: { type: 'action', action: 'notifySales', params: { connection: 'hubspot', message: 'Wayne wants a demo' }, next: 'done' },
+      done: { type: 'exit' },
+    },
   });
   await h.stopWorker();
   let worker = await startWorkerProcess(h.config);
