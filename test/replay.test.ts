@@ -26,6 +26,8 @@ const fixtures = [
   { file: 'dispatch-workflow-v1.json', workflowId: 'dispatch:email', story: 'an email retried while the relay was down, sent when it came back, then a second email' },
   // Recorded from the first lead transfer run.
   { file: 'lead-transfer-run-v1.json', workflowId: 'lead-transfer-run:lt_UNKgB2twAwyJMd9m-2026-11-26T17:02:32Z', story: 'a run of two leads, one refused by the CRM, polling while the CRM held its answer' },
+  // Recorded from the first nurture workflow.
+  { file: 'nurture-workflow-v1.json', workflowId: 'nurture:ns_2HvJb6_g9-MqDUbt:p_iwFlvZ8-HDKdLrt9', story: 'three casts a second apart, exhausted, a fourth campaign appended and cast, a pause, a resume and a stop' },
 ];
 
 describe.each(fixtures)('replaying recorded histories', ({ file, workflowId, story }) => {

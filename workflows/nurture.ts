@@ -61,7 +61,14 @@ export async function nurtureWorkflow(input: NurtureInput): Promise<{ left: stri
   const shown = (): NurtureState['status'] => (status === 'paused' ? 'paused' : exhausted ? 'exhausted' : 'active');
   setHandler(nurtureStateQuery, () => ({ status: shown(), after, casts, nextCastAt: new Date(nextCastAt).toISOString() }));
 
-  const show = () => upsertSearchAttributes([{ key: NurtureStage, value: after ? after.stage + 1 : 0 }, { key: NurtureStatus, value: shown() }]);
+  // Upserted when they change only: each upsert is a history event.
+  let showing = '';
+  const show = () => {
+    const stage = after ? after.stage + 1 : 0;
+    if (showing === `${stage}:${shown()}`) return;
+    showing = `${stage}:${shown()}`;
+    upsertSearchAttributes([{ key: NurtureStage, value: stage }, { key: NurtureStatus, value: shown() }]);
+  };
   const leave = async (reason: string) => {
     upsertSearchAttributes([{ key: NurtureStatus, value: 'exited' }]);
     await condition(allHandlersFinished);
