@@ -52,13 +52,15 @@ export async function readEmailBatch(messages: { _id: string; personId?: string 
   const people = byKey(await findEach(present(messages.map((m) => m.personId)), async (id) => present([await readPerson(id)])));
   const accountKeys = present([...messages.map((m) => m.accountKey), ...[...people.values()].map((p) => p.accountKey)]);
   const templateKeys = present(messages.map((m) => (m.payload.template === undefined ? undefined : String(m.payload.template))));
-  const [accounts, groups, templates, suppressions, sent, settings] = await Promise.all([
+  const settings = ((await EmailSettings.findOne({ _id: 'email' }).lean()) ?? {}) as EmailLimits;
+  // Without a cap nothing counts what a person was sent: the read is skipped.
+  const capped = settings.maxPerDay !== undefined || settings.maxPerWeek !== undefined;
+  const [accounts, groups, templates, suppressions, sent] = await Promise.all([
     findEach(accountKeys, async (key) => present([await readAccount(key)])),
     findEach(accountKeys, async (key) => [{ key, groups: await accountBuyingGroups(key) }]),
     findEach(templateKeys, async (key) => present([await readTemplate(key)])),
     findEach(present([...people.values()].map((p) => p.email?.trim().toLowerCase())), (email) => Suppression.find({ email }, { email: 1, scope: 1, reason: 1 }).lean()),
-    findEach([...people.keys()], (personId) => OutboundMessage.find({ personId, status: 'sent', marketing: true }, { personId: 1, sentAt: 1 }).lean()),
-    EmailSettings.findOne({ _id: 'email' }).lean(),
+    capped ? findEach([...people.keys()], (personId) => OutboundMessage.find({ personId, status: 'sent', marketing: true }, { personId: 1, sentAt: 1 }).lean()) : [],
   ]);
   const topics = byKey(await findEach(present(templates.map((t) => t.topic)), async (key) => present([await readTopic(key)])));
   const compiled = await Promise.all(
@@ -76,6 +78,6 @@ export async function readEmailBatch(messages: { _id: string; personId?: string 
     topics,
     suppressions: groupBy(suppressions, (s) => s.email),
     sentMarketing: new Map([...groupBy(sent, (m) => m.personId!)].map(([id, ms]) => [id, present(ms.map((m) => m.sentAt?.getTime()))])),
-    limits: (settings ?? {}) as EmailLimits,
+    limits: settings,
   };
 }
