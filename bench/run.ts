@@ -1,4 +1,4 @@
-// `npm run bench [-- ingest-lag rescore segments buying-groups journeys email]`: one stack, the chosen scenarios (all
+// `npm run bench [-- ingest-lag rescore segments buying-groups journeys email crm]`: one stack, the chosen scenarios (all
 // by default), a JSON file per result in bench/results/ and one line per figure
 // on stdout. BENCH_PEOPLE (10000) and BENCH_SECONDS (30) size the runs; with
 // MONGO_URL / TEMPORAL_ADDRESS set, those servers are used instead of embedded ones.
@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buyingGroups } from './buying-groups';
+import { crm } from './crm';
 import { email } from './email';
 import { ingestLag } from './ingest-lag';
 import { journeys } from './journeys';
@@ -14,7 +15,7 @@ import type { Scenario } from './scenario';
 import { segments } from './segments';
 import { BenchStack, startStack } from './stack';
 
-const SCENARIOS: Record<string, Scenario> = { 'ingest-lag': ingestLag, rescore, segments, 'buying-groups': buyingGroups, journeys, email };
+const SCENARIOS: Record<string, Scenario> = { 'ingest-lag': ingestLag, rescore, segments, 'buying-groups': buyingGroups, journeys, email, crm };
 
 function positiveInt(name: string, fallback: number): number {
   const raw = process.env[name];
