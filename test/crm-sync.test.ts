@@ -140,7 +140,7 @@ test('a worker killed (SIGKILL) while the CRM holds its request open: the next w
   try {
     hubspot.holdNext(1);
     await launch(journey, ['wayne']);
-    await eventually(async () => (hubspot.heldCount ? true : undefined), { what: 'a CRM request held open' });
+    await eventually(async () => (hubspot.heldCount() ? true : undefined), { what: 'a CRM request held open' });
     await worker.kill();
     // The CRM finishes what the killed worker asked, as a real one would.
     hubspot.release();

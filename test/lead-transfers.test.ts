@@ -159,7 +159,7 @@ test('"run now" while a run still waits for the CRM is refused rather than sendi
   const transfer = await createTransfer(segmentId);
   crm.holdNext(1);
   expect((await h.api('POST', `/v1/lead-transfers/${transfer}/run`)).status).toBe(202);
-  await eventually(async () => (crm.heldCount ? true : undefined), { what: 'the CRM to hold the upsert' });
+  await eventually(async () => (crm.heldCount() ? true : undefined), { what: 'the CRM to hold the upsert' });
   const second = await h.api('POST', `/v1/lead-transfers/${transfer}/run`);
   expect(second.status).toBe(409);
   expect(second.body.error.message).toMatch(/in progress/);

@@ -73,8 +73,8 @@ export async function startFakeHttp(handle: (req: RecordedRequest) => FakeAnswer
     script(...answers: Scripted[]) {
       script.push(...answers);
     },
-    /** How many requests are held open right now. */
-    get heldCount() {
+    /** How many requests are held open right now (a method: a fake built by spreading this object reads it live). */
+    heldCount() {
       return held.length;
     },
     /** Applies and answers every held request. */

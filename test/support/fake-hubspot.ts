@@ -124,10 +124,6 @@ export async function startFakeHubSpot() {
 
   return {
     ...server,
-    // A spread copies a getter's value once: this one must be read live.
-    get heldCount() {
-      return server.heldCount;
-    },
     state,
     token,
     /** Refuses these emails or domains per record (207 `errors`) until the test ends. */

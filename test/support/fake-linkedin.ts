@@ -42,10 +42,6 @@ export async function startFakeLinkedIn() {
 
   return {
     ...server,
-    // A spread copies a getter's value once: this one must be read live.
-    get heldCount() {
-      return server.heldCount;
-    },
     state,
     token,
     members: (segmentId: string) => [...(state.segments.get(segmentId) ?? [])].sort(),

@@ -65,10 +65,6 @@ export async function startFakeSalesforce() {
 
   return {
     ...server,
-    // A spread copies a getter's value once: this one must be read live.
-    get heldCount() {
-      return server.heldCount;
-    },
     state,
     token,
     /** Refuses these external id values (or created Subjects) per record, as `success:false`, until the test ends. */
