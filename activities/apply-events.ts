@@ -5,6 +5,7 @@ import { recordAndDeliver } from '../lib/deliveries';
 import { Person } from '../models/person';
 import { routeEvents, startOnSegmentEntry } from '../lib/journey-launch';
 import { applyUnsubscribeEvents } from '../lib/unsubscribe-events';
+import { recheckNurtures } from '../lib/nurture-recheck';
 import { AccountHooks, applyToEntity, EntityUpdate } from './entity-scoring';
 
 export interface ApplyEventsInput {
@@ -42,7 +43,9 @@ export function makeEntityActivities(delivery: DeliveryTarget) {
       }
       // Before the batch's pending records are cleared: a failure here retries the batch, so no unsubscribe is lost.
       await applyUnsubscribeEvents(input.events);
-      return applyToEntity(input.entity, input.batchId, input.events, toJourneys);
+      const update = await applyToEntity(input.entity, input.batchId, input.events, toJourneys);
+      await recheckNurtures(delivery, update.statusChanges, input.events);
+      return update;
     },
 
     /** Re-scores the entity at the current time: a behaviour left its window, the model or a person changed. */
@@ -52,7 +55,9 @@ export function makeEntityActivities(delivery: DeliveryTarget) {
         await requestRefresh(delivery, owner, 'handed over by a person entity');
         return { applied: 0, statusChanges: [], modelVersion: 0, forwardedTo: entityWorkflowId(owner) };
       }
-      return applyToEntity(input.entity, input.batchId, [], toJourneys);
+      const update = await applyToEntity(input.entity, input.batchId, [], toJourneys);
+      await recheckNurtures(delivery, update.statusChanges, []);
+      return update;
     },
   };
 }

@@ -55,6 +55,35 @@ async function castMessages(input: { streamId: string; personId: string; account
   return { messages: await journeyAdditions(id, audience, [personId]) };
 }
 
+/** The next cast as the stream and the person are now; a reason to leave is recorded on the enrolment. */
+async function judge(streamId: string, personId: string, after: Position | undefined): Promise<{ stream: StreamState; plan: CastPlan }> {
+  const stream = await streamOf(streamId);
+  if (!stream) {
+    await exit(streamId, personId, 'stream deleted');
+    return { stream: { status: 'stopped', seq: Number.MAX_SAFE_INTEGER }, plan: { kind: 'leave', reason: 'stream deleted' } };
+  }
+  if (stream.state.status !== 'active') return { stream: stream.state, plan: { kind: 'hold' } };
+  const person = await Person.findOne({ _id: personId }).lean();
+  const gone = !person ? 'person deleted' : person.mergedInto ? `merged into ${person.mergedInto}` : undefined;
+  if (gone || !person) {
+    await exit(streamId, personId, gone!);
+    return { stream: stream.state, plan: { kind: 'leave', reason: gone! } };
+  }
+  const account = person.accountKey ? await Account.findOne({ _id: person.accountKey }).lean() : null;
+  const score = person.score as { total: number; status: string } | undefined;
+  const facts = personFacts(person as typeof person & { _id: string }, account, [], score);
+  const context = { person: facts.person, account: facts.account };
+  const def = stream.definition;
+  const next = nextCampaign(def.stages, after, (s) => !!def.stages[s].advanceWhen && evaluate(def.stages[s].advanceWhen!, context));
+  const topic = next && isEmail(next.campaign) ? ((await EmailTemplate.findOne({ _id: next.campaign.template }, { topic: 1 }).lean())?.topic ?? undefined) : undefined;
+  const reason = leaveReason({ context, status: score?.status, consent: person.consent, topic }, def.exitWhen);
+  if (reason) {
+    await exit(streamId, personId, reason);
+    return { stream: stream.state, plan: { kind: 'leave', reason } };
+  }
+  return { stream: stream.state, plan: next ? { kind: 'cast', ...next } : { kind: 'exhausted' } };
+}
+
 export function makeNurtureActivities(target: DeliveryTarget) {
   return {
     /**
@@ -63,36 +92,15 @@ export function makeNurtureActivities(target: DeliveryTarget) {
      * exhausted (recorded; the workflow waits for new content), or the campaign.
      */
     async planNurtureCast(input: { streamId: string; personId: string; after?: Position }): Promise<{ stream: StreamState; plan: CastPlan }> {
-      const { streamId, personId } = input;
-      const stream = await streamOf(streamId);
-      if (!stream) {
-        await exit(streamId, personId, 'stream deleted');
-        return { stream: { status: 'stopped', seq: Number.MAX_SAFE_INTEGER }, plan: { kind: 'leave', reason: 'stream deleted' } };
-      }
-      if (stream.state.status !== 'active') return { stream: stream.state, plan: { kind: 'hold' } };
-      const person = await Person.findOne({ _id: personId }).lean();
-      const why = !person ? 'person deleted' : person.mergedInto ? `merged into ${person.mergedInto}` : undefined;
-      if (why || !person) {
-        await exit(streamId, personId, why!);
-        return { stream: stream.state, plan: { kind: 'leave', reason: why! } };
-      }
-      const account = person.accountKey ? await Account.findOne({ _id: person.accountKey }).lean() : null;
-      const score = person.score as { total: number; status: string } | undefined;
-      const facts = personFacts(person as typeof person & { _id: string }, account, [], score);
-      const context = { person: facts.person, account: facts.account };
-      const def = stream.definition;
-      const next = nextCampaign(def.stages, input.after, (s) => !!def.stages[s].advanceWhen && evaluate(def.stages[s].advanceWhen!, context));
-      const topic = next && isEmail(next.campaign) ? ((await EmailTemplate.findOne({ _id: next.campaign.template }, { topic: 1 }).lean())?.topic ?? undefined) : undefined;
-      const reason = leaveReason({ context, status: score?.status, consent: person.consent, topic }, def.exitWhen);
-      if (reason) {
-        await exit(streamId, personId, reason);
-        return { stream: stream.state, plan: { kind: 'leave', reason } };
-      }
-      if (!next) {
-        await enrolment(streamId, personId, { status: 'exhausted' }, { nextCampaign: 1 });
-        return { stream: stream.state, plan: { kind: 'exhausted' } };
-      }
-      return { stream: stream.state, plan: { kind: 'cast', ...next } };
+      const { stream, plan } = await judge(input.streamId, input.personId, input.after);
+      if (plan.kind === 'exhausted') await enrolment(input.streamId, input.personId, { status: 'exhausted' }, { nextCampaign: 1 });
+      return { stream, plan };
+    },
+
+    /** Between casts, when something happened that may make the person leave (qualified, unsubscribed): leave now (recorded) or stay. */
+    async checkNurtureLeave(input: { streamId: string; personId: string; after?: Position }): Promise<{ leave?: string }> {
+      const { plan } = await judge(input.streamId, input.personId, input.after);
+      return plan.kind === 'leave' ? { leave: plan.reason } : {};
     },
 
     /** Records the cast's messages (delivered by their lanes) and where the person now is; `messageId` is its email's, whose outcome moves the next cast. */

@@ -15,6 +15,9 @@ export const stopSignal = defineSignal<[StatusChange]>('stop');
 /** Campaigns were appended: an exhausted person has something again, sent at their next cast. */
 export const newContentSignal = defineSignal('newContent');
 
+/** Something happened that may make the person leave (qualified, unsubscribed): judged now, not at the next cast. */
+export const recheckSignal = defineSignal('recheck');
+
 export type NurtureSignal = 'pause' | 'resume' | 'stop' | 'newContent';
 
 export interface NurtureState {

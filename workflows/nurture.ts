@@ -2,7 +2,7 @@ import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHand
 import type { Activities } from '../activities';
 import type { Position } from '../domain/nurture/position';
 import { NurtureStage, NurtureStatus } from '../domain/search-attributes';
-import { newContentSignal, nurtureStateQuery, pauseSignal, resumeSignal, stopSignal, type NurtureState, type StatusChange } from './nurture-messages';
+import { newContentSignal, nurtureStateQuery, pauseSignal, recheckSignal, resumeSignal, stopSignal, type NurtureState, type StatusChange } from './nurture-messages';
 
 export interface NurtureInput {
   streamId: string;
@@ -29,7 +29,7 @@ const CONTINUE_AFTER_EVENTS = 5000;
 const OUTCOME_POLLS = [1000, 2000, 4000, 8000];
 
 const OPTIONS: ActivityOptions = { startToCloseTimeout: '1 minute', retry: { maximumInterval: '30 seconds' } };
-const { planNurtureCast, castNurtureCampaign, nurtureCastOutcome, leaveNurture } = proxyActivities<Activities>(OPTIONS);
+const { planNurtureCast, checkNurtureLeave, castNurtureCampaign, nurtureCastOutcome, leaveNurture } = proxyActivities<Activities>(OPTIONS);
 
 /**
  * One person on one nurture stream: sleeps until the next cast, casts one
@@ -58,6 +58,8 @@ export async function nurtureWorkflow(input: NurtureInput): Promise<{ left: stri
   setHandler(resumeSignal, steer('active'));
   setHandler(stopSignal, steer('stopped'));
   setHandler(newContentSignal, () => void (newContent = true));
+  let recheck = false;
+  setHandler(recheckSignal, () => void (recheck = true));
   const shown = (): NurtureState['status'] => (status === 'paused' ? 'paused' : exhausted ? 'exhausted' : 'active');
   setHandler(nurtureStateQuery, () => ({ status: shown(), after, casts, nextCastAt: new Date(nextCastAt).toISOString() }));
 
@@ -85,15 +87,20 @@ export async function nurtureWorkflow(input: NurtureInput): Promise<{ left: stri
       await condition(() => status !== 'paused');
       continue;
     }
+    if (recheck) {
+      recheck = false;
+      const { leave: reason } = await checkNurtureLeave.executeWithOptions({ ...OPTIONS, summary: `does ${label} stay?` }, [{ streamId, personId, after }]);
+      if (reason) return leave(reason);
+    }
     if (exhausted) {
-      await condition(() => newContent || status !== 'active');
+      await condition(() => newContent || recheck || status !== 'active');
       if (!newContent) continue;
       exhausted = false;
       show();
     }
-    // Asleep until the cast is due; a pause or a stop wakes it.
+    // Asleep until the cast is due; a pause, a stop or a recheck wakes it.
     const wait = nextCastAt - Date.now();
-    if (wait > 0 && (await condition(() => status !== 'active', wait))) continue;
+    if (wait > 0 && (await condition(() => status !== 'active' || recheck, wait))) continue;
 
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit) {
       await condition(allHandlersFinished);
