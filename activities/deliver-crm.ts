@@ -78,6 +78,7 @@ const requestsOf = (n: Record<CrmRecordKind, number>) => Math.ceil(n.company / 1
 export function makeCrmDelivery(webhooks: { allowPrivate: boolean }) {
   return {
     async deliverCrmRecords(input: { lane: Lane; claimId: string; retry: DeliveryRetry }): Promise<BatchResult> {
+      const started = Date.now();
       const claimed = await claimedMessages(input.lane, input.claimId);
       const settler = batchSettler(input.lane, input.retry);
       const key = destinationOf(input.lane);
@@ -90,12 +91,12 @@ export function makeCrmDelivery(webhooks: { allowPrivate: boolean }) {
         problem = `CRM connection '${key}': ${(err as Error).message}`;
       }
       if (!adapter || !connection) {
-        for (const m of claimed) await settler.settle(m, { status: 'dead', reason: problem! });
+        await Promise.all(claimed.map((m) => settler.settle(m, { status: 'dead', reason: problem! })));
         return { settled: claimed.length };
       }
       const data = await readBatch(claimed);
       const built = claimed.map((m) => build(m, data));
-      for (const b of built) if ('outcome' in b) await settler.settle(b.m, b.outcome);
+      await Promise.all(built.map((b) => ('outcome' in b ? settler.settle(b.m, b.outcome) : undefined)));
       const counts: Record<CrmRecordKind, number> = { company: 0, person: 0, association: 0, task: 0 };
       const calls: [CrmRecordKind, (records: never[]) => Promise<RecordResult[]>][] = [
         ['company', (r) => adapter.upsertCompanies(r)],
@@ -108,11 +109,13 @@ export function makeCrmDelivery(webhooks: { allowPrivate: boolean }) {
         if (!ofKind.length) continue;
         counts[kind] = ofKind.length;
         const results = await call(ofKind.map((b) => b.record));
-        for (const [i, r] of results.entries()) {
-          await settler.settle(ofKind[i].m, r.ok ? { status: 'sent', providerId: r.providerId } : { status: 'failed', error: r.error, permanent: r.permanent, retryAfterMs: r.retryAfterMs });
-        }
+        await Promise.all(
+          results.map((r, i) => settler.settle(ofKind[i].m, r.ok ? { status: 'sent', providerId: r.providerId } : { status: 'failed', error: r.error, permanent: r.permanent, retryAfterMs: r.retryAfterMs })),
+        );
       }
-      return { settled: claimed.length, nextDueAt: settler.nextDueAt(), pauseMs: Math.ceil((requestsOf(counts) * 1000) / connection.rateLimitPerSecond) };
+      // The batch's requests need this long at the connection's rate; the batch's own time counts towards it.
+      const pauseMs = Math.ceil((requestsOf(counts) * 1000) / connection.rateLimitPerSecond) - (Date.now() - started);
+      return { settled: claimed.length, nextDueAt: settler.nextDueAt(), ...(pauseMs > 0 ? { pauseMs } : {}) };
     },
   };
 }
