@@ -11,6 +11,7 @@ import { emailContextOf } from '../lib/email-context';
 import { readEmailBatch, type EmailBatchData } from '../lib/email-batch';
 import { signEmailToken } from '../lib/email-tokens';
 import { MailSendError, sendMail } from '../lib/mailer';
+import { releaseMarketingSend, reserveMarketingSend } from '../lib/marketing-ledger';
 import { batchSettler, claimedMessages, type ClaimedMessage } from '../lib/delivery-batch';
 
 export interface EmailDeliverySettings {
@@ -75,6 +76,20 @@ function salesEmail(m: Message, data: EmailBatchData): Prepared {
   return { to, marketing: false, headers: {}, rendered: { subject: `Sales alert: ${name}`, text, html: `<p>${text.replace(/[<>&]/g, (c) => `&#${c.charCodeAt(0)};`)}</p>` } };
 }
 
+/**
+ * With a cap set, a marketing email takes its place in the person's ledger
+ * before it goes: an email to the same person in a batch running beside this
+ * one counts too, and the later of the two is deferred.
+ */
+async function placed(m: Message, prepared: Prepared, data: EmailBatchData, now: number): Promise<{ prepared: Prepared; reserved: boolean }> {
+  const capped = data.limits.maxPerDay !== undefined || data.limits.maxPerWeek !== undefined;
+  if ('outcome' in prepared || !prepared.marketing || !capped || !m.personId) return { prepared, reserved: false };
+  const zone = (data.people.get(m.personId)?.attributes as { timeZone?: string } | undefined)?.timeZone;
+  const { deferredTo } = await reserveMarketingSend(m.personId, m._id, now, data.sentBefore.get(m.personId) ?? [], (sentAt) => nextSendTime(now, sentAt, data.limits, zone));
+  if (!deferredTo) return { prepared, reserved: true };
+  return { prepared: { outcome: { status: 'deferred', scheduledFor: new Date(deferredTo.at).toISOString(), reason: deferredTo.reason ?? 'held back' } }, reserved: false };
+}
+
 async function send(m: Message, prepared: Prepared, settings: EmailDeliverySettings): Promise<AttemptResult> {
   if ('outcome' in prepared) return prepared.outcome;
   try {
@@ -103,10 +118,11 @@ export function makeEmailDelivery(settings: EmailDeliverySettings) {
       const settler = batchSettler(input.lane, input.retry);
       await Promise.all(
         claimed.map(async (m) => {
-          const prepared = m.channel === 'sales' ? salesEmail(m, data) : templatedEmail(m, data, settings, now);
-          // An attempt the server gave up on (its heartbeat timed out) sends nothing more: its retry owns the claim.
+          const { prepared, reserved } = await placed(m, m.channel === 'sales' ? salesEmail(m, data) : templatedEmail(m, data, settings, now), data, now);
+          // An attempt the server gave up on (its heartbeat timed out) sends nothing more: its retry owns the claim (and the place).
           if (ctx.cancellationSignal.aborted) return;
           const result = await send(m, prepared, settings);
+          if (reserved && result.status !== 'sent') await releaseMarketingSend(m.personId!, m._id);
           await settler.settle(m, result, result.status === 'sent' && 'marketing' in prepared ? { marketing: prepared.marketing } : {});
         }),
       );

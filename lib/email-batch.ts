@@ -1,3 +1,4 @@
+import type { LedgerEntry } from '../domain/email/send-ledger';
 import type { EmailLimits } from '../domain/email/send-window';
 import { compileTemplate, type CompiledTemplate } from '../domain/email/template';
 import { Account } from '../models/account';
@@ -37,6 +38,8 @@ export interface EmailBatchData {
   suppressions: Map<string, { scope: string; reason: string }[]>;
   /** When each person's marketing email went out (the caps count these). */
   sentMarketing: Map<string, number[]>;
+  /** The same as read, each with its message id (the ledger of the caps is matched against it). */
+  sentBefore: Map<string, LedgerEntry[]>;
   limits: EmailLimits;
 }
 
@@ -78,6 +81,7 @@ export async function readEmailBatch(messages: { _id: string; personId?: string 
     topics,
     suppressions: groupBy(suppressions, (s) => s.email),
     sentMarketing: new Map([...groupBy(sent, (m) => m.personId!)].map(([id, ms]) => [id, present(ms.map((m) => m.sentAt?.getTime()))])),
+    sentBefore: new Map([...groupBy(sent, (m) => m.personId!)].map(([id, ms]) => [id, ms.flatMap((m) => (m.sentAt ? [{ m: m._id, at: m.sentAt.getTime() }] : []))])),
     limits: settings,
   };
 }
