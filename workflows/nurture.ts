@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Position } from '../domain/nurture/position';
 import { NurtureStage, NurtureStatus } from '../domain/search-attributes';
@@ -27,6 +27,13 @@ export interface NurtureInput {
 const CONTINUE_AFTER_EVENTS = 5000;
 /** How long a cast's email is watched for a deferral (1 + 2 + 4 + 8 s): the dispatcher settles it within a batch or two. */
 const OUTCOME_POLLS = [1000, 2000, 4000, 8000];
+/**
+ * Past those, an email still pending (its batch's worker died; the batch is
+ * retried a minute later) is looked at every 30 s until it settles, so the
+ * next campaign never overtakes it.
+ */
+const PENDING_POLL = 30_000;
+const WAITS_FOR_ITS_EMAIL = 'nurture-cast-waits-for-its-email';
 
 const OPTIONS: ActivityOptions = { startToCloseTimeout: '1 minute', retry: { maximumInterval: '30 seconds' } };
 const { planNurtureCast, checkNurtureLeave, castNurtureCampaign, nurtureCastOutcome, leaveNurture } = proxyActivities<Activities>(OPTIONS);
@@ -126,13 +133,13 @@ export async function nurtureWorkflow(input: NurtureInput): Promise<{ left: stri
     show();
     // The next cast counts from when this one really goes: a deferred email moves it.
     for (let poll = 0; ; poll++) {
-      const final = poll >= OUTCOME_POLLS.length;
+      const final = poll >= OUTCOME_POLLS.length && !patched(WAITS_FOR_ITS_EMAIL);
       const outcome = await nurtureCastOutcome.executeWithOptions({ ...OPTIONS, summary: `outcome of cast ${casts}` }, [{ streamId, personId, messageId, castAt, after, final }]);
       if (outcome.nextCastAt !== undefined) {
         nextCastAt = outcome.nextCastAt;
         break;
       }
-      await sleep(OUTCOME_POLLS[poll]);
+      await sleep(OUTCOME_POLLS[poll] ?? PENDING_POLL);
     }
   }
 }

@@ -1,0 +1,44 @@
+import { outboundIdOf } from '../domain/email/message-id';
+import { freePort } from '../scripts/stack/ports';
+import { startCatchingRelay } from './support/catching-relay';
+import { eventually, Harness, startHarness } from './support/harness';
+import { startWorkerProcess } from './support/worker-process';
+
+// Mail goes to a relay this file holds and lets go; retries are quick.
+let h: Harness;
+let relayPort: number;
+beforeAll(async () => {
+  relayPort = await freePort();
+  h = await startHarness({ SMTP_URL: `smtp://127.0.0.1:${relayPort}`, EMAIL_RETRY_INITIAL_SECONDS: '0.5' });
+  await h.api('PUT', '/v1/subscription-topics/erp', { name: 'Cloud ERP' });
+  for (const id of ['K1', 'K2', 'K3']) await h.api('PUT', `/v1/email-templates/killed-${id.toLowerCase()}`, { name: id, kind: 'marketing', topic: 'erp', subject: id, html: `<p>${id}</p>` });
+});
+afterAll(() => h?.close());
+
+test('a worker killed (SIGKILL) while a cast is being sent: the next worker sends it again, and each campaign of the stream arrives once, in order', async () => {
+  const relay = await startCatchingRelay({ port: relayPort, holdFirst: true });
+  await h.stopWorker();
+  let worker = await startWorkerProcess(h.config);
+  try {
+    await h.api('PUT', '/v1/people/kim@killed.example', { firstName: 'Kim' });
+    const kim = (await h.api('POST', '/v1/identify', { person: { email: 'kim@killed.example' } })).body.personId;
+    const stages = [{ name: 'Only', campaigns: ['K1', 'K2', 'K3'].map((id) => ({ id, template: `killed-${id.toLowerCase()}` })) }];
+    const stream = (await h.api('POST', '/v1/nurture-streams', { name: 'Survives a crash', cadence: { every: 'PT1S' }, stages })).body.id;
+    await h.api('POST', `/v1/nurture-streams/${stream}/activate`);
+    await h.api('POST', `/v1/nurture-streams/${stream}/enroll`, { personIds: [kim] });
+
+    await eventually(async () => (relay.state.holding ? true : undefined), { what: 'the first cast held open by the relay' });
+    await worker.kill();
+    await eventually(async () => (relay.state.hungUp ? true : undefined), { what: 'the killed sender to hang up' });
+    worker = await startWorkerProcess(h.config);
+    // The held batch is retried once its heartbeat times out (a minute); the next casts wait for it.
+    await eventually(async () => (relay.caught.length >= 3 ? true : undefined), { what: 'three emails caught', timeoutMs: 180_000 });
+    await new Promise((r) => setTimeout(r, 3000));
+  } finally {
+    await worker.kill();
+    await h.startWorker();
+    await relay.close();
+  }
+  const campaigns = relay.caught.map((c) => outboundIdOf(c.messageId)?.split(':').pop());
+  expect(campaigns).toEqual(['K1', 'K2', 'K3']);
+}, 240_000);
