@@ -6,6 +6,7 @@ import { Person } from '../models/person';
 import { routeEvents, startOnSegmentEntry } from '../lib/journey-launch';
 import { applyUnsubscribeEvents } from '../lib/unsubscribe-events';
 import { recheckNurtures } from '../lib/nurture-recheck';
+import { followSegmentChanges } from '../lib/nurture-entry';
 import { AccountHooks, applyToEntity, EntityUpdate } from './entity-scoring';
 
 export interface ApplyEventsInput {
@@ -32,6 +33,7 @@ export function makeEntityActivities(delivery: DeliveryTarget) {
     enteredSegments: (accountKey, segmentIds) => startOnSegmentEntry(delivery, accountKey, segmentIds),
     applied: (accountKey, events) => routeEvents(delivery, accountKey, events),
     deliver: (messages) => recordAndDeliver(delivery, messages),
+    segmentsChanged: (changes) => followSegmentChanges(delivery, changes),
   };
   return {
     /** Applies a batch of events to the entity's counters and scores. */

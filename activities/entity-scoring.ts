@@ -13,7 +13,7 @@ import { sameAsStored } from '../lib/same-stored';
 import { scoringModel } from '../lib/scoring-model-store';
 import { savedSegments } from '../lib/segment-store';
 import type { PersonFacts } from '../domain/segments/evaluate';
-import { evaluateMemberships } from '../domain/segments/membership';
+import { evaluateMemberships, type MembershipChange } from '../domain/segments/membership';
 import { accountContext, personContext, personFacts } from '../domain/entity-context';
 import { recordMembershipChanges } from './segment-changes';
 import { audienceChangeMessages } from '../lib/audience-changes';
@@ -73,6 +73,8 @@ export interface AccountHooks {
   applied(accountKey: string, events: readonly AccountEvent[]): Promise<void>;
   /** Records outbound messages (ids naming what caused them, so a retry records nothing twice) and wakes their delivery. */
   deliver(messages: NewMessage[]): Promise<unknown>;
+  /** After the batch's segment entries and exits are recorded, before the members' own fields: a retry sees them again (nurture entry is idempotent). */
+  segmentsChanged(changes: readonly MembershipChange[]): Promise<void>;
 }
 
 export async function applyToEntity(entity: EntityRef, batchId: string, events: AccountEvent[], hooks?: AccountHooks): Promise<EntityUpdate> {
@@ -188,6 +190,7 @@ export async function applyToEntity(entity: EntityRef, batchId: string, events: 
     await hooks.enteredSegments(entity.accountKey, entered);
   }
   await recordMembershipChanges(memberships.changes, batchId, at);
+  await hooks?.segmentsChanged(memberships.changes);
   await (hooks?.deliver ?? recordMessages)(await audienceChangeMessages(memberships.changes, batchId, byId));
   await writeEach(personOps, (o) => Person.updateOne(o.filter, o.update));
 

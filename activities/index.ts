@@ -14,6 +14,7 @@ import { makeJourneyJobActivities } from './journey-jobs';
 import { makeLeadTransferActivities } from './lead-transfers';
 import { makeNurtureActivities } from './nurture';
 import { makeNurtureFanOut } from './nurture-fan-out';
+import { makeNurtureSegmentEntry } from './nurture-segment-entry';
 import { makeResendPendingEvents } from './resend-pending';
 import { countRescored, makeSignalRefreshAll, rescoreStatus, tallyRescored } from './rescore';
 import { segmentMemberCounts, segmentProgress } from './segments';
@@ -52,6 +53,7 @@ export function createActivities(deps: ActivityDeps) {
     ...makeLeadTransferActivities(deps.delivery),
     ...makeNurtureActivities(deps.delivery),
     ...makeNurtureFanOut(deps.delivery),
+    ...makeNurtureSegmentEntry(deps.delivery),
   };
 }
 

@@ -15,6 +15,7 @@ import { NurtureEnrolment } from '../models/nurture-enrolment';
 import { NurtureStream } from '../models/nurture-stream';
 import { OutboundMessage } from '../models/outbound-message';
 import { Person } from '../models/person';
+import { leftEntrySegment } from '../lib/nurture-entry';
 import { nurtureWorkflowId } from '../workflows/nurture-messages';
 
 type StreamState = { status: 'active' | 'paused' | 'stopped'; seq: number };
@@ -76,7 +77,7 @@ async function judge(streamId: string, personId: string, after: Position | undef
   const def = stream.definition;
   const next = nextCampaign(def.stages, after, (s) => !!def.stages[s].advanceWhen && evaluate(def.stages[s].advanceWhen!, context));
   const topic = next && isEmail(next.campaign) ? ((await EmailTemplate.findOne({ _id: next.campaign.template }, { topic: 1 }).lean())?.topic ?? undefined) : undefined;
-  const reason = leaveReason({ context, status: score?.status, consent: person.consent, topic }, def.exitWhen);
+  const reason = leaveReason({ context, status: score?.status, consent: person.consent, topic, leftSegment: await leftEntrySegment(def, personId) }, def.exitWhen);
   if (reason) {
     await exit(streamId, personId, reason);
     return { stream: stream.state, plan: { kind: 'leave', reason } };

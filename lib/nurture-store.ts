@@ -4,6 +4,7 @@ import { editRule, transition, type StreamAction, type StreamStatus } from '../d
 import { NurtureStream, type NurtureStreamDoc } from '../models/nurture-stream';
 import type { DeliveryTarget } from './deliver-events';
 import { newId } from './ids';
+import { enrolSegmentMembers } from './nurture-entry';
 import { tellEnrolments } from './nurture-signals';
 
 export type StreamDoc = NurtureStreamDoc & { definition: NurtureDefinition; status: StreamStatus };
@@ -40,7 +41,8 @@ export async function editStream(target: DeliveryTarget, id: string, definition:
 /**
  * Moves the stream to the action's status (from the status it was read in,
  * so two requests cannot both move it), numbering the change, then tells the
- * people on it in the background. Activating is not told: nobody is on a draft.
+ * people on it in the background. Activating tells nobody (nobody is on a
+ * draft) but enrols the entry segment's members, in the background too.
  */
 export async function changeStatus(target: DeliveryTarget, id: string, action: StreamAction): Promise<Changed> {
   const current = await read(id);
@@ -50,11 +52,13 @@ export async function changeStatus(target: DeliveryTarget, id: string, action: S
   // Repeated, it tells again what a first attempt may have failed to tell (each change is told once).
   if (!next.changed) {
     if (action !== 'activate') await tellEnrolments(target, id, action, current.statusSeq);
+    else await enrolSegmentMembers(target, current);
     return { stream: current };
   }
   const seq = current.statusSeq + 1;
   const res = await NurtureStream.updateOne({ _id: id, status: current.status, statusSeq: current.statusSeq }, { $set: { status: next.to, statusSeq: seq } });
   if (res.matchedCount === 0) return changeStatus(target, id, action);
   if (action !== 'activate') await tellEnrolments(target, id, action, seq);
+  else await enrolSegmentMembers(target, current);
   return { stream: (await read(id))! };
 }

@@ -12,3 +12,4 @@ export { audienceSeedWorkflow } from './audience-seed';
 export { leadTransferRunWorkflow } from './lead-transfer';
 export { nurtureWorkflow } from './nurture';
 export { nurtureFanOutWorkflow } from './nurture-fan-out';
+export { nurtureSegmentEntryWorkflow } from './nurture-segment-entry';

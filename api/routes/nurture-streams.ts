@@ -4,6 +4,7 @@ import { enrolPeople } from '../../lib/nurture-enrol';
 import { changeStatus, createStream, editStream, type Refusal, type StreamDoc } from '../../lib/nurture-store';
 import { NurtureEnrolment, type NurtureEnrolmentDoc } from '../../models/nurture-enrolment';
 import { NurtureStream } from '../../models/nurture-stream';
+import { Segment } from '../../models/segment';
 import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
 import { defineRoute, linkTo } from '../route';
@@ -50,9 +51,12 @@ function enrolmentView(stream: StreamDoc, e: NurtureEnrolmentDoc) {
   };
 }
 
-/** Segment entry (members joining as they enter) is a later step of issue 14; until then a stream is enrolled by API. */
-function checked(body: NurtureDefinition): NurtureDefinition {
-  if ('segmentId' in body.entry) throw ApiError.validation([{ path: 'entry.segmentId', message: 'entry by segment is not available yet: use { "manual": true } and POST /v1/nurture-streams/:id/enroll' }]);
+/** An entry segment must exist and hold people: its members are who join. */
+async function checked(body: NurtureDefinition): Promise<NurtureDefinition> {
+  if (!('segmentId' in body.entry)) return body;
+  const segment = await Segment.findOne({ _id: body.entry.segmentId }, { level: 1, deletedAt: 1 }).lean();
+  if (!segment || segment.deletedAt) throw ApiError.notFound(`segment '${body.entry.segmentId}'`);
+  if (segment.level !== 'person') throw ApiError.validation([{ path: 'entry.segmentId', message: 'must be a person segment: its members join the stream' }]);
   return body;
 }
 
@@ -77,7 +81,7 @@ async function streamOrThrow(id: string): Promise<StreamDoc> {
 const SAVED = { id: '$response.body#/id' };
 const WRITERS = ['admin', 'marketer'] as const;
 const READERS = ['admin', 'marketer', 'operator'] as const;
-const CHECKED = 'entry: { "manual": true } (segment entry is not available yet)';
+const CHECKED = 'entry.segmentId: a person segment';
 
 /** Staged, cadenced programs, one durable workflow per person (seed 003, Lead Nurture Stream). */
 export function nurtureStreamRoutes(deps: RouteDeps): void {
@@ -90,7 +94,7 @@ export function nurtureStreamRoutes(deps: RouteDeps): void {
     body: nurtureStreamSchema,
     checkedBeyondSchema: CHECKED,
     responses: { 201: { description: 'created', schema: z.object({ id: z.string(), status: z.literal('draft') }), links: { stream: linkTo('get', '/v1/nurture-streams/:id', SAVED) } } },
-    handler: async ({ body }) => ({ status: 201, body: { id: (await createStream(checked(body)))._id, status: 'draft' } }),
+    handler: async ({ body }) => ({ status: 201, body: { id: (await createStream(await checked(body)))._id, status: 'draft' } }),
   });
 
   defineRoute(deps.router, deps.registry, {
@@ -132,7 +136,7 @@ export function nurtureStreamRoutes(deps: RouteDeps): void {
       200: { description: 'saved', schema: StreamView },
       409: { description: 'conflict: the stream is stopped, or the edit changes or removes stages or campaigns of a running stream (details name each path)' },
     },
-    handler: async ({ params, body }) => ({ status: 200, body: viewOf(orThrow(params.id, await editStream(deps.delivery, params.id, checked(body)))) }),
+    handler: async ({ params, body }) => ({ status: 200, body: viewOf(orThrow(params.id, await editStream(deps.delivery, params.id, await checked(body)))) }),
   });
 
   for (const action of STREAM_ACTIONS) {

@@ -72,7 +72,8 @@ export const nurtureStreamSchema = z
   .object({
     name: nonBlankText(200),
     // Manual unless named: enrolment by API (POST /v1/nurture-streams/:id/enroll).
-    entry: z.union([z.object({ segmentId: z.string().min(1).max(60) }).strict(), z.object({ manual: z.literal(true) }).strict()]).default({ manual: true }),
+    // By segment: its members join, now and as they enter; those who leave it stay unless keepOnLeave is false.
+    entry: z.union([z.object({ segmentId: z.string().min(1).max(60), keepOnLeave: z.boolean().optional() }).strict(), z.object({ manual: z.literal(true) }).strict()]).default({ manual: true }),
     stages: z.array(stageSchema).min(1).max(MAX_STAGES),
     cadence: cadenceSchema,
     exitWhen: conditionSchema.optional(),

@@ -10,3 +10,8 @@ test('a qualified person, one who said no to marketing email or to the topic, or
   expect(leaveReason(person({ jobTitle: 'CFO' }), { field: 'person.jobTitle', op: 'eq', value: 'cfo' })).toBe('exit rule met');
   expect(leaveReason(person({ jobTitle: 'CTO' }), { field: 'person.jobTitle', op: 'eq', value: 'cfo' })).toBeUndefined();
 });
+
+test('a person out of the entry segment leaves only on a stream that lets such people go', () => {
+  expect(leaveReason({ ...person(), leftSegment: true })).toBe('left segment');
+  expect(leaveReason({ ...person(), leftSegment: false })).toBeUndefined();
+});

@@ -7,17 +7,20 @@ export interface LeaveFacts {
   consent?: { email?: boolean | null; topics?: Record<string, boolean> | null } | null;
   /** The topic of the email about to be cast, if it is one. */
   topic?: string;
+  /** Out of the stream's entry segment, on a stream that lets such people go (keepOnLeave: false). */
+  leftSegment?: boolean;
 }
 
 /**
  * Why a person leaves a stream before their next cast, or undefined: sales-ready
- * (qualified), no longer wanting marketing email or this email's topic, or the
- * stream's exit rule.
+ * (qualified), no longer wanting marketing email or this email's topic, out
+ * of the entry segment (if the stream says so), or the stream's exit rule.
  */
 export function leaveReason(facts: LeaveFacts, exitWhen?: Condition): string | undefined {
   if (facts.status === 'qualified') return 'qualified';
   if (facts.consent?.email === false) return 'unsubscribed';
   if (facts.topic && facts.consent?.topics?.[facts.topic] === false) return `unsubscribed from ${facts.topic}`;
+  if (facts.leftSegment) return 'left segment';
   if (exitWhen && evaluate(exitWhen, facts.context)) return 'exit rule met';
   return undefined;
 }
