@@ -11,6 +11,7 @@ import { emailContextOf } from '../lib/email-context';
 import { readEmailBatch, type EmailBatchData } from '../lib/email-batch';
 import { signEmailToken } from '../lib/email-tokens';
 import { MailSendError, sendMail } from '../lib/mailer';
+import { normalAddress, suppressionReason } from '../lib/suppressions';
 import { releaseMarketingSend, reserveMarketingSend } from '../lib/marketing-ledger';
 import { batchSettler, claimedMessages, type ClaimedMessage } from '../lib/delivery-batch';
 
@@ -28,12 +29,6 @@ type Prepared = { to: string; rendered: RenderedEmail; marketing: boolean; heade
 
 const SENDER = personalDataView('admin');
 
-function suppressedFor(data: EmailBatchData, email: string, topic: string | undefined): string | undefined {
-  const held = data.suppressions.get(email.trim().toLowerCase()) ?? [];
-  const hit = held.find((s) => s.scope === 'all') ?? held.find((s) => topic !== undefined && s.scope === topic);
-  return hit ? `suppressed (${hit.reason}${hit.scope === 'all' ? '' : `, topic ${hit.scope}`})` : undefined;
-}
-
 /** Marketing or operational email to a person, from a template: consent, suppressions and caps as they are now. */
 function templatedEmail(m: Message, data: EmailBatchData, settings: EmailDeliverySettings, now: number): Prepared {
   const person = m.personId ? data.people.get(m.personId) : undefined;
@@ -44,7 +39,7 @@ function templatedEmail(m: Message, data: EmailBatchData, settings: EmailDeliver
   if (!template.compiled) return { outcome: { status: 'dead', reason: `email template '${key}' does not compile: ${template.problem}` } };
   const marketing = template.kind === 'marketing';
   const topic = template.topic ? data.topics.get(template.topic) : undefined;
-  const suppressed = suppressedFor(data, person.email, template.topic ?? undefined);
+  const suppressed = suppressionReason(data.suppressions.get(normalAddress(person.email)) ?? [], template.topic ?? undefined);
   if (suppressed) return { outcome: { status: 'suppressed', reason: suppressed } };
   const consent = mayReceive(person.consent as never, { kind: template.kind }, topic ? { key: topic._id, requireOptIn: topic.requireOptIn } : null);
   if (!consent.allowed) return { outcome: { status: 'suppressed', reason: consent.reason } };

@@ -9,6 +9,7 @@ import { Person } from '../models/person';
 import { SubscriptionTopic } from '../models/subscription-topic';
 import { Suppression } from '../models/suppression';
 import { findEach } from './each-statement';
+import { normalAddress } from './suppressions';
 import { accountBuyingGroups, groupsHeldBy, type ProfileBuyingGroup } from './profile-links';
 
 const readPerson = (id: string) => Person.findOne({ _id: id }).lean();
@@ -62,7 +63,7 @@ export async function readEmailBatch(messages: { _id: string; personId?: string 
     findEach(accountKeys, async (key) => present([await readAccount(key)])),
     findEach(accountKeys, async (key) => [{ key, groups: await accountBuyingGroups(key) }]),
     findEach(templateKeys, async (key) => present([await readTemplate(key)])),
-    findEach(present([...people.values()].map((p) => p.email?.trim().toLowerCase())), (email) => Suppression.find({ email }, { email: 1, scope: 1, reason: 1 }).lean()),
+    findEach(present([...people.values()].map((p) => (p.email ? normalAddress(p.email) : undefined))), (email) => Suppression.find({ email }, { email: 1, scope: 1, reason: 1 }).lean()),
     capped ? findEach([...people.keys()], (personId) => OutboundMessage.find({ personId, status: 'sent', marketing: true }, { personId: 1, sentAt: 1 }).lean()) : [],
   ]);
   const topics = byKey(await findEach(present(templates.map((t) => t.topic)), async (key) => present([await readTopic(key)])));
