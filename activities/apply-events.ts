@@ -44,7 +44,7 @@ export function makeEntityActivities(delivery: DeliveryTarget) {
         return { applied: 0, statusChanges: [], modelVersion: 0, forwardedTo: entityWorkflowId(owner) };
       }
       // Before the batch's pending records are cleared: a failure here retries the batch, so no unsubscribe is lost.
-      await applyUnsubscribeEvents(input.events);
+      await applyUnsubscribeEvents(delivery, input.events);
       const update = await applyToEntity(input.entity, input.batchId, input.events, toJourneys);
       await recheckNurtures(delivery, update.statusChanges, input.events);
       return update;

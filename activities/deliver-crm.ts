@@ -8,7 +8,9 @@ import type { RecordResult } from '../domain/crm/result';
 import { adapterFor, type CrmAdapter } from '../lib/crm/adapter';
 import { connectionWithSecrets } from '../lib/crm-connections';
 import { batchSettler, claimedMessages, type ClaimedMessage } from '../lib/delivery-batch';
+import type { DeliveryTarget } from '../lib/deliver-events';
 import { findEach } from '../lib/each-statement';
+import { handedToSales } from '../lib/sales-handover';
 import { accountBuyingGroups, groupsHeldBy } from '../lib/profile-links';
 import { Account } from '../models/account';
 import { Person } from '../models/person';
@@ -75,7 +77,7 @@ const requestsOf = (n: Record<CrmRecordKind, number>) => Math.ceil(n.company / 1
  * exists), and each settled by its own result: a record the CRM rejects fails
  * alone, a throttled or failed request is retried, not before Retry-After.
  */
-export function makeCrmDelivery(webhooks: { allowPrivate: boolean }) {
+export function makeCrmDelivery(target: DeliveryTarget, webhooks: { allowPrivate: boolean }) {
   return {
     async deliverCrmRecords(input: { lane: Lane; claimId: string; retry: DeliveryRetry }): Promise<BatchResult> {
       const started = Date.now();
@@ -109,6 +111,8 @@ export function makeCrmDelivery(webhooks: { allowPrivate: boolean }) {
         if (!ofKind.length) continue;
         counts[kind] = ofKind.length;
         const results = await call(ofKind.map((b) => b.record));
+        // Before the records settle: a retry after a crash between the two finds them unsettled and hands them over again.
+        if (kind === 'person') await handedToSales(target, present(ofKind.filter((b, i) => results[i].ok && b.m.type === 'lead_transfer').map((b) => b.m.personId)));
         await Promise.all(
           results.map((r, i) => settler.settle(ofKind[i].m, r.ok ? { status: 'sent', providerId: r.providerId } : { status: 'failed', error: r.error, permanent: r.permanent, retryAfterMs: r.retryAfterMs })),
         );

@@ -44,7 +44,7 @@ export function createActivities(deps: ActivityDeps) {
     ...makeImportActivities(deps.delivery),
     ...makeJourneyJobActivities(deps.delivery),
     ...makeEmailDelivery(deps.email),
-    ...makeCrmDelivery(deps.webhooks),
+    ...makeCrmDelivery(deps.delivery, deps.webhooks),
     ...makeAudienceDelivery(),
     seedAudience: makeSeedAudience(deps.delivery),
     startPendingDeliveries: makeStartPendingDeliveries(deps.delivery),

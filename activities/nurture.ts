@@ -4,6 +4,7 @@ import { nextCastAt } from '../domain/nurture/cadence';
 import { isEmail, type Campaign, type NurtureDefinition } from '../domain/nurture/definition';
 import { leaveReason } from '../domain/nurture/leave';
 import { nextCampaign, type Position } from '../domain/nurture/position';
+import { nurtureOrigin } from '../domain/nurture/stats';
 import { journeyAdditions } from '../lib/audience-changes';
 import { storedAudience } from '../lib/audiences';
 import { notifySalesMessages, UnknownConnectionError } from '../lib/crm-sync';
@@ -33,8 +34,14 @@ async function exit(streamId: string, personId: string, reason: string): Promise
   await enrolment(streamId, personId, { status: 'exited', exitReason: reason, exitedAt: new Date() }, { nextCastAt: 1, nextCampaign: 1 });
 }
 
-/** The messages of one cast; each id names the stream, the person and the campaign, so a retried cast records nothing twice. */
+/** The messages of one cast, marked with the stream and the campaign for the stream's stats. */
 async function castMessages(input: { streamId: string; personId: string; accountKey?: string; campaign: Campaign }): Promise<{ messages: NewMessage[]; skipped?: string }> {
+  const { messages, skipped } = await campaignMessages(input);
+  return { messages: messages.map((m) => ({ ...m, origin: nurtureOrigin(input.streamId), step: input.campaign.id })), ...(skipped ? { skipped } : {}) };
+}
+
+/** What a campaign sends; each id names the stream, the person and the campaign, so a retried cast records nothing twice. */
+async function campaignMessages(input: { streamId: string; personId: string; accountKey?: string; campaign: Campaign }): Promise<{ messages: NewMessage[]; skipped?: string }> {
   const { streamId, personId, accountKey, campaign } = input;
   const id = `${nurtureWorkflowId(streamId, personId)}:${campaign.id}`;
   const source = { streamId, campaignId: campaign.id };
@@ -54,6 +61,12 @@ async function castMessages(input: { streamId: string; personId: string; account
   const audience = (campaign.params as { audience: string }).audience;
   if (!(await storedAudience(audience))) return { messages: [], skipped: `audience '${audience}' does not exist` };
   return { messages: await journeyAdditions(id, audience, [personId]) };
+}
+
+/** A hand-over before the person joined the stream was marketing's choice to nurture them again: only a later one lets them go. */
+async function handedOverSinceJoining(streamId: string, personId: string, handedOverAt: Date): Promise<boolean> {
+  const joined = await NurtureEnrolment.findOne({ _id: nurtureWorkflowId(streamId, personId) }, { enrolledAt: 1 }).lean();
+  return !joined || joined.enrolledAt <= handedOverAt;
 }
 
 /** The next cast as the stream and the person are now; a reason to leave is recorded on the enrolment. */
@@ -77,7 +90,8 @@ async function judge(streamId: string, personId: string, after: Position | undef
   const def = stream.definition;
   const next = nextCampaign(def.stages, after, (s) => !!def.stages[s].advanceWhen && evaluate(def.stages[s].advanceWhen!, context));
   const topic = next && isEmail(next.campaign) ? ((await EmailTemplate.findOne({ _id: next.campaign.template }, { topic: 1 }).lean())?.topic ?? undefined) : undefined;
-  const reason = leaveReason({ context, status: score?.status, consent: person.consent, topic, leftSegment: await leftEntrySegment(def, personId) }, def.exitWhen);
+  const transferred = person.salesHandoverAt ? await handedOverSinceJoining(streamId, personId, person.salesHandoverAt) : false;
+  const reason = leaveReason({ context, status: score?.status, consent: person.consent, topic, transferred, leftSegment: await leftEntrySegment(def, personId) }, def.exitWhen);
   if (reason) {
     await exit(streamId, personId, reason);
     return { stream: stream.state, plan: { kind: 'leave', reason } };

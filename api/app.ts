@@ -123,7 +123,7 @@ export function createApp(deps: AppDeps): express.Express {
     res.json(document);
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(document));
-  app.use(unsubscribeRouter(deps.emailTokenSecret ?? loadConfig().EMAIL_TOKEN_SECRET));
+  app.use(unsubscribeRouter(deps.emailTokenSecret ?? loadConfig().EMAIL_TOKEN_SECRET, deps.delivery));
   app.use(trackingRouter({ tokenSecret: deps.emailTokenSecret ?? loadConfig().EMAIL_TOKEN_SECRET, delivery: deps.delivery, logger: deps.logger, registry: metrics.registry }));
   app.use(v1);
   app.use((req, _res, next) => next(ApiError.notFound(`route ${req.method} ${req.path}`)));

@@ -1,6 +1,7 @@
 import express, { type Request, type Response, Router } from 'express';
 import { personalDataView } from '../domain/masking';
 import { readEmailToken } from '../lib/email-tokens';
+import type { DeliveryTarget } from '../lib/deliver-events';
 import { unsubscribe, unsubscribeTarget } from '../lib/unsubscribe';
 
 // The page is open to whoever holds the link: it shows the address masked.
@@ -18,7 +19,7 @@ const page = (res: Response, status: number, title: string, body: string) =>
  * GETs. POST unsubscribes: the RFC 8058 one-click body
  * (`List-Unsubscribe=One-Click`) or the page's form (its topic, or all).
  */
-export function unsubscribeRouter(tokenSecret: string): Router {
+export function unsubscribeRouter(tokenSecret: string, delivery: DeliveryTarget): Router {
   const router = Router();
   router.use('/u', express.urlencoded({ extended: false, limit: '2kb' }));
   const targetOf = async (req: Request) => {
@@ -41,7 +42,7 @@ export function unsubscribeRouter(tokenSecret: string): Router {
     if (!target) return page(res, 404, 'Link not recognised', '<p>This unsubscribe link is not valid.</p>');
     const body = (req.body ?? {}) as Record<string, string>;
     const oneClick = body['List-Unsubscribe'] === 'One-Click';
-    const done = await unsubscribe(target, oneClick || body.scope !== 'all' ? 'topic' : 'all', { source: oneClick ? 'one_click' : 'unsubscribe_page', ref: target.messageId });
+    const done = await unsubscribe(delivery, target, oneClick || body.scope !== 'all' ? 'topic' : 'all', { source: oneClick ? 'one_click' : 'unsubscribe_page', ref: target.messageId });
     return page(res, 200, 'You are unsubscribed', `<p>${done.scope === 'all' ? 'You will get no more marketing email from us.' : `You will get no more email about “${escape(done.scope)}”.`}</p>`);
   });
   return router;

@@ -11,7 +11,18 @@ import { writeEach } from './each-statement';
 /** About four hours of retries (30 s doubling, at most 30 min apart) before a message is dead; batches of 50, four at a time. */
 export const DEFAULT_DISPATCH: DispatchSettings = { retry: { maximumAttempts: 12, initialIntervalSeconds: 30 }, batchSize: 50, concurrency: 4 };
 
-export type NewMessage = { _id: string; channel: 'email' | 'sales' | 'crm' | 'audience' | 'webhook'; type: string; accountKey?: string; personId?: string; marketing?: boolean; payload: Record<string, unknown> };
+export type NewMessage = {
+  _id: string;
+  channel: 'email' | 'sales' | 'crm' | 'audience' | 'webhook';
+  type: string;
+  accountKey?: string;
+  personId?: string;
+  marketing?: boolean;
+  /** What sent it and which of its steps (a nurture stream and campaign), for its stats. */
+  origin?: string;
+  step?: string;
+  payload: Record<string, unknown>;
+};
 
 /** A new message as stored: pending, and ready in its lane when its channel has a delivery. */
 export function messageDocument(m: NewMessage, now: Date) {

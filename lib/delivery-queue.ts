@@ -66,7 +66,7 @@ export async function settleMessage(
       break;
     case 'deferred':
       dueAt = Date.parse(result.scheduledFor);
-      Object.assign(set, { status: 'deferred', reason: result.reason, scheduledFor: new Date(dueAt) });
+      Object.assign(set, { status: 'deferred', reason: result.reason, scheduledFor: new Date(dueAt), deferredAt: now });
       break;
     case 'failed': {
       const failures = (m.failures ?? 0) + 1;

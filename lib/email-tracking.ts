@@ -3,6 +3,7 @@ import { OutboundMessage } from '../models/outbound-message';
 import { currentPerson } from './current-person';
 import type { DeliveryTarget } from './deliver-events';
 import { ingestEvents } from './ingest-events';
+import { op } from './query';
 
 /** What became of one open or click: recorded as an event, or why not. */
 export type TrackingResult = 'recorded' | 'duplicate' | 'scanner' | 'no_tracking_consent' | 'unknown_recipient' | 'rejected';
@@ -40,5 +41,7 @@ export async function recordEmailInteraction(delivery: DeliveryTarget, input: Tr
       ? { eventId: openEventId(input.messageId), type: 'email_open' as const, properties: { messageId: input.messageId } }
       : { eventId: clickEventId(input.messageId, input.url, input.now), type: 'email_click' as const, properties: { messageId: input.messageId, url: input.url } };
   const result = await ingestEvents(delivery, [{ ...event, occurredAt: new Date(input.now).toISOString(), person: { email: recipient.email } }]);
+  // Also for a replayed click, in case the first stopped between the two writes.
+  if (input.url !== undefined && !result.rejected.length) await OutboundMessage.updateOne({ _id: input.messageId, clickedAt: op({ $exists: false }) }, { $set: { clickedAt: new Date(input.now) } });
   return result.accepted ? 'recorded' : result.rejected.length ? 'rejected' : 'duplicate';
 }

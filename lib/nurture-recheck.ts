@@ -1,19 +1,18 @@
 import type { AccountEvent } from '../domain/events';
 import { NurtureEnrolment } from '../models/nurture-enrolment';
+import { NurtureStream } from '../models/nurture-stream';
 import { recheckSignal } from '../workflows/nurture-messages';
 import type { DeliveryTarget } from './deliver-events';
 import { findEach, writeEach } from './each-statement';
 
 /**
- * After an entity's batch is written: the streams of people who became
- * qualified or unsubscribed judge them now, so they leave within seconds of
- * the event instead of at their next cast. Asking twice changes nothing; a
- * retried batch that no longer sees the change leaves it to the next cast.
+ * The streams these people are on judge them now (leave or stay) instead of
+ * at their next cast. Asking twice changes nothing; a person on no stream
+ * costs one read.
  */
-export async function recheckNurtures(target: DeliveryTarget, statusChanges: readonly { personId: string; to: string }[], events: readonly AccountEvent[]): Promise<void> {
-  const people = new Set([...statusChanges.filter((c) => c.to === 'qualified').map((c) => c.personId), ...events.filter((e) => e.type === 'unsubscribe').map((e) => e.personId)]);
-  if (!people.size) return;
-  const enrolments = (await findEach([...people], (personId) => NurtureEnrolment.find({ personId }, { status: 1 }).lean())).filter((e) => e.status !== 'exited');
+export async function recheckPeople(target: DeliveryTarget, personIds: readonly string[]): Promise<void> {
+  if (!personIds.length) return;
+  const enrolments = (await findEach([...new Set(personIds)], (personId) => NurtureEnrolment.find({ personId }, { status: 1 }).lean())).filter((e) => e.status !== 'exited');
   await writeEach(enrolments, async (e) => {
     try {
       await target.client.workflow.getHandle(e._id).signal(recheckSignal);
@@ -21,4 +20,23 @@ export async function recheckNurtures(target: DeliveryTarget, statusChanges: rea
       if ((err as Error).name !== 'WorkflowNotFoundError') throw err;
     }
   });
+}
+
+/** Whether an active stream has an exit rule, which any event may make true. */
+async function anyExitRule(): Promise<boolean> {
+  const active = await NurtureStream.find({ status: 'active' }, { 'definition.exitWhen': 1 }).lean();
+  return active.some((s) => (s.definition as { exitWhen?: unknown } | undefined)?.exitWhen);
+}
+
+/**
+ * After an entity's batch is written: people who became qualified and, while
+ * an active stream has an exit rule, everyone whose events the batch applied
+ * are judged by their streams within seconds of the event (an unsubscribe
+ * event is judged where it is applied). A retried batch that no longer sees
+ * the change leaves it to the next cast.
+ */
+export async function recheckNurtures(target: DeliveryTarget, statusChanges: readonly { personId: string; to: string }[], events: readonly AccountEvent[]): Promise<void> {
+  const people = new Set(statusChanges.filter((c) => c.to === 'qualified').map((c) => c.personId));
+  if (events.length && (await anyExitRule())) for (const e of events) people.add(e.personId);
+  await recheckPeople(target, [...people]);
 }

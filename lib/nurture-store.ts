@@ -1,7 +1,9 @@
 import { addsCampaigns, appendOnlyProblems, type EditProblem } from '../domain/nurture/append-only';
 import type { NurtureDefinition } from '../domain/nurture/definition';
 import { editRule, transition, type StreamAction, type StreamStatus } from '../domain/nurture/status';
+import { nurtureOrigin, type CastMessage } from '../domain/nurture/stats';
 import { NurtureStream, type NurtureStreamDoc } from '../models/nurture-stream';
+import { OutboundMessage } from '../models/outbound-message';
 import type { DeliveryTarget } from './deliver-events';
 import { newId } from './ids';
 import { enrolSegmentMembers } from './nurture-entry';
@@ -61,4 +63,9 @@ export async function changeStatus(target: DeliveryTarget, id: string, action: S
   if (action !== 'activate') await tellEnrolments(target, id, action, seq);
   else await enrolSegmentMembers(target, current);
   return { stream: (await read(id))! };
+}
+
+/** What the stream's casts recorded, as its stats count them: one equality read on the messages' top-level origin. */
+export async function streamMessages(streamId: string): Promise<CastMessage[]> {
+  return OutboundMessage.find({ origin: nurtureOrigin(streamId) }, { step: 1, status: 1, deferredAt: 1, clickedAt: 1 }).lean();
 }

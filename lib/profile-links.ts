@@ -1,5 +1,9 @@
 import { BuyingGroup } from '../models/buying-group';
 import { JourneyInstance } from '../models/journey';
+import { NurtureEnrolment, type NurtureEnrolmentDoc } from '../models/nurture-enrolment';
+import { NurtureStream } from '../models/nurture-stream';
+import { findEach } from './each-statement';
+import type { StreamDoc } from './nurture-store';
 
 /**
  * What a profile links to: the journeys an account is or was on (from the
@@ -46,5 +50,15 @@ export function groupsHeldBy(personId: string, groups: readonly StoredGroup[]): 
   return groups.flatMap((g) => {
     const member = ((g.members ?? []) as { personId: string; role: string; manual?: boolean }[]).find((m) => m.personId === personId);
     return member ? [{ id: g._id, name: g.name, solutionInterest: g.solutionInterest, role: member.role, manual: member.manual === true, status: g.status }] : [];
+  });
+}
+
+/** The nurture streams a person is or was on, each with its stream (read by `_id`); streams deleted since are left out. */
+export async function personStreams(personId: string): Promise<{ stream: StreamDoc; enrolment: NurtureEnrolmentDoc }[]> {
+  const enrolments = (await NurtureEnrolment.find({ personId }).lean()) as NurtureEnrolmentDoc[];
+  const streams = new Map((await findEach(enrolments.map((e) => e.streamId), (_id) => NurtureStream.find({ _id }).lean())).map((s) => [s._id, s as StreamDoc]));
+  return enrolments.flatMap((enrolment) => {
+    const stream = streams.get(enrolment.streamId);
+    return stream ? [{ stream, enrolment }] : [];
   });
 }

@@ -1,4 +1,6 @@
 import { changeConsent, type ConsentOrigin } from './consent-store';
+import type { DeliveryTarget } from './deliver-events';
+import { recheckPeople } from './nurture-recheck';
 import { suppress } from './suppressions';
 import { EmailTemplate } from '../models/email-template';
 import { OutboundMessage } from '../models/outbound-message';
@@ -16,9 +18,15 @@ export async function unsubscribeTarget(messageId: string) {
 /**
  * Unsubscribes a person from a topic (or from all marketing email): their
  * consent says no, the address is suppressed for that scope, and their email
- * still waiting to go out (pending or deferred) of that scope is suppressed now.
+ * still waiting to go out (pending or deferred) of that scope is suppressed now;
+ * the nurture streams they are on judge them at once.
  */
-export async function unsubscribe(target: NonNullable<Awaited<ReturnType<typeof unsubscribeTarget>>>, scope: 'topic' | 'all', origin: ConsentOrigin): Promise<{ scope: string; suppressedWaiting: number }> {
+export async function unsubscribe(
+  delivery: DeliveryTarget,
+  target: NonNullable<Awaited<ReturnType<typeof unsubscribeTarget>>>,
+  scope: 'topic' | 'all',
+  origin: ConsentOrigin,
+): Promise<{ scope: string; suppressedWaiting: number }> {
   const topic = scope === 'topic' && target.topic ? target.topic : undefined;
   await changeConsent(target.personId, topic ? { topics: { [topic]: false } } : { email: false }, origin);
   await suppress({ email: target.email, personId: target.personId, scope: topic ?? 'all', reason: 'unsubscribed', source: `${origin.source}:${target.messageId}` });
@@ -28,5 +36,6 @@ export async function unsubscribe(target: NonNullable<Awaited<ReturnType<typeof 
   for (const m of inScope) {
     await OutboundMessage.updateOne({ _id: m._id, status: m.status }, { $set: { status: 'suppressed', reason: `unsubscribed (${topic ? `topic ${topic}` : 'all marketing email'})`, updatedAt: new Date() }, $unset: { queue: 1 } });
   }
+  await recheckPeople(delivery, [target.personId]);
   return { scope: topic ?? 'all', suppressedWaiting: inScope.length };
 }

@@ -19,6 +19,9 @@ const outboundMessageSchema = new Schema(
     /** Marketing email counts against the caps and needs consent; operational email does not. */
     marketing: { type: Boolean, default: false },
     payload: { type: Schema.Types.Mixed, default: {} },
+    /** What sent it (`nurture:<streamId>`) and which of its steps (the campaign): top level, so its stats are one equality read. */
+    origin: { type: String, index: true },
+    step: String,
     status: { type: String, enum: STATUSES, required: true, default: 'pending', index: true },
     reason: String,
     attempts: { type: [attemptSchema], default: [] },
@@ -27,6 +30,10 @@ const outboundMessageSchema = new Schema(
     /** Its place in its lane's queue (domain/delivery/lanes): ready, later, or held by a claim; unset once final. */
     queue: { type: String, index: true },
     scheduledFor: Date,
+    /** When a cap or the send window last put it off: it stays after it is sent, so stats count the casts that were deferred. */
+    deferredAt: Date,
+    /** The first recorded click of an email (not a scanner's). */
+    clickedAt: Date,
     sentAt: Date,
     providerId: String,
     createdAt: { type: Date, required: true },

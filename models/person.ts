@@ -31,6 +31,8 @@ const personSchema = new Schema(
     segmentsRevision: { type: Number, index: true },
     /** The lead status the CRM last sent back (POST /v1/crm-connections/:key/inbound); written by lib/crm-inbound only. */
     crm: { type: new Schema({ status: String, connection: String, updatedAt: Date }, { _id: false }), default: undefined },
+    /** When a lead transfer first handed this person to the CRM (lib/sales-handover): their nurture streams let them go. */
+    salesHandoverAt: Date,
     /** Set when this person was merged into another (One ID); the record is kept. */
     mergedInto: { type: String, index: true },
     mergedAt: Date,

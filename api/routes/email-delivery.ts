@@ -1,5 +1,6 @@
 import { personalDataView } from '../../domain/masking';
 import { changeConsent } from '../../lib/consent-store';
+import { recheckPeople } from '../../lib/nurture-recheck';
 import { suppress } from '../../lib/suppressions';
 import { EmailSettings } from '../../models/email-settings';
 import { OutboundMessage } from '../../models/outbound-message';
@@ -79,7 +80,10 @@ export function emailDeliveryRoutes(deps: RouteDeps): void {
       if (!person?.email) throw ApiError.conflict('the message has no recipient address on record');
       await suppress({ email: person.email, personId: person._id, scope: 'all', reason: body.type, source: `feedback:${body.messageId}` });
       // A complaint is also a clear no to marketing email.
-      if (body.type === 'complaint') await changeConsent(person._id, { email: false }, { source: 'bounce', ref: body.messageId });
+      if (body.type === 'complaint') {
+        await changeConsent(person._id, { email: false }, { source: 'bounce', ref: body.messageId });
+        await recheckPeople(deps.delivery, [person._id]);
+      }
       return { status: 200, body: { messageId: body.messageId, suppressed: true } };
     },
   });

@@ -1,8 +1,10 @@
 import { nurtureStreamSchema, type NurtureDefinition } from '../../domain/nurture/definition';
 import { mayEnrol, STREAM_ACTIONS, STREAM_STATUSES } from '../../domain/nurture/status';
+import { streamStats } from '../../domain/nurture/stats';
 import { enrolPeople } from '../../lib/nurture-enrol';
-import { changeStatus, createStream, editStream, type Refusal, type StreamDoc } from '../../lib/nurture-store';
+import { changeStatus, createStream, editStream, streamMessages, type Refusal, type StreamDoc } from '../../lib/nurture-store';
 import { NurtureEnrolment, type NurtureEnrolmentDoc } from '../../models/nurture-enrolment';
+import { EnrolmentView, enrolmentView, SHOWN_STATUSES, StreamStatsView } from '../schemas/nurture';
 import { NurtureStream } from '../../models/nurture-stream';
 import { Segment } from '../../models/segment';
 import type { RouteDeps } from '../context';
@@ -17,39 +19,6 @@ const StreamView = z
   .object({ id: z.string(), name: z.string(), status: z.enum(STREAM_STATUSES), definition: z.unknown(), createdAt: z.string(), updatedAt: z.string() })
   .openapi('NurtureStreamView');
 const viewOf = (s: StreamDoc) => ({ id: s._id, name: s.name, status: s.status, definition: s.definition, createdAt: s.createdAt.toISOString(), updatedAt: s.updatedAt.toISOString() });
-
-/** As API.md names them: `paused` is shown for everyone still on a paused stream. */
-const SHOWN_STATUSES = ['active', 'paused', 'exhausted', 'exited'] as const;
-const EnrolmentView = z
-  .object({
-    personId: z.string(),
-    status: z.enum(SHOWN_STATUSES),
-    exitReason: z.string().optional(),
-    stage: z.number().nullable().openapi({ description: "1-based stage of the person's last cast; null before the first" }),
-    stageName: z.string().nullable(),
-    lastCampaign: z.string().nullable(),
-    nextCampaign: z.string().nullable().openapi({ description: 'the next campaign in order (a stage whose advanceWhen holds is skipped at the cast)' }),
-    nextCastAt: z.string().nullable(),
-    casts: z.number(),
-    enrolledAt: z.string(),
-  })
-  .openapi('NurtureEnrolment');
-
-function enrolmentView(stream: StreamDoc, e: NurtureEnrolmentDoc) {
-  const held = stream.status === 'paused' && e.status !== 'exited';
-  return {
-    personId: e.personId,
-    status: held ? 'paused' : e.status,
-    ...(e.exitReason ? { exitReason: e.exitReason } : {}),
-    stage: e.stage === undefined || e.stage === null ? null : e.stage + 1,
-    stageName: e.stage === undefined || e.stage === null ? null : (stream.definition.stages[e.stage]?.name ?? null),
-    lastCampaign: e.lastCampaign ?? null,
-    nextCampaign: e.status === 'exited' ? null : (e.nextCampaign ?? null),
-    nextCastAt: e.status === 'active' && e.nextCastAt ? e.nextCastAt.toISOString() : null,
-    casts: e.casts ?? 0,
-    enrolledAt: e.enrolledAt.toISOString(),
-  };
-}
 
 /** An entry segment must exist and hold people: its members are who join. */
 async function checked(body: NurtureDefinition): Promise<NurtureDefinition> {
@@ -197,6 +166,20 @@ export function nurtureStreamRoutes(deps: RouteDeps): void {
       const docs = wanted === 'paused' ? await pausedPage(stream._id, offset, query.limit + 1) : await stored(wanted ? { status: wanted } : {});
       const items = docs.map((e) => enrolmentView(stream, e));
       return { status: 200, body: page(items, offset, query.limit) };
+    },
+  });
+
+  defineRoute(deps.router, deps.registry, {
+    method: 'get',
+    path: '/v1/nurture-streams/:id/stats',
+    tag: 'Nurture streams',
+    summary: 'What each stage and campaign did: messages cast, sent, suppressed, deferred by a cap or the send window, still waiting, failed, clicked',
+    roles: READERS,
+    params: StreamParams,
+    responses: { 200: { description: 'counts per stage and campaign, in order, with totals', schema: StreamStatsView } },
+    handler: async ({ params }) => {
+      const stream = await streamOrThrow(params.id);
+      return { status: 200, body: { streamId: stream._id, ...streamStats(stream.definition, await streamMessages(stream._id)) } };
     },
   });
 }

@@ -4,8 +4,10 @@ import { decidesSalesVisibility, restrictedToOwnAccounts } from '../../domain/ro
 import { entityRefFor } from '../../domain/routing';
 import { changeConsent, unknownTopics } from '../../lib/consent-store';
 import { requestRefresh } from '../../lib/deliver-events';
+import { recheckPeople } from '../../lib/nurture-recheck';
 import { linkedAccounts, resolvePeople } from '../../lib/identity-store';
-import { accountJourneys, personBuyingGroups } from '../../lib/profile-links';
+import { accountJourneys, personBuyingGroups, personStreams } from '../../lib/profile-links';
+import { enrolmentView } from '../schemas/nurture';
 import { Account } from '../../models/account';
 import { Identity } from '../../models/identity';
 import { Interaction } from '../../models/interaction';
@@ -95,6 +97,8 @@ export function peopleRoutes(deps: RouteDeps): void {
       await Person.updateOne({ _id: person.personId }, { $set: fields });
       // Consent changes field by field, recorded with its source and audited.
       if (consent) await changeConsent(person.personId, consent, { source: 'api', by: { keyId: auth.keyId, role: auth.role } });
+      // A consent withdrawn or an attribute an exit rule names: the person's streams judge them now.
+      await recheckPeople(deps.delivery, [person.personId]);
       const moved = body.accountKey && body.accountKey !== person.linkedAccountKey;
       if (moved) await Identity.updateMany({ personId: person.personId }, { $set: { accountKey: body.accountKey } });
       // Fit rules see the new attributes; a move takes the person's contribution to the new account.
@@ -137,6 +141,10 @@ export function peopleRoutes(deps: RouteDeps): void {
           score: person.score ?? null,
           buyingGroups: await personBuyingGroups(person._id, person.accountKey),
           journeys: await accountJourneys(person.accountKey),
+          nurtureStreams: (await personStreams(person._id)).map(({ stream, enrolment }) => {
+            const { personId: _, ...view } = enrolmentView(stream, enrolment);
+            return { streamId: stream._id, name: stream.name, ...view };
+          }),
           consent: person.consent ?? {},
           crm: person.crm?.status ? { status: person.crm.status, connection: person.crm.connection ?? '', updatedAt: person.crm.updatedAt?.toISOString() ?? '' } : null,
           masked: view.masked,

@@ -3,6 +3,7 @@ import { Activity, ProfileJourney } from './accounts';
 import { FreeFormObject } from './free-form';
 import { Email, Key } from './common';
 import { ConsentInput } from './consent';
+import { ProfileNurtureStream } from './nurture';
 
 export const PersonInput = z
   .object({
@@ -37,6 +38,8 @@ export const PersonProfile = z
     ),
     /** The journeys of the person's account. */
     journeys: z.array(ProfileJourney),
+    /** The nurture streams the person is or was on. */
+    nurtureStreams: z.array(ProfileNurtureStream),
     consent: ConsentInput,
     /** The lead status the CRM last sent back (POST /v1/crm-connections/:key/inbound). */
     crm: z.object({ status: z.string(), connection: z.string(), updatedAt: z.string() }).nullable(),
