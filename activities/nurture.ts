@@ -130,7 +130,7 @@ export function makeNurtureActivities(target: DeliveryTarget) {
     /**
      * When the next cast is due: `every` after this one went out, or after the
      * moment its email was deferred to by a cap or the send window. Nothing
-     * while its email is still pending, unless this is the last look.
+     * while its email is still pending or failed awaiting a retry, unless this is the last look.
      */
     async nurtureCastOutcome(input: { streamId: string; personId: string; messageId?: string; castAt: number; after: Position; final: boolean }): Promise<{ nextCastAt?: number; status?: string }> {
       let base = input.castAt;
@@ -138,7 +138,8 @@ export function makeNurtureActivities(target: DeliveryTarget) {
       if (input.messageId) {
         const m = await OutboundMessage.findOne({ _id: input.messageId }, { status: 1, scheduledFor: 1 }).lean();
         status = m?.status;
-        if (status === 'pending' && !input.final) return { status };
+        // A failed email waits for its retry: the next campaign must not overtake it.
+        if ((status === 'pending' || status === 'failed') && !input.final) return { status };
         if (status === 'deferred' && m?.scheduledFor) base = Math.max(base, m.scheduledFor.getTime());
       }
       const [stream, person] = await Promise.all([streamOf(input.streamId), Person.findOne({ _id: input.personId }, { attributes: 1 }).lean()]);

@@ -1,6 +1,7 @@
 import { outboundIdOf } from '../domain/email/message-id';
 import { freePort } from '../scripts/stack/ports';
 import { startCatchingRelay } from './support/catching-relay';
+import { startRefusingRelay } from './support/refusing-relay';
 import { eventually, Harness, startHarness } from './support/harness';
 import { startWorkerProcess } from './support/worker-process';
 
@@ -42,3 +43,31 @@ test('a worker killed (SIGKILL) while a cast is being sent: the next worker send
   const campaigns = relay.caught.map((c) => outboundIdOf(c.messageId)?.split(':').pop());
   expect(campaigns).toEqual(['K1', 'K2', 'K3']);
 }, 240_000);
+
+test("an email the relay refuses for now holds the stream's next campaign until it goes, then the rest follow in order", async () => {
+  let refusing: Awaited<ReturnType<typeof startRefusingRelay>> | undefined = await startRefusingRelay(451, '4.7.1', relayPort);
+  let relay: Awaited<ReturnType<typeof startCatchingRelay>> | undefined;
+  try {
+    await h.api('PUT', '/v1/people/rob@refused.example', { firstName: 'Rob' });
+    const rob = (await h.api('POST', '/v1/identify', { person: { email: 'rob@refused.example' } })).body.personId;
+    const stages = [{ name: 'Only', campaigns: ['K1', 'K2', 'K3'].map((id) => ({ id, template: `killed-${id.toLowerCase()}` })) }];
+    const stream = (await h.api('POST', '/v1/nurture-streams', { name: 'Waits for a busy relay', cadence: { every: 'PT1S' }, stages })).body.id;
+    await h.api('POST', `/v1/nurture-streams/${stream}/activate`);
+    await h.api('POST', `/v1/nurture-streams/${stream}/enroll`, { personIds: [rob] });
+    const messages = async () => (await h.api('GET', `/v1/outbound-messages?personId=${rob}`)).body.items as { id: string; status: string }[];
+    await eventually(async () => ((await messages()).some((m) => m.status === 'failed') ? true : undefined), { what: 'the first cast refused for now' });
+    // Casts are a second apart: had the failed email let the stream go on, the next campaigns would be recorded by now.
+    await new Promise((r) => setTimeout(r, 5000));
+    expect((await messages()).map((m) => m.id.split(':').pop())).toEqual(['K1']);
+
+    await refusing.close();
+    refusing = undefined;
+    relay = await startCatchingRelay({ port: relayPort });
+    const caught = relay.caught;
+    await eventually(async () => (caught.length >= 3 ? true : undefined), { what: 'the three emails once the relay takes mail', timeoutMs: 120_000 });
+    expect(caught.map((c) => outboundIdOf(c.messageId)?.split(':').pop())).toEqual(['K1', 'K2', 'K3']);
+  } finally {
+    await refusing?.close();
+    await relay?.close();
+  }
+}, 180_000);

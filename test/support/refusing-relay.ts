@@ -12,7 +12,7 @@ export interface RefusingRelay {
  * that is busy): what MailDev, which accepts everything, cannot show.
  * Like real relays, the reply quotes the recipient's address.
  */
-export async function startRefusingRelay(code: number, enhancedStatus: string): Promise<RefusingRelay> {
+export async function startRefusingRelay(code: number, enhancedStatus: string, port = 0): Promise<RefusingRelay> {
   const server = new SMTPServer({
     authOptional: true,
     // Plain SMTP on loopback: no TLS upgrade with a certificate the client would not trust.
@@ -24,8 +24,8 @@ export async function startRefusingRelay(code: number, enhancedStatus: string): 
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(port, '127.0.0.1', () => resolve());
   });
-  const { port } = server.server.address() as AddressInfo;
-  return { smtpUrl: `smtp://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  const bound = (server.server.address() as AddressInfo).port;
+  return { smtpUrl: `smtp://127.0.0.1:${bound}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
