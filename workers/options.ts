@@ -6,7 +6,7 @@ import type { Config } from '../lib/config';
 import { DeliveryConfig, deliveryTargetFor } from '../lib/delivery-target';
 
 export type WorkerConfig = DeliveryConfig &
-  Pick<Config, 'TEMPORAL_NAMESPACE' | 'JOURNEY_WEBHOOK_SECRET' | 'JOURNEY_WEBHOOK_ALLOW_PRIVATE' | 'EMAIL_RATE_PER_SECOND' | 'SMTP_URL' | 'MAIL_FROM' | 'PUBLIC_URL' | 'EMAIL_TOKEN_SECRET'>;
+  Pick<Config, 'TEMPORAL_NAMESPACE' | 'JOURNEY_WEBHOOK_SECRET' | 'JOURNEY_WEBHOOK_ALLOW_PRIVATE' | 'EMAIL_RATE_PER_SECOND' | 'SMTP_URL' | 'MAIL_FROM' | 'PUBLIC_URL' | 'EMAIL_TOKEN_SECRET' | 'WORKFLOW_CACHE_SIZE'>;
 
 /**
  * The workers of one process, shared by the entry point and the tests (which
@@ -23,7 +23,7 @@ export function workerOptions(config: WorkerConfig, connection: NativeConnection
   });
   const common = { connection, namespace: config.TEMPORAL_NAMESPACE, activities, maxConcurrentActivityTaskExecutions: 20 };
   return [
-    { ...common, taskQueue: config.TASK_QUEUE, ...workflowCode },
+    { ...common, taskQueue: config.TASK_QUEUE, ...workflowCode, maxCachedWorkflows: config.WORKFLOW_CACHE_SIZE },
     { ...common, taskQueue: channelQueue(config.TASK_QUEUE, 'email'), maxTaskQueueActivitiesPerSecond: batchesPerSecond(config.EMAIL_RATE_PER_SECOND, config.EMAIL_BATCH_SIZE) },
     // Each connection's dispatcher paces its own requests (one batch at a time, resting as its rate requires).
     { ...common, taskQueue: channelQueue(config.TASK_QUEUE, 'crm') },
