@@ -7,13 +7,16 @@ import { routeEvents, startOnSegmentEntry } from '../lib/journey-launch';
 import { applyUnsubscribeEvents } from '../lib/unsubscribe-events';
 import { recheckNurtures } from '../lib/nurture-recheck';
 import { followSegmentChanges } from '../lib/nurture-entry';
-import { AccountHooks, applyToEntity, EntityUpdate } from './entity-scoring';
+import type { AccountHooks } from './entity-batch/hooks';
+import { applyToEntity, type EntityUpdate } from './entity-scoring';
 
 export interface ApplyEventsInput {
   entity: EntityRef;
   /** Stable across retries of this call: a document that already has it is skipped. */
   batchId: string;
   events: AccountEvent[];
+  /** The batch also does a refresh the workflow owed (a model or segment change, time): read them fresh. */
+  fresh?: boolean;
 }
 
 /**
@@ -45,7 +48,7 @@ export function makeEntityActivities(delivery: DeliveryTarget) {
       }
       // Before the batch's pending records are cleared: a failure here retries the batch, so no unsubscribe is lost.
       await applyUnsubscribeEvents(delivery, input.events);
-      const update = await applyToEntity(input.entity, input.batchId, input.events, toJourneys);
+      const update = await applyToEntity(input.entity, input.batchId, input.events, toJourneys, input.fresh || undefined);
       await recheckNurtures(delivery, update.statusChanges, input.events);
       return update;
     },

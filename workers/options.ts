@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { BACKGROUND_CONCURRENCY, backgroundQueue } from '../domain/background-queue';
 import { batchesPerSecond, channelQueue } from '../domain/delivery/queues';
 import type { Config } from '../lib/config';
 import { DeliveryConfig, deliveryTargetFor } from '../lib/delivery-target';
@@ -13,7 +14,7 @@ export type WorkerConfig = DeliveryConfig &
  * pass a pre-built bundle): the main queue runs the workflows and their
  * activities; email, CRM records and audience changes go out from queues of
  * their own (email's rate limit is the relay's), so a slow destination never
- * holds up journeys or scoring.
+ * holds up journeys or scoring; refreshes run on the background queue.
  */
 export function workerOptions(config: WorkerConfig, connection: NativeConnection, client: Client, workflowCode: { workflowBundle: { codePath: string } } | { workflowsPath: string }): WorkerOptions[] {
   const activities = createActivities({
@@ -29,6 +30,8 @@ export function workerOptions(config: WorkerConfig, connection: NativeConnection
     { ...common, taskQueue: channelQueue(config.TASK_QUEUE, 'crm') },
     // Each audience's dispatcher sends one batch at a time; LinkedIn's throttling is met by Retry-After.
     { ...common, taskQueue: channelQueue(config.TASK_QUEUE, 'audience') },
+    // Refreshes no event asked for: a few at a time, however many a model change queues.
+    { ...common, taskQueue: backgroundQueue(config.TASK_QUEUE), maxConcurrentActivityTaskExecutions: BACKGROUND_CONCURRENCY },
   ];
 }
 

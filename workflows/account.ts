@@ -1,5 +1,6 @@
-import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityCancellationType, allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { backgroundQueue } from '../domain/background-queue';
 import type { AccountEvent } from '../domain/events';
 import { freshEvents, RecentIds } from '../domain/recent-ids';
 import type { EntityRef } from '../domain/routing';
@@ -25,11 +26,11 @@ export const MAX_BATCH = 500;
 export const APPLIED_MEMORY = 5000;
 /** Patch: scores follow time (a timer until the next window expiry) and refresh signals. */
 export const SCORES_FOLLOW_TIME = 'scores-follow-time';
+/** Patch: a refresh runs on the background queue and gives way to events, whose batch then does its work. */
+export const LIVE_EVENTS_FIRST = 'live-events-first';
 
-const { applyEvents, refreshEntity } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+const OPTIONS = { startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '30 seconds' } } as const;
+const { applyEvents, refreshEntity } = proxyActivities<Activities>(OPTIONS);
 
 function shouldContinueAsNew(limit: number): boolean {
   const info = workflowInfo();
@@ -49,6 +50,33 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
   let nextChangeAt = input.nextChangeAt;
   let refreshRequested = input.refreshRequested ?? false;
   const nextBatchId = () => `${workflowInfo().runId}:${++batchesApplied}`;
+  // Waits for the cancellation to be settled: a refresh that already started finishes before anything else writes.
+  const { refreshEntity: refreshInBackground } = proxyActivities<Activities>({
+    ...OPTIONS,
+    taskQueue: backgroundQueue(workflowInfo().taskQueue),
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  });
+
+  /** The refresh, unless events arrive before it starts: then it is withdrawn (undefined) and their batch re-scores with a fresh model. */
+  async function refreshUnlessEventsCome(): Promise<{ nextChangeAt?: string } | undefined> {
+    const refreshing = new CancellationScope();
+    const listening = new CancellationScope();
+    const refresh = refreshing.run(() => refreshInBackground({ entity: input.entity, batchId: nextBatchId() }));
+    const eventsCame = listening.run(() => condition(() => pending.length > 0)).then(
+      () => true,
+      () => false,
+    );
+    const first = await Promise.race([refresh.then((r) => ({ done: r })), eventsCame]);
+    listening.cancel();
+    if (first !== true) return (first as { done: { nextChangeAt?: string } }).done;
+    refreshing.cancel();
+    try {
+      return await refresh;
+    } catch (err) {
+      if (isCancellation(err)) return undefined;
+      throw err;
+    }
+  }
 
   setHandler(eventsSignal, (events) => {
     pending.push(...events);
@@ -60,12 +88,20 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
 
   const wakeUp = () => pending.length > 0 || refreshRequested || shouldContinueAsNew(input.historyLimit);
   for (;;) {
+    // A refresh still owed: the next batch of events does it, with a fresh model and segments.
+    let owed = false;
     if (patched(SCORES_FOLLOW_TIME)) {
       const dueIn = nextChangeAt ? Math.max(0, Date.parse(nextChangeAt) - Date.now()) : undefined;
       const woken = dueIn === undefined ? (await condition(wakeUp), true) : await condition(wakeUp, dueIn, { summary: 'until a behaviour leaves its scoring window' });
       if (!woken || refreshRequested) {
         refreshRequested = false;
-        nextChangeAt = (await refreshEntity({ entity: input.entity, batchId: nextBatchId() })).nextChangeAt;
+        if (!patched(LIVE_EVENTS_FIRST)) nextChangeAt = (await refreshEntity({ entity: input.entity, batchId: nextBatchId() })).nextChangeAt;
+        else if (pending.length > 0) owed = true;
+        else {
+          const done = await refreshUnlessEventsCome();
+          if (done) nextChangeAt = done.nextChangeAt;
+          else owed = true;
+        }
       }
     } else {
       await condition(() => pending.length > 0 || shouldContinueAsNew(input.historyLimit));
@@ -73,10 +109,13 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
     while (pending.length > 0 && !shouldContinueAsNew(input.historyLimit)) {
       const batch = freshEvents(pending.splice(0, MAX_BATCH), applied);
       if (batch.length === 0) continue;
-      const result = await applyEvents({ entity: input.entity, batchId: nextBatchId(), events: batch });
+      const result = await applyEvents({ entity: input.entity, batchId: nextBatchId(), events: batch, ...(owed ? { fresh: true } : {}) });
+      owed = false;
       nextChangeAt = result.nextChangeAt;
       for (const e of batch) applied.add(e.eventId);
     }
+    // Every event was a duplicate (or the run rolls over): the refresh is still to do.
+    if (owed) refreshRequested = true;
     if (shouldContinueAsNew(input.historyLimit)) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof accountWorkflow>({ ...input, pending, appliedIds: applied.toArray(), nextChangeAt, refreshRequested });

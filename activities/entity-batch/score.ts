@@ -1,0 +1,80 @@
+import { activityDeltas, type ActivityDelta } from '../../domain/activity-counters';
+import { summarizeContact } from '../../domain/scoring/account';
+import { scorePerson, type ScoredEvent } from '../../domain/scoring/evaluate';
+import { retentionMs } from '../../domain/scoring/model';
+import { mergeRecentEvents } from '../../domain/scoring/recent-events';
+import { nextStatus, type ScoreStatus, type StatusState } from '../../domain/scoring/status';
+import type { PersonFacts } from '../../domain/segments/evaluate';
+import { accountContext, personContext, personFacts } from '../../domain/entity-context';
+import { sameAsStored } from '../../lib/same-stored';
+import type { EntityBatch, PersonRecord } from './read';
+
+export interface StatusChange {
+  personId: string;
+  from: ScoreStatus;
+  to: ScoreStatus;
+  total: number;
+}
+
+export interface ScoredPerson {
+  p: PersonRecord;
+  /** The person's new recent events, score, summary and model version. */
+  set: Record<string, unknown>;
+  /** Whether the score or summary differ from what is stored. */
+  changed: boolean;
+  facts: PersonFacts;
+  behavior: number;
+}
+
+/** Everyone re-scored at the batch's moment, with what the batch counts. */
+export interface Scores {
+  people: ScoredPerson[];
+  /** The summaries of the account's own contacts, for its roll-up. */
+  summaries: ReturnType<typeof summarizeContact>[];
+  statusChanges: StatusChange[];
+  total: ActivityDelta | undefined;
+  perPerson: Map<string, ActivityDelta>;
+  nextChangeAt?: string;
+}
+
+export const earliest = (...times: (string | undefined)[]) => times.filter((t): t is string => !!t).sort()[0];
+
+/** Scores every person of the batch with their recent events (the new ones merged in): score, status and the moment either next changes with time. */
+export function scoreEveryone(batch: EntityBatch): Scores {
+  const { scoring, account, entity, now } = batch;
+  const { total, perPerson } = activityDeltas(batch.events);
+  const keep = retentionMs(scoring.model);
+  const scores: Scores = { people: [], summaries: [], statusChanges: [], total, perPerson };
+  for (const p of batch.people.values()) {
+    const incoming: ScoredEvent[] = batch.events
+      .filter((e) => e.personId === p._id)
+      .map((e) => ({ eventId: e.eventId, type: e.type, occurredAt: e.occurredAt, ...(e.properties ? { properties: e.properties } : {}) }));
+    const recentEvents = mergeRecentEvents(p.recentEvents ?? [], incoming, now, keep);
+    const score = scorePerson(scoring.model, { person: personContext(p), account: accountContext(account), events: recentEvents }, now);
+    const prev: StatusState | undefined = p.score ? { status: p.score.status, lowSince: p.score.lowSince } : undefined;
+    const status = nextStatus(scoring.model, prev, score.total, now);
+    const summary = summarizeContact(p._id, score, recentEvents, now);
+    if (entity.kind === 'account' && p.accountKey === entity.accountKey) scores.summaries.push(summary);
+    scores.nextChangeAt = earliest(scores.nextChangeAt, score.nextChangeAt, status.nextChangeAt);
+    const newScore = {
+      total: score.total,
+      fit: score.fit,
+      behavior: score.behavior,
+      status: status.status,
+      ...(status.lowSince ? { lowSince: status.lowSince } : {}),
+      modelVersion: scoring.version,
+      breakdown: score.breakdown,
+      nextChangeAt: earliest(score.nextChangeAt, status.nextChangeAt),
+    };
+    const from: ScoreStatus = p.score?.status ?? 'nurture';
+    if (from !== status.status) scores.statusChanges.push({ personId: p._id, from, to: status.status, total: score.total });
+    scores.people.push({
+      p,
+      set: { recentEvents, score: newScore, summary, scoreModelVersion: scoring.version },
+      changed: !sameAsStored({ s: p.score, m: p.summary }, { s: newScore, m: summary }),
+      facts: personFacts(p, account, recentEvents, newScore),
+      behavior: newScore.behavior,
+    });
+  }
+  return scores;
+}

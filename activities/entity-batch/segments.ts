@@ -1,0 +1,24 @@
+import { accountContext } from '../../domain/entity-context';
+import { evaluateMemberships, type Memberships } from '../../domain/segments/membership';
+import type { NewMessage } from '../../lib/deliveries';
+import { refreshAccountGroups } from '../buying-group-refresh';
+import type { EntityBatch } from './read';
+import type { Scores } from './score';
+
+/**
+ * The account's buying groups, set up again from its re-scored contacts (the
+ * groups are the account's own documents), then every saved segment judged
+ * for the people and the account: who is in, who entered, who left.
+ */
+export async function judgeGroupsAndSegments(batch: EntityBatch, scores: Scores, fresh: boolean, deliver: (messages: NewMessage[]) => Promise<unknown>): Promise<Memberships> {
+  const { entity, account, now } = batch;
+  const colleagues = scores.people.filter((x) => entity.kind === 'account' && x.p.accountKey === entity.accountKey);
+  const candidates = colleagues.map((x) => ({ personId: x.p._id, context: { person: x.facts.person, account: x.facts.account }, behavior: x.behavior }));
+  const buyingGroups = entity.kind === 'account' ? await refreshAccountGroups(entity.accountKey, candidates, new Date(now), { fresh }, deliver) : [];
+  const members = scores.people.map(({ p, facts }) => ({ id: p._id, facts, current: p.segments ?? [] }));
+  const accountMember =
+    entity.kind === 'account'
+      ? { id: entity.accountKey, facts: { account: accountContext(account) ?? { key: entity.accountKey }, people: colleagues.map((x) => x.facts), buyingGroups }, current: account?.segments ?? [] }
+      : undefined;
+  return evaluateMemberships(batch.segments.segments, members, accountMember, now);
+}

@@ -1,0 +1,78 @@
+import { activityIncrements, type ActivityDelta } from '../../domain/activity-counters';
+import { accountContext } from '../../domain/entity-context';
+import { rollUpAccount } from '../../domain/scoring/account';
+import type { Memberships } from '../../domain/segments/membership';
+import { writeEach } from '../../lib/each-statement';
+import { isDuplicateKey } from '../../lib/mongo-errors';
+import { op } from '../../lib/query';
+import { Account } from '../../models/account';
+import { PendingEvent } from '../../models/pending-event';
+import { Person } from '../../models/person';
+import type { Announced } from './announce';
+import type { AccountHooks } from './hooks';
+import type { EntityBatch } from './read';
+import { earliest, type Scores } from './score';
+
+/** Proof that the entity's own documents hold the batch: what reacts to its events may run, its markers may go. */
+export interface Written {
+  readonly written: true;
+  nextChangeAt?: string;
+}
+
+function counterUpdate(delta: ActivityDelta) {
+  return { $inc: activityIncrements(delta), $max: { lastActivityAt: new Date(delta.lastActivityAt) } };
+}
+
+const sameMembers = (a: readonly string[] | undefined | null, b: readonly string[]) => (a ?? []).length === b.length && b.every((id) => a!.includes(id));
+
+/**
+ * The people, then the account: counters only where the document does not
+ * carry this batch yet (a retry counts nothing twice), scores and segments
+ * only where something changed. Returns when the entity next changes with time.
+ */
+export async function writeEntity(batch: EntityBatch, scores: Scores, memberships: Memberships, _announced: Announced): Promise<Written> {
+  const { entity, batchId, segments } = batch;
+  const personOps: { filter: Record<string, unknown>; update: Record<string, unknown> }[] = [];
+  for (const { p, set, changed } of scores.people) {
+    const withSegments = { ...set, segments: memberships.people.get(p._id)!, segmentsRevision: segments.revision };
+    const delta = scores.perPerson.get(p._id);
+    if (delta) {
+      personOps.push({ filter: { _id: p._id, lastBatchId: op({ $ne: batchId }) }, update: { ...counterUpdate(delta), $set: { ...withSegments, lastBatchId: batchId } } });
+    } else if (changed || p.segmentsRevision !== segments.revision || !sameMembers(p.segments, withSegments.segments)) {
+      personOps.push({ filter: { _id: p._id }, update: { $set: withSegments } });
+    }
+  }
+  await writeEach(personOps, (o) => Person.updateOne(o.filter, o.update));
+
+  let nextChangeAt = earliest(scores.nextChangeAt, memberships.nextChangeAt === undefined ? undefined : new Date(memberships.nextChangeAt).toISOString());
+  if (entity.kind !== 'account') return { written: true, nextChangeAt };
+  const rollup = rollUpAccount(batch.scoring.model, accountContext(batch.account) ?? { key: entity.accountKey }, scores.summaries, batch.now);
+  nextChangeAt = earliest(nextChangeAt, rollup.nextChangeAt);
+  const set = {
+    score: { ...rollup.score, modelVersion: batch.scoring.version },
+    engagement: rollup.engagement,
+    recentlyActiveContacts: rollup.recentlyActiveContacts,
+    topInterests: rollup.topInterests,
+    segments: memberships.account,
+    segmentsRevision: segments.revision,
+  };
+  if (scores.total) {
+    // An event may name an account nobody described yet: it starts as a placeholder.
+    const update = { ...counterUpdate(scores.total), $set: { ...set, lastBatchId: batchId }, $setOnInsert: { name: entity.accountKey } };
+    try {
+      await Account.updateOne({ _id: entity.accountKey, lastBatchId: op({ $ne: batchId }) }, update, { upsert: true });
+    } catch (err) {
+      // The upsert collides only with an account that already has this batch.
+      if (!isDuplicateKey(err)) throw err;
+    }
+  } else if (batch.account) {
+    await Account.updateOne({ _id: entity.accountKey }, { $set: set });
+  }
+  return { written: true, nextChangeAt };
+}
+
+/** After the writes: journeys hear the events (they see them applied), then the batch's pending markers go, last, so a crash before re-sends it. */
+export async function finishBatch(batch: EntityBatch, _written: Written, hooks?: AccountHooks): Promise<void> {
+  if (batch.entity.kind === 'account' && hooks) await hooks.applied(batch.entity.accountKey, batch.events);
+  await writeEach(batch.events, (e) => PendingEvent.deleteOne({ _id: e.eventId }));
+}
