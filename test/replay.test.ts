@@ -13,7 +13,7 @@ const fixtures = [
   { file: 'journey-workflow-v1.json', workflowId: 'journey:replay-fixture:acme', story: 'a wait, a whitepaper download, a split, an action, a pause and a resume' },
   { file: 'rescore-workflow-v1.json', workflowId: 'rescore:replay-fixture:model-v1', story: 'a re-score of 60 people that completed' },
   { file: 'rescore-workflow-superseded-v1.json', workflowId: 'rescore:replay-fixture:model-v2', story: 'a re-score still polling after a newer model was saved' },
-  // Recorded from the code of 3d1621f, before refreshes moved to the background queue.
+  // Recorded from the code of b19fbe2, before refreshes moved to the background queue.
   { file: 'account-workflow-refresh-and-events.json', workflowId: 'account:umbrella', story: 'a refresh asked for while events arrive, a time-driven re-score, another refresh and a visit' },
   // Recorded from the code of 4633377, before the journey hardening.
   { file: 'account-workflow-time-rescore.json', workflowId: 'account:wayne', story: 'a visit scored, then re-scored when it left its 3 s window' },
