@@ -16,17 +16,23 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
+/** A person on an active stream of three campaigns cast a second apart; returns the person's id. */
+async function enrolledOnThreeCampaigns(email: string, firstName: string, streamName: string): Promise<string> {
+  await h.api('PUT', `/v1/people/${email}`, { firstName });
+  const personId = (await h.api('POST', '/v1/identify', { person: { email } })).body.personId;
+  const stages = [{ name: 'Only', campaigns: ['K1', 'K2', 'K3'].map((id) => ({ id, template: `killed-${id.toLowerCase()}` })) }];
+  const stream = (await h.api('POST', '/v1/nurture-streams', { name: streamName, cadence: { every: 'PT1S' }, stages })).body.id;
+  await h.api('POST', `/v1/nurture-streams/${stream}/activate`);
+  await h.api('POST', `/v1/nurture-streams/${stream}/enroll`, { personIds: [personId] });
+  return personId;
+}
+
 test('a worker killed (SIGKILL) while a cast is being sent: the next worker sends it again, and each campaign of the stream arrives once, in order', async () => {
   const relay = await startCatchingRelay({ port: relayPort, holdFirst: true });
   await h.stopWorker();
   let worker = await startWorkerProcess(h.config);
   try {
-    await h.api('PUT', '/v1/people/kim@killed.example', { firstName: 'Kim' });
-    const kim = (await h.api('POST', '/v1/identify', { person: { email: 'kim@killed.example' } })).body.personId;
-    const stages = [{ name: 'Only', campaigns: ['K1', 'K2', 'K3'].map((id) => ({ id, template: `killed-${id.toLowerCase()}` })) }];
-    const stream = (await h.api('POST', '/v1/nurture-streams', { name: 'Survives a crash', cadence: { every: 'PT1S' }, stages })).body.id;
-    await h.api('POST', `/v1/nurture-streams/${stream}/activate`);
-    await h.api('POST', `/v1/nurture-streams/${stream}/enroll`, { personIds: [kim] });
+    await enrolledOnThreeCampaigns('kim@killed.example', 'Kim', 'Survives a crash');
 
     await eventually(async () => (relay.state.holding ? true : undefined), { what: 'the first cast held open by the relay' });
     await worker.kill();
@@ -48,12 +54,7 @@ test("an email the relay refuses for now holds the stream's next campaign until 
   let refusing: Awaited<ReturnType<typeof startRefusingRelay>> | undefined = await startRefusingRelay(451, '4.7.1', relayPort);
   let relay: Awaited<ReturnType<typeof startCatchingRelay>> | undefined;
   try {
-    await h.api('PUT', '/v1/people/rob@refused.example', { firstName: 'Rob' });
-    const rob = (await h.api('POST', '/v1/identify', { person: { email: 'rob@refused.example' } })).body.personId;
-    const stages = [{ name: 'Only', campaigns: ['K1', 'K2', 'K3'].map((id) => ({ id, template: `killed-${id.toLowerCase()}` })) }];
-    const stream = (await h.api('POST', '/v1/nurture-streams', { name: 'Waits for a busy relay', cadence: { every: 'PT1S' }, stages })).body.id;
-    await h.api('POST', `/v1/nurture-streams/${stream}/activate`);
-    await h.api('POST', `/v1/nurture-streams/${stream}/enroll`, { personIds: [rob] });
+    const rob = await enrolledOnThreeCampaigns('rob@refused.example', 'Rob', 'Waits for a busy relay');
     const messages = async () => (await h.api('GET', `/v1/outbound-messages?personId=${rob}`)).body.items as { id: string; status: string }[];
     await eventually(async () => ((await messages()).some((m) => m.status === 'failed') ? true : undefined), { what: 'the first cast refused for now' });
     // Casts are a second apart: had the failed email let the stream go on, the next campaigns would be recorded by now.
