@@ -17,6 +17,7 @@ import { createRegistry, openApiDocument } from './openapi';
 import { accountRoutes } from './routes/accounts';
 import { adminRoutes } from './routes/api-keys';
 import { eventRoutes } from './routes/events';
+import { eventTypeRoutes } from './routes/event-types';
 import { identifyRoutes } from './routes/identify';
 import { importRoutes } from './routes/imports';
 import { peopleRoutes } from './routes/people';
@@ -97,6 +98,7 @@ export function createApp(deps: AppDeps): express.Express {
   v1.use(rejectDeepBodies);
   const routeDeps: RouteDeps = { router: v1, registry, delivery: deps.delivery, eventsCounter: metrics.eventsCounter, logger: deps.logger };
   eventRoutes(routeDeps);
+  eventTypeRoutes(routeDeps);
   identifyRoutes(routeDeps);
   accountRoutes(routeDeps);
   peopleRoutes(routeDeps);

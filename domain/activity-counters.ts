@@ -26,9 +26,17 @@ export function activityDeltas(events: readonly AccountEvent[]): { total?: Activ
   return { total, perPerson };
 }
 
+/**
+ * The counter key of an event type: a custom name may hold what a document
+ * key may not (a '.', a leading '$'), so those show as their full-width forms.
+ */
+export function counterKey(type: string): string {
+  return type.replace(/\./g, '\uFF0E').replace(/^\$/, '\uFF04');
+}
+
 /** `$inc` paths that add these counts to a document's activity counters. */
 export function activityIncrements(counts: { total: number; byType: Partial<Record<string, number>> }): Record<string, number> {
   const inc: Record<string, number> = { 'activity.total': counts.total };
-  for (const [type, n] of Object.entries(counts.byType)) inc[`activity.byType.${type}`] = n ?? 0;
+  for (const [type, n] of Object.entries(counts.byType)) inc[`activity.byType.${counterKey(type)}`] = n ?? 0;
   return inc;
 }

@@ -1,5 +1,5 @@
-/** Identifier kinds of One ID, in order of trust when they disagree. */
-export const IDENTIFIER_KINDS = ['crmId', 'leadId', 'email', 'anonymousId'] as const;
+/** Identifier kinds of One ID, in order of trust when they disagree (userId: a source's own user id, as the tracking API's `userId`). */
+export const IDENTIFIER_KINDS = ['crmId', 'leadId', 'userId', 'email', 'anonymousId'] as const;
 export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 export type Identifiers = Partial<Record<IdentifierKind, string>>;
 

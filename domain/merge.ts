@@ -5,7 +5,7 @@ export const MERGEABLE_FIELDS = ['email', 'firstName', 'lastName', 'jobTitle', '
 
 /**
  * Which person survives a merge: the one holding the claim's most trusted
- * identifier (crmId, then leadId, email, anonymousId).
+ * identifier (crmId, then leadId, userId, email, anonymousId).
  */
 export function chooseSurvivor(boundByKind: Partial<Record<IdentifierKind, string>>): string | undefined {
   for (const kind of IDENTIFIER_KINDS) if (boundByKind[kind]) return boundByKind[kind];

@@ -118,5 +118,5 @@ export async function writeEvents(delivery: DeliveryTarget, events: IncomingEven
   // One call for the chunk: one signal per account, duplicates counted by eventId.
   if (events.length === 0) return { duplicates: 0, rejected: [] };
   const result = await ingestEvents(delivery, events);
-  return { duplicates: result.duplicates, rejected: result.rejected.map((r) => ({ index: r.index, field: 'person', message: r.error })) };
+  return { duplicates: result.duplicates, rejected: result.rejected.map((r) => ({ index: r.index, field: r.field, message: r.error })) };
 }

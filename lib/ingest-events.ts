@@ -1,4 +1,4 @@
-import type { AccountEvent, EventType } from '../domain/events';
+import { type AccountEvent, type EventType, EVENT_TYPES, isBuiltInEventType } from '../domain/events';
 import type { Identifiers } from '../domain/identity';
 import { EntityRef, entityRefFor, entityWorkflowId } from '../domain/routing';
 import { Identity } from '../models/identity';
@@ -6,6 +6,7 @@ import { Interaction } from '../models/interaction';
 import { PendingEvent } from '../models/pending-event';
 import { Person } from '../models/person';
 import { DeliveryTarget, deliverGrouped, requestRefresh } from './deliver-events';
+import { countSeen, Registered, registeredNames, registerSeen } from './event-types';
 import { ResolvedPerson, resolvePeople } from './identity-store';
 import { writeEach } from './each-statement';
 import { insertNew } from './mongo-errors';
@@ -23,20 +24,60 @@ export interface IncomingEvent {
 export interface IngestResult {
   accepted: number;
   duplicates: number;
-  /** Events refused after validation (identifiers that cannot be joined), by their index in the input. */
-  rejected: { index: number; error: string }[];
+  /** Events refused after validation (a custom type never registered, identifiers that cannot be joined), by their index in the input. */
+  rejected: { index: number; error: string; field: 'type' | 'person' }[];
   /** Entity workflows the signal did not reach now; the sweeper re-sends their events. */
   deliveryDeferred: number;
 }
+
+export interface IngestOptions {
+  /** false: store only, the sweeper signals later (tests of the sweeper). */
+  signal?: boolean;
+  /**
+   * Custom event names: 'registered' (POST /v1/events, imports) refuses a name
+   * never registered; 'register' (the tracking API) registers it on first sight.
+   */
+  names?: 'registered' | 'register';
+}
+
+/** The known types among these, each with what it means: unknown custom names are registered, or left out to be refused. */
+export async function eventMeanings(types: Iterable<string>, names: 'registered' | 'register'): Promise<Map<string, Registered>> {
+  const all = [...new Set(types)];
+  const known = await registeredNames(all);
+  const unknown = all.filter((t) => !isBuiltInEventType(t) && !known.has(t));
+  if (names === 'register' && unknown.length) {
+    await registerSeen(unknown);
+    for (const t of unknown) known.set(t, {});
+  }
+  for (const t of all) if (isBuiltInEventType(t)) known.set(t, {});
+  return known;
+}
+
+const unregistered = (type: string) =>
+  `no event type '${type}': use a built-in type (${EVENT_TYPES.join(', ')}) or a name registered with PUT /v1/event-types/:name or first sent through the tracking API`;
 
 /**
  * Stores a validated batch and signals each entity workflow once.
  * Order matters for "nothing lost": the pending record is written before the
  * interaction, so an event stored is always either applied or re-sent.
  */
-export async function ingestEvents(target: DeliveryTarget, events: IncomingEvent[], opts: { signal?: boolean } = {}): Promise<IngestResult> {
-  const resolved = await resolvePeople(events.map((e) => ({ ids: e.person, accountKey: e.accountKey })));
-  const rejected = resolved.flatMap((p, index) => (p.error ? [{ index, error: p.error }] : []));
+export async function ingestEvents(target: DeliveryTarget, events: IncomingEvent[], opts: IngestOptions = {}): Promise<IngestResult> {
+  const meanings = await eventMeanings(events.map((e) => e.type), opts.names ?? 'registered');
+  const typeRejected = events.flatMap((e, index) => (meanings.has(e.type) ? [] : [{ index, error: unregistered(e.type), field: 'type' as const }]));
+  const kept = events.map((_, i) => i).filter((i) => meanings.has(events[i].type));
+  const people = await resolvePeople(kept.map((i) => ({ ids: events[i].person, accountKey: events[i].accountKey })));
+  const result = await ingestResolved(target, kept.map((i) => events[i]), people, meanings, opts);
+  const rejected = [...typeRejected, ...result.rejected.map((r) => ({ ...r, index: kept[r.index] }))].sort((a, b) => a.index - b.index);
+  return { ...result, rejected };
+}
+
+/**
+ * The second half of ingestion, for events whose people are resolved already
+ * (the tracking API resolves a batch's identities in message order first):
+ * links known people to the account their event names, stores, signals.
+ */
+export async function ingestResolved(target: DeliveryTarget, events: IncomingEvent[], resolved: ResolvedPerson[], meanings: Map<string, Registered>, opts: IngestOptions = {}): Promise<IngestResult> {
+  const rejected = resolved.flatMap((p, index) => (p.error ? [{ index, error: p.error, field: 'person' as const }] : []));
   const kept = events.map((e, i) => ({ e, p: resolved[i] })).filter(({ p }) => !p.error);
   events = kept.map((k) => k.e);
   const people = kept.map((k) => k.p);
@@ -46,7 +87,8 @@ export async function ingestEvents(target: DeliveryTarget, events: IncomingEvent
   const routed = events.map((e, i) => {
     const personId = people[i].personId;
     const entity = entityRefFor(e.accountKey ?? people[i].accountKey, personId);
-    const event: AccountEvent = { eventId: e.eventId, type: e.type, occurredAt: e.occurredAt, personId, ...(e.properties ? { properties: e.properties } : {}) };
+    const means = meanings.get(e.type)?.means;
+    const event: AccountEvent = { eventId: e.eventId, type: e.type, ...(means ? { means } : {}), occurredAt: e.occurredAt, personId, ...(e.properties ? { properties: e.properties } : {}) };
     return { entity, event, workflowId: entityWorkflowId(entity), source: e };
   });
 
@@ -59,6 +101,7 @@ export async function ingestEvents(target: DeliveryTarget, events: IncomingEvent
     routed.map((r) => ({
       _id: r.event.eventId,
       type: r.event.type,
+      ...(r.event.means ? { means: r.event.means } : {}),
       occurredAt: new Date(r.event.occurredAt),
       receivedAt,
       personId: r.event.personId,
@@ -78,6 +121,7 @@ export async function ingestEvents(target: DeliveryTarget, events: IncomingEvent
   });
   const { failed } = await deliverGrouped(target, groups);
   const accepted = stored.filter(Boolean).length;
+  countSeen(routed.filter((_, i) => stored[i]).map((r) => r.event.type), receivedAt);
   return { accepted, duplicates: events.length - accepted, rejected, deliveryDeferred: failed };
 }
 

@@ -139,7 +139,7 @@ export async function routeEvents(target: DeliveryTarget, accountKey: string, ev
     instances.map(async (i) => {
       const definition = await publishedVersion(i.journeyId, i.version);
       const heard = definition ? eventTypesHeard(definition) : new Set<string>();
-      const relevant = events.filter((e) => heard.has(e.type));
+      const relevant = events.filter((e) => heard.has(e.type) || (!!e.means && heard.has(e.means)));
       if (relevant.length === 0) return;
       await target.client.workflow
         .getHandle(i._id)
@@ -150,7 +150,7 @@ export async function routeEvents(target: DeliveryTarget, accountKey: string, ev
         });
     }),
   );
-  const types = new Set(events.map((e) => e.type));
+  const types = new Set(events.flatMap((e) => (e.means ? [e.type, e.means] : [e.type])));
   for (const j of journeys) {
     if (j.state === 'active' && 'event' in j.definition.entry && types.has(j.definition.entry.event)) await startJourney(target, j, accountKey);
   }

@@ -1,5 +1,5 @@
 import { evaluate } from '../domain/condition';
-import type { AccountEvent } from '../domain/events';
+import { eventIs, type AccountEvent } from '../domain/events';
 import type { JourneyDefinition } from '../domain/journeys/definition';
 import { runNode } from '../domain/journeys/nodes';
 import type { NodeEffects } from '../domain/journeys/nodes/effects';
@@ -28,7 +28,7 @@ const iso = (t: number) => new Date(t).toISOString();
  */
 export async function simulateAccount(def: JourneyDefinition, accountKey: string, from: number, to: number): Promise<SimulatedPath> {
   const events: (AccountEvent & { t: number })[] = (await Interaction.find({ accountKey }).lean())
-    .map((i) => ({ eventId: i._id, type: i.type as AccountEvent['type'], occurredAt: i.occurredAt.toISOString(), personId: i.personId, properties: i.properties ?? {}, t: i.occurredAt.getTime() }))
+    .map((i) => ({ eventId: i._id, type: i.type, ...(i.means ? { means: i.means as AccountEvent['means'] } : {}), occurredAt: i.occurredAt.toISOString(), personId: i.personId, properties: i.properties ?? {}, t: i.occurredAt.getTime() }))
     .filter((e) => e.t > from && e.t <= to)
     .sort((a, b) => a.t - b.t || a.eventId.localeCompare(b.eventId));
   const exitRule = def.exitWhen;
@@ -36,7 +36,7 @@ export async function simulateAccount(def: JourneyDefinition, accountKey: string
   let enteredAt = from;
   const inbox = () => events.filter((e) => e.t > enteredAt && e.t <= clock);
   const exitRuleMet = () =>
-    !!exitRule && 'performed' in exitRule && inbox().some((e) => e.type === exitRule.performed && (!exitRule.where || evaluate(exitRule.where, { event: e as unknown as Record<string, unknown> })));
+    !!exitRule && 'performed' in exitRule && inbox().some((e) => eventIs(e, exitRule.performed) && (!exitRule.where || evaluate(exitRule.where, { event: e as unknown as Record<string, unknown> })));
   /** Moves the clock event by event up to `until`, stopping early where the predicate holds. */
   const advance = (until: number, predicate: () => boolean) => {
     if (predicate()) return true;

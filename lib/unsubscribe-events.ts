@@ -1,4 +1,4 @@
-import type { AccountEvent } from '../domain/events';
+import { eventIs, type AccountEvent } from '../domain/events';
 import { TOPIC_KEY } from '../domain/email/consent';
 import { changeConsent, unknownTopics } from './consent-store';
 import { currentPerson } from './current-person';
@@ -17,7 +17,7 @@ import { unsubscribe } from './unsubscribe';
  */
 export async function applyUnsubscribeEvents(delivery: DeliveryTarget, events: readonly AccountEvent[]): Promise<void> {
   for (const event of events) {
-    if (event.type !== 'unsubscribe') continue;
+    if (!eventIs(event, 'unsubscribe')) continue;
     const person = await currentPerson(event.personId);
     if (!person) continue;
     const named = event.properties?.topic;

@@ -5,6 +5,8 @@ const interactionSchema = new Schema(
   {
     _id: { type: String, required: true },
     type: { type: String, required: true },
+    /** The built-in type a custom name was mapped to when it was received. */
+    means: String,
     occurredAt: { type: Date, required: true },
     receivedAt: { type: Date, required: true },
     personId: { type: String, required: true, index: true },

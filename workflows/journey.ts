@@ -1,7 +1,7 @@
 import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { evaluate } from '../domain/condition';
-import type { AccountEvent } from '../domain/events';
+import { eventIs, type AccountEvent } from '../domain/events';
 import type { JourneyDefinition } from '../domain/journeys/definition';
 import { JourneyStatus, JourneyVersion, NodeId } from '../domain/search-attributes';
 import { InstanceStatus, JourneyStep, journeyEventsSignal, journeyStateQuery, MigrateRequest, migrateSignal, MigrateTo, pauseSignal, resumeSignal, stopSignal } from './journey-messages';
@@ -74,9 +74,9 @@ export async function journeyWorkflow(input: JourneyInput): Promise<{ status: In
   setHandler(journeyEventsSignal, (events) => {
     // Only what the current node waits for is kept: an active account's other events would pile up during a long wait.
     const node = def.nodes[nodeId];
-    if (node.type === 'waitForEvent') inbox.push(...events.filter((e) => e.type === node.event));
+    if (node.type === 'waitForEvent') inbox.push(...events.filter((e) => eventIs(e, node.event)));
     if (exitRule && 'performed' in exitRule) {
-      exitRuleMet ||= events.some((e) => e.type === exitRule.performed && (!exitRule.where || evaluate(exitRule.where, { event: e as unknown as Record<string, unknown> })));
+      exitRuleMet ||= events.some((e) => eventIs(e, exitRule.performed) && (!exitRule.where || evaluate(exitRule.where, { event: e as unknown as Record<string, unknown> })));
     }
   });
   setHandler(pauseSignal, () => void (paused = true));

@@ -48,7 +48,7 @@ export function scoreEveryone(batch: EntityBatch): Scores {
   for (const p of batch.people.values()) {
     const incoming: ScoredEvent[] = batch.events
       .filter((e) => e.personId === p._id)
-      .map((e) => ({ eventId: e.eventId, type: e.type, occurredAt: e.occurredAt, ...(e.properties ? { properties: e.properties } : {}) }));
+      .map((e) => ({ eventId: e.eventId, type: e.type, ...(e.means ? { means: e.means } : {}), occurredAt: e.occurredAt, ...(e.properties ? { properties: e.properties } : {}) }));
     const recentEvents = mergeRecentEvents(p.recentEvents ?? [], incoming, now, keep);
     const score = scorePerson(scoring.model, { person: personContext(p), account: accountContext(account), events: recentEvents }, now);
     const prev: StatusState | undefined = p.score ? { status: p.score.status, lowSince: p.score.lowSince } : undefined;

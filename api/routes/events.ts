@@ -37,7 +37,7 @@ export function eventRoutes(deps: RouteDeps): void {
       const result = valid.length ? await ingestEvents(deps.delivery, valid) : { accepted: 0, duplicates: 0, rejected: [] };
       for (const r of result.rejected) {
         const index = validIndex[r.index];
-        rejected.push({ index, error: r.error, details: [{ path: `events.${index}.person`, message: r.error }] });
+        rejected.push({ index, error: r.error, details: [{ path: `events.${index}.${r.field}`, message: r.error }] });
       }
       rejected.sort((a, b) => a.index - b.index);
       deps.eventsCounter.inc({ result: 'accepted' }, result.accepted);

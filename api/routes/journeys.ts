@@ -1,3 +1,5 @@
+import { journeyEventTypes } from '../../domain/event-types-named';
+import { unknownEventTypes } from '../../lib/event-types';
 import { checkJourney } from '../../domain/journeys/graph';
 import { journeySchema } from '../../domain/journeys/definition';
 import { ACTIVE } from '../../lib/journey-launch';
@@ -13,8 +15,8 @@ import { journeyWorkflowId } from '../../workflows/journey-messages';
 
 export const JourneyParams = z.object({ id: z.string().regex(/^jny_[A-Za-z0-9_-]{1,40}$/, 'must be a journey id (jny_…)') });
 
-function checked<T extends z.infer<typeof journeySchema>>(body: T): T {
-  const problems = checkJourney(body);
+async function checked<T extends z.infer<typeof journeySchema>>(body: T): Promise<T> {
+  const problems = [...checkJourney(body), ...(await unknownEventTypes(journeyEventTypes(body)))];
   if (problems.length) throw ApiError.validation(problems, 'journey is invalid');
   return body;
 }
@@ -27,7 +29,7 @@ export async function journeyOrThrow(id: string) {
 
 /** Dry runs of accounts never on the journey look this far back unless given a window. */
 const DEFAULT_WINDOW_MS = 30 * 86_400_000;
-const JOURNEY_RULES = 'the graph: start and every next, onTimeout, onError and otherwise name nodes of the journey; every node reachable from start and reaching an exit; no cycle without a wait; action nodes have a next node, only webhook actions onError/onTimeout; params per action; durations longer than 0';
+const JOURNEY_RULES = 'the graph: start and every next, onTimeout, onError and otherwise name nodes of the journey; every node reachable from start and reaching an exit; no cycle without a wait; action nodes have a next node, only webhook actions onError/onTimeout; params per action; durations longer than 0; event types built in or registered (GET /v1/event-types)';
 
 async function enteredAt(journeyId: string, accountKey: string): Promise<number | undefined> {
   const row = await JourneyInstance.findOne({ _id: journeyWorkflowId(journeyId, accountKey) }, { enteredAt: 1, history: 1 }).lean();
@@ -45,7 +47,7 @@ export function journeyRoutes(deps: RouteDeps): void {
     body: journeySchema,
     checkedBeyondSchema: JOURNEY_RULES,
     responses: { 201: { description: 'created', schema: z.object({ id: z.string(), status: z.literal('draft') }) } },
-    handler: async ({ body }) => ({ status: 201, body: { id: await createJourney(checked(body)), status: 'draft' } }),
+    handler: async ({ body }) => ({ status: 201, body: { id: await createJourney(await checked(body)), status: 'draft' } }),
   });
 
   defineRoute(deps.router, deps.registry, {
@@ -59,7 +61,7 @@ export function journeyRoutes(deps: RouteDeps): void {
     checkedBeyondSchema: JOURNEY_RULES,
     responses: { 200: { description: 'saved', schema: z.object({ id: z.string(), status: z.literal('draft') }) } },
     handler: async ({ params, body }) => {
-      if (!(await saveDraft(params.id, checked(body)))) throw ApiError.notFound(`journey '${params.id}'`);
+      if (!(await saveDraft(params.id, await checked(body)))) throw ApiError.notFound(`journey '${params.id}'`);
       return { status: 200, body: { id: params.id, status: 'draft' } };
     },
   });

@@ -1,3 +1,5 @@
+import { scoringEventTypes } from '../../domain/event-types-named';
+import { unknownEventTypes } from '../../lib/event-types';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { checkModel, modelWarnings, scoringModelSchema } from '../../domain/scoring/model';
 import { activeModel, saveModel } from '../../lib/scoring-model-store';
@@ -36,10 +38,10 @@ export function scoringRoutes(deps: RouteDeps): void {
     summary: 'Replace the active scoring model (a new version); everyone is re-scored in the background',
     roles: ['admin', 'marketer'],
     body: ScoringModelBody,
-    checkedBeyondSchema: 'rule ids unique; condition fields known to their scope (fit rules: person.<name>, account.<name>; behaviour filters also event.<name>; attributes.* and properties.* free); ranked values (fundingRound, seniority) among the known ones; conditions at most 6 levels deep; no rule on person.score or person.status; windows ISO 8601 durations longer than 0 and at most P2Y',
+    checkedBeyondSchema: 'rule ids unique; condition fields known to their scope (fit rules: person.<name>, account.<name>; behaviour filters also event.<name>; attributes.* and properties.* free); ranked values (fundingRound, seniority) among the known ones; conditions at most 6 levels deep; no rule on person.score or person.status; windows ISO 8601 durations longer than 0 and at most P2Y; behaviour events built in or registered (GET /v1/event-types)',
     responses: { 200: { description: 'saved', schema: z.object({ version: z.number(), warnings: z.array(z.string()) }) } },
     handler: async ({ body }) => {
-      const problems = checkModel(body);
+      const problems = [...checkModel(body), ...(await unknownEventTypes(scoringEventTypes(body)))];
       if (problems.length) throw ApiError.validation(problems, 'scoring model is invalid');
       const warnings = modelWarnings(body);
       const version = await saveModel(body, warnings);

@@ -1,3 +1,5 @@
+import { segmentEventTypes } from '../../domain/event-types-named';
+import { unknownEventTypes } from '../../lib/event-types';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { accountDefinitionSchema, checkDefinition, personDefinitionSchema } from '../../domain/segments/definition';
 import { MAX_SEGMENT_DEPTH } from '../../domain/segments/limits';
@@ -22,7 +24,7 @@ import { exportMembers } from './segment-export';
 import { TABLE_FORMATS } from './table-download';
 
 const SAMPLE_SIZE = 10;
-const SEGMENT_RULES = `definitions at most ${MAX_SEGMENT_DEPTH} levels deep; condition fields known to their scope (person segments: person.<name>, account.<name>, in performed.where also event.<name>; account segments: account.<name>; attributes.* and properties.* free); ranked values (fundingRound, seniority) among the known ones`;
+const SEGMENT_RULES = `definitions at most ${MAX_SEGMENT_DEPTH} levels deep; condition fields known to their scope (person segments: person.<name>, account.<name>, in performed.where also event.<name>; account segments: account.<name>; attributes.* and properties.* free); ranked values (fundingRound, seniority) among the known ones; performed names a built-in or registered event type (GET /v1/event-types)`;
 
 const PersonLevel = z.object({ level: z.literal('person'), definition: personDefinitionSchema }).strict();
 const AccountLevel = z.object({ level: z.literal('account'), definition: accountDefinitionSchema }).strict();
@@ -34,8 +36,8 @@ const PreviewInput = Definition.openapi('SegmentPreviewInput');
 const SAVED_ID = { id: '$response.body#/id' };
 const SegmentIdParams = z.object({ id: z.string().regex(/^seg_[A-Za-z0-9_-]{1,40}$/, 'must be a segment id (seg_…)') });
 
-function checked<T extends z.infer<typeof Definition>>(body: T): T {
-  const problems = checkDefinition(body.level, body.definition);
+async function checked<T extends z.infer<typeof Definition>>(body: T): Promise<T> {
+  const problems = [...checkDefinition(body.level, body.definition), ...(await unknownEventTypes(segmentEventTypes(body.definition)))];
   if (problems.length) throw ApiError.validation(problems, 'segment definition is invalid');
   return body;
 }
@@ -69,7 +71,7 @@ export function segmentRoutes(deps: RouteDeps): void {
     checkedBeyondSchema: SEGMENT_RULES,
     responses: { 200: { description: 'count and sample', schema: z.object({ count: z.number(), sample: z.array(z.unknown()), asOf: z.string(), loadedMs: z.number() }) } },
     handler: async ({ body, query }) => {
-      const { level, definition } = checked(body);
+      const { level, definition } = await checked(body);
       const snapshot = await audienceSnapshot({ fresh: query.fresh === 'true', onError: (err) => deps.logger.warn({ err }, 'audience snapshot refresh failed') });
       const now = Date.now();
       const sample: unknown[] = [];
@@ -111,7 +113,7 @@ export function segmentRoutes(deps: RouteDeps): void {
       },
     },
     handler: async ({ body }) => {
-      const { name, level, definition } = checked(body);
+      const { name, level, definition } = await checked(body);
       const saved = await saveSegment({ name, level, definition });
       await startRefresh(deps, saved.revision, `Evaluate everyone for segment '${name}'`);
       return { status: 201, body: saved };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { conditionSchema } from '../condition';
 import { parseDuration } from '../duration';
-import { EVENT_TYPES } from '../events';
+import { eventNameSchema } from '../event-name';
 import { nonBlankText } from '../non-blank-text';
 
 const NODE_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -18,7 +18,7 @@ const waitNode = z
   .meta({ oneOf: [{ required: ['duration'] }, { required: ['until'] }] });
 
 const waitForEventNode = z
-  .object({ type: z.literal('waitForEvent'), event: z.enum(EVENT_TYPES), where: conditionSchema.optional(), timeout: duration, next: nodeId, onTimeout: nodeId })
+  .object({ type: z.literal('waitForEvent'), event: eventNameSchema, where: conditionSchema.optional(), timeout: duration, next: nodeId, onTimeout: nodeId })
   .strict();
 
 export const splitTestSchema = z.union([
@@ -73,14 +73,14 @@ export type JourneyNode = z.output<typeof nodeSchema>;
 export const journeySchema = z
   .object({
     name: nonBlankText(200),
-    entry: z.union([z.object({ segmentId: z.string().min(1).max(60) }).strict(), z.object({ event: z.enum(EVENT_TYPES) }).strict(), z.object({ manual: z.literal(true) }).strict()]),
+    entry: z.union([z.object({ segmentId: z.string().min(1).max(60) }).strict(), z.object({ event: eventNameSchema }).strict(), z.object({ manual: z.literal(true) }).strict()]),
     start: nodeId,
     nodes: z
       .record(nodeId, nodeSchema)
       .refine((n) => Object.keys(n).length >= 1 && Object.keys(n).length <= 200, { message: 'a journey has 1 to 200 nodes' })
       .meta({ minProperties: 1, maxProperties: 200, propertyNames: { pattern: NODE_ID.source } }),
     reentry: z.enum(['once', 'afterExit']).default('once'),
-    exitWhen: z.union([conditionSchema, z.object({ performed: z.enum(EVENT_TYPES), where: conditionSchema.optional() }).strict()]).optional(),
+    exitWhen: z.union([conditionSchema, z.object({ performed: eventNameSchema, where: conditionSchema.optional() }).strict()]).optional(),
   })
   .strict()
   .meta({ id: 'Journey' });

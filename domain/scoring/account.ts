@@ -1,6 +1,6 @@
 import { Condition, ConditionContext } from '../condition';
 import { parseDuration } from '../duration';
-import type { EventType } from '../events';
+import { meaningOf, type EventType } from '../events';
 import { fitPoints, ScoredEvent } from './evaluate';
 import type { ScoringModel } from './model';
 
@@ -29,7 +29,7 @@ export function summarizeContact(personId: string, score: { total: number; behav
   for (const e of events) {
     const t = Date.parse(e.occurredAt);
     if (t > now) continue;
-    if (!OUTBOUND_OR_NEGATIVE.has(e.type)) {
+    if (!OUTBOUND_OR_NEGATIVE.has(meaningOf(e))) {
       lastInbound = Math.max(lastInbound, t);
       if (t > now - ENGAGEMENT_WINDOW_MS) inbound90d += 1;
     }

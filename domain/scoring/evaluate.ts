@@ -1,12 +1,14 @@
 import { ConditionContext, describe, evaluate } from '../condition';
 import { describeDuration, parseDuration } from '../duration';
-import type { EventType } from '../events';
+import { eventIs, type BuiltInEventType, type EventType } from '../events';
 import type { ScoringModel } from './model';
 
 /** An interaction as scoring sees it. */
 export interface ScoredEvent {
   eventId: string;
   type: EventType;
+  /** The built-in type a custom name was mapped to. */
+  means?: BuiltInEventType;
   occurredAt: string;
   properties?: Record<string, unknown>;
 }
@@ -48,7 +50,7 @@ export function scorePerson(model: ScoringModel, input: { person: Record<string,
   for (const rule of model.behavior) {
     const within = parseDuration(rule.within)!;
     const matching = input.events
-      .filter((e) => e.type === rule.event)
+      .filter((e) => eventIs(e, rule.event))
       .map((e) => ({ e, t: Date.parse(e.occurredAt) }))
       .filter(({ e, t }) => t <= now && t > now - within && (!rule.where || evaluate(rule.where, { event: e as unknown as Record<string, unknown>, person: input.person, account: input.account })))
       .sort((a, b) => a.t - b.t);

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { checkFields, Condition, conditionDepth, conditionSchema, ConditionProblem, fieldsOf, MAX_CONDITION_DEPTH, SCORE_FIELDS } from '../condition';
 import { parseDuration } from '../duration';
-import { EVENT_TYPES, EventType } from '../events';
+import { eventNameSchema } from '../event-name';
+import type { EventType } from '../events';
 import { MAX_SEGMENT_WINDOW_MS } from '../segments/limits';
 
 const MAX_WINDOW_MS = parseDuration('P2Y')!;
@@ -21,7 +22,7 @@ export const scoringModelSchema = z
         z
           .object({
             id: ruleId,
-            event: z.enum(EVENT_TYPES),
+            event: eventNameSchema,
             where: conditionSchema.optional(),
             minCount: z.number().int().min(1).max(1000).default(1),
             within: duration,

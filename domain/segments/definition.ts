@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { checkFields, Condition, conditionDepth, conditionSchema, ConditionProblem, FieldCondition, fieldConditionSchema, Scope } from '../condition';
 import { parseDuration } from '../duration';
-import { EVENT_TYPES, EventType } from '../events';
+import { eventNameSchema } from '../event-name';
+import type { EventType } from '../events';
 import { nonBlankText } from '../non-blank-text';
 import { MAX_SEGMENT_DEPTH, MAX_SEGMENT_LIST, MAX_SEGMENT_WINDOW, MAX_SEGMENT_WINDOW_MS } from './limits';
 
@@ -37,7 +38,7 @@ const within = z
   .refine((d) => (parseDuration(d) ?? 0) > 0 && (parseDuration(d) ?? 0) <= MAX_SEGMENT_WINDOW_MS, { message: `must be longer than 0 and at most ${MAX_SEGMENT_WINDOW}` });
 
 const performedSchema = z
-  .object({ performed: z.enum(EVENT_TYPES), where: conditionSchema.optional(), minCount: z.number().int().min(1).max(500).optional(), within })
+  .object({ performed: eventNameSchema, where: conditionSchema.optional(), minCount: z.number().int().min(1).max(500).optional(), within })
   .strict();
 
 const SHAPES = 'expected a condition {field, op, value}, {performed, within}, {all: [..]}, {any: [..]} or {not: ..}';

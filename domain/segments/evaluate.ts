@@ -1,4 +1,5 @@
 import { evaluate } from '../condition';
+import { eventIs } from '../events';
 import { parseDuration } from '../duration';
 import type { ScoredEvent } from '../scoring/evaluate';
 import { AccountDefinition, isBuyingGroup, isPeople, isPerformed, Performed, PersonDefinition } from './definition';
@@ -41,7 +42,7 @@ function performed(d: Performed, facts: PersonFacts, now: number): Verdict {
   let count = 0;
   let next: number | undefined;
   for (const e of facts.events) {
-    if (e.type !== d.performed) continue;
+    if (!eventIs(e, d.performed)) continue;
     if (d.where && !evaluate(d.where, { event: e as unknown as Record<string, unknown>, person: facts.person, account: facts.account })) continue;
     const t = Date.parse(e.occurredAt);
     if (t > now) next = sooner(next, t);
