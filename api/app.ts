@@ -38,6 +38,9 @@ import { audienceRoutes } from './routes/audiences';
 import { crmInboundRouter } from './crm-inbound';
 import { leadTransferRoutes } from './routes/lead-transfers';
 import { nurtureStreamRoutes } from './routes/nurture-streams';
+import { browserTagRouter } from './tracking-api/browser-tag';
+import { corsOrigins } from './tracking-api/cors';
+import { trackingApiRouter } from './tracking-api/router';
 
 export interface AppDeps {
   temporal: Client;
@@ -49,6 +52,8 @@ export interface AppDeps {
   emailTokenSecret?: string;
   /** The shortest `every` of a lead transfer; LEAD_TRANSFER_MIN_EVERY_SECONDS when not given. */
   leadTransferMinEverySeconds?: number;
+  /** The tracking API's browser origins (TRACKING_CORS_ORIGINS) and backpressure (TRACKING_MAX_IN_FLIGHT) when not the environment's. */
+  tracking?: { corsOrigins?: string; maxInFlight?: number };
 }
 
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -90,10 +95,16 @@ export function createApp(deps: AppDeps): express.Express {
 
   // The CRM's inbound door is authenticated by its signature, not by an API key: it answers before /v1 asks for one.
   app.use(crmInboundRouter({ registry, delivery: deps.delivery, logger: deps.logger, rateLimitPerMinute: deps.rateLimitPerMinute ?? loadConfig().RATE_LIMIT_PER_MINUTE }));
+  // One count per key for /v1 and the tracking routes.
+  const perKey = limitPerKey(deps.rateLimitPerMinute ?? loadConfig().RATE_LIMIT_PER_MINUTE);
+  const origins = corsOrigins(deps.tracking?.corsOrigins ?? loadConfig().TRACKING_CORS_ORIGINS);
+  // The Segment-compatible tracking routes and the website tag take the write key their own way (Basic auth, the body, a public path): before /v1's Bearer check.
+  app.use(browserTagRouter({ keys, corsOrigins: origins, registry }));
+  app.use(trackingApiRouter({ registry, delivery: deps.delivery, eventsCounter: metrics.eventsCounter, logger: deps.logger, keys, limitPerKey: perKey, corsOrigins: origins, maxInFlight: deps.tracking?.maxInFlight ?? loadConfig().TRACKING_MAX_IN_FLIGHT }));
   const v1 = express.Router();
   // Who is calling is known before any body is read: a stranger's large body costs nothing.
   v1.use(authenticate(keys));
-  v1.use(limitPerKey(deps.rateLimitPerMinute ?? loadConfig().RATE_LIMIT_PER_MINUTE));
+  v1.use(perKey);
   v1.use(express.json({ limit: '5mb' }));
   v1.use(rejectDeepBodies);
   const routeDeps: RouteDeps = { router: v1, registry, delivery: deps.delivery, eventsCounter: metrics.eventsCounter, logger: deps.logger };

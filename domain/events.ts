@@ -1,3 +1,5 @@
+import { textProblem } from './storable-text';
+
 /** The built-in interaction types: scoring rules, segments and journeys written against them see mapped custom names too. */
 export const EVENT_TYPES = [
   'email_open',
@@ -40,7 +42,7 @@ export function eventNameProblem(name: string): string | undefined {
   if (name.length > MAX_EVENT_NAME) return `must be at most ${MAX_EVENT_NAME} characters`;
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'must not contain control characters';
-  return undefined;
+  return textProblem(name);
 }
 
 /**

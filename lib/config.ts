@@ -30,6 +30,10 @@ const schema = z.object({
   JOURNEY_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** Requests per API key per minute before 429 (per API process); far above what clients and benches send. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60000),
+  /** Web origins allowed to call the tracking routes from a browser (analytics.js): comma-separated, `*` for any; none by default. */
+  TRACKING_CORS_ORIGINS: z.string().default(''),
+  /** Tracking requests one API process takes at once; beyond it a 429 with Retry-After (backpressure the SDKs honour). */
+  TRACKING_MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(64),
   /** Where people reach the engine from their mail: unsubscribe pages and tracked links (http(s), no trailing slash). */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:3000').transform((u) => u.replace(/\/+$/, '')),
   /** Signs unsubscribe and tracking tokens; set your own outside development. */

@@ -43,6 +43,7 @@ function storable(attributes: Json, path: string): Json {
  * The email is an identifier, joined through One ID, not set here.
  */
 export function personTraits(traits: Json, path = 'traits'): FieldUpdate {
+  storable(traits, path);
   const fields: Record<string, string> = {};
   const attributes: Json = {};
   for (const [key, value] of Object.entries(traits)) {
@@ -78,6 +79,7 @@ export function domainOf(website: unknown): string | undefined {
  * owns an account is not a source's decision.
  */
 export function accountTraits(traits: Json, path = 'traits'): FieldUpdate {
+  storable(traits, path);
   const fields: Record<string, string | number> = {};
   const attributes: Json = {};
   for (const [key, value] of Object.entries(traits)) {

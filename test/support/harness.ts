@@ -68,7 +68,7 @@ export async function startHarness(overrides: Partial<Record<keyof Config, strin
     closers.push(() => connection.close());
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
     const delivery: DeliveryTarget = deliveryTargetFor(config, client);
-    const app = createApp({ temporal: client, delivery, logger: pino({ level: 'silent' }), rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE, emailTokenSecret: config.EMAIL_TOKEN_SECRET, leadTransferMinEverySeconds: config.LEAD_TRANSFER_MIN_EVERY_SECONDS });
+    const app = createApp({ temporal: client, delivery, logger: pino({ level: 'silent' }), rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE, emailTokenSecret: config.EMAIL_TOKEN_SECRET, leadTransferMinEverySeconds: config.LEAD_TRANSFER_MIN_EVERY_SECONDS, tracking: { corsOrigins: config.TRACKING_CORS_ORIGINS, maxInFlight: config.TRACKING_MAX_IN_FLIGHT } });
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
