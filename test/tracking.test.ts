@@ -29,7 +29,7 @@ describe('event sources send the Segment tracking spec unchanged', () => {
     const analytics = segment();
     analytics.identify({ userId: 'u-ann', traits: { email: 'ann@acme-seeds.example', firstName: 'Ann', lastName: 'Lee', title: 'CTO', phone: '+31 20 555 0100' } });
     analytics.group({ userId: 'u-ann', groupId: 'acme-seeds', traits: { name: 'Acme Seeds', industry: 'Agriculture', employees: 5000, website: 'https://www.acme-seeds.example', plan: 'enterprise' } });
-    analytics.track({ userId: 'u-ann', event: 'Whitepaper Downloaded', properties: { asset: 'AI-driven seeds' }, context: { campaign: { source: 'linkedin', name: 'fall-launch' } } });
+    analytics.track({ userId: 'u-ann', event: 'Whitepaper Downloaded', properties: { asset: 'AI-driven seeds' }, context: { campaign: { source: 'linkedin', name: 'fall-launch', medium: 'social', term: 'seeds', content: 'banner' } } });
     analytics.page({ userId: 'u-ann', name: 'Pricing', properties: { url: 'https://acme-seeds.example/pricing', path: '/pricing', title: 'Pricing' } });
     await analytics.closeAndFlush();
 
