@@ -2,6 +2,7 @@
 // if missing and starts real servers). Extra arguments go to jest.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { ensureChromium } from './tools/chromium';
 import { repoRoot } from './tools/tools';
 
 function run(script: string, args: string[]): number {
@@ -12,4 +13,6 @@ function run(script: string, args: string[]): number {
 console.log('[test] type-checking (tsc --noEmit, strict)');
 const tsc = run('typescript/bin/tsc', ['--noEmit']);
 if (tsc !== 0) process.exit(tsc);
+// The website-tag test drives a real browser: a fresh machine gets Debian's Chromium here, before any test's time starts.
+ensureChromium();
 process.exit(run('jest/bin/jest.js', process.argv.slice(2)));
