@@ -31,7 +31,8 @@ type EventOp = Extract<TrackingOp, { kind: 'event' }>;
 /** The event's person, on the account a group or context.groupId of this batch linked her to. */
 function onLinkedAccount(op: EventOp, person: ResolvedPerson, links: Map<string, string>): ResolvedPerson {
   const linked = links.get(person.personId);
-  return linked && !op.accountKey ? { ...person, accountKey: linked, linkedAccountKey: linked } : person;
+  // Merges were announced once for the batch already.
+  return linked && !op.accountKey ? { ...person, accountKey: linked, linkedAccountKey: linked, merged: [] } : { ...person, merged: [] };
 }
 
 /**
