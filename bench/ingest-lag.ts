@@ -4,10 +4,13 @@
 // counters until each batch shows. Baseline: the same batches written straight
 // into a scratch collection, the floor any ingestion path stands on.
 import mongoose from 'mongoose';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import { Person } from '../models/person';
-import { expectStatus, forEachLimit, putAccounts, putScoringModel, removeAccounts, Scenario, sleep, waitFor, waitForProgress, within } from './scenario';
-import { ratePerSecond, round, summarize } from './stats';
+import { processLoad } from './load';
+import { sendOpenLoop } from './open-loop';
+import { everyMs, Polled, startPollers } from './pollers';
+import { expectStatus, forEachLimit, putAccounts, putScoringModel, removeAccounts, Scenario, waitForProgress, within } from './scenario';
+import { ratePerSecond, summarize } from './stats';
 
 const ACCOUNTS = 200;
 const TICK_MS = 100;
@@ -46,13 +49,11 @@ interface Target {
   sentAt: number;
 }
 
-interface AccountState {
+interface AccountState extends Polled {
   key: string;
   emails: string[];
   expected: number;
   targets: Target[];
-  lastPolled: number;
-  busy: boolean;
   total: number;
 }
 
@@ -88,10 +89,6 @@ export const ingestLag: Scenario = async ({ stack, people, seconds, log }) => {
   const batches: BenchEvent[][] = [];
   let accepted = 0;
   let failedPosts = 0;
-  let skippedTicks = 0;
-  let inFlight = 0;
-  let polls = 0;
-  let pollErrors = 0;
 
   const sendBatch = async (k: number) => {
     const accounts = [...active].sort(() => Math.random() - 0.5).slice(0, ACCOUNTS_PER_BATCH);
@@ -110,7 +107,6 @@ export const ingestLag: Scenario = async ({ stack, people, seconds, log }) => {
       a.targets.push(target);
       return { a, n, target };
     });
-    inFlight++;
     let ok = false;
     try {
       const res = await stack.api('POST', '/v1/events', { events });
@@ -119,8 +115,6 @@ export const ingestLag: Scenario = async ({ stack, people, seconds, log }) => {
       ok = res.status === 202 && res.body.accepted === events.length;
     } catch {
       // counted below
-    } finally {
-      inFlight--;
     }
     if (ok) return;
     // A batch that did not go in will never show: take it out of the thresholds after it.
@@ -133,68 +127,25 @@ export const ingestLag: Scenario = async ({ stack, people, seconds, log }) => {
   };
 
   const readAccount = async (a: AccountState) => {
-    polls++;
     const res = await stack.api('GET', `/v1/accounts/${a.key}`);
     const seenAt = Date.now();
-    if (res.status !== 200) return void pollErrors++;
+    if (res.status !== 200) throw new Error(`GET /v1/accounts/${a.key}: HTTP ${res.status}`);
     a.total = res.body.activity?.total ?? 0;
     while (a.targets.length && a.targets[0].threshold <= a.total) lags.push(seenAt - a.targets.shift()!.sentAt);
   };
+  // The account with something outstanding that was read longest ago.
+  const pollers = startPollers(active, { pollers: POLLERS, dueAt: everyMs<AccountState>(MIN_REPOLL_MS, (a) => a.targets.length > 0), read: readAccount });
 
-  let polling = true;
-  const poller = async () => {
-    while (polling) {
-      // The account with something outstanding that was read longest ago.
-      let next: AccountState | undefined;
-      for (const a of active) if (a.targets.length && !a.busy && (!next || a.lastPolled < next.lastPolled)) next = a;
-      if (!next || Date.now() - next.lastPolled < MIN_REPOLL_MS) {
-        await sleep(5);
-        continue;
-      }
-      next.busy = true;
-      next.lastPolled = Date.now();
-      await readAccount(next).catch(() => void pollErrors++);
-      next.busy = false;
-    }
-  };
-  const pollers = Promise.all(Array.from({ length: POLLERS }, poller));
-
-  // API, worker and load generator share this process: its load tells whether a lag is the engine's or the bench's.
-  const loop = monitorEventLoopDelay({ resolution: 10 });
-  loop.enable();
-  const cpuBefore = process.cpuUsage();
+  const load = processLoad(stack.config.DATA_DIR);
   log(`ingest-lag: sending ${(EVENTS_PER_BATCH * 1000) / TICK_MS} events/s for ${seconds} s`);
-  const sending = new Set<Promise<void>>();
-  const start = Date.now();
-  const ticks = Math.floor((seconds * 1000) / TICK_MS);
-  for (let k = 0; k < ticks; k++) {
-    const due = start + k * TICK_MS;
-    if (due > Date.now()) await sleep(due - Date.now());
-    if (inFlight >= MAX_IN_FLIGHT) {
-      skippedTicks++;
-      continue;
-    }
-    const p = sendBatch(k);
-    sending.add(p);
-    void p.finally(() => sending.delete(p));
-  }
-  await Promise.all(sending);
-  const sendMs = Date.now() - start;
-  const tailStart = Date.now();
-  await waitFor(async () => (active.every((a) => a.targets.length === 0) ? true : undefined), TAIL_MS, 50);
-  const tailMs = Date.now() - tailStart;
-  polling = false;
-  await pollers;
+  const sending = await sendOpenLoop({ ticks: Math.floor((seconds * 1000) / TICK_MS), tickMs: TICK_MS, maxInFlight: MAX_IN_FLIGHT }, sendBatch);
+  const tailMs = await pollers.drain(() => active.every((a) => a.targets.length === 0), TAIL_MS);
+  const { polls, pollErrors } = await pollers.stop();
   const unresolved = active.reduce((n, a) => n + a.targets.length, 0);
-  loop.disable();
-  const cpu = process.cpuUsage(cpuBefore);
-  const processLoad = {
-    cpuPercent: round(((cpu.user + cpu.system) / 1000 / (Date.now() - start)) * 100),
-    eventLoopDelayMs: { p50: round(loop.percentile(50) / 1e6), p99: round(loop.percentile(99) / 1e6), max: round(loop.max / 1e6) },
-  };
+  const benchProcess = load();
 
   // Final counters: what the engine applied of what it accepted.
-  await within(forEachLimit(active, 8, readAccount), 120000, 'reading the final counters');
+  await within(forEachLimit(active, 8, (a) => readAccount(a).catch(() => undefined)), 120000, 'reading the final counters');
   const applied = active.reduce((n, a) => n + a.total, 0);
 
   // Baseline: the same batches, one insertMany each, back to back into a scratch collection.
@@ -215,19 +166,19 @@ export const ingestLag: Scenario = async ({ stack, people, seconds, log }) => {
   return {
     figures: {
       targetEventsPerSecond: (EVENTS_PER_BATCH * 1000) / TICK_MS,
-      achievedEventsPerSecond: ratePerSecond(accepted, sendMs),
+      achievedEventsPerSecond: ratePerSecond(accepted, sending.sendMs),
       eventsAccepted: accepted,
       eventsApplied: applied,
       batchesSent: batches.length,
       failedPosts,
-      skippedTicks,
+      skippedTicks: sending.skippedTicks,
       lagMs: summarize(lags),
       lagUnresolvedAfterTail: unresolved,
       tailDrainMs: tailMs,
       postLatencyMs: summarize(postLatency),
       accountPolls: polls,
       pollErrors,
-      benchProcess: processLoad,
+      benchProcess,
       seed: { accounts: ACCOUNTS, people, peoplePutPerSecond: ratePerSecond(people, seedMs), settleMs, settled: settled.done, scoringModelVersion: modelVersion ?? null },
     },
     baseline: { insertManyMs: summarize(floorLatency), batches: batches.length },

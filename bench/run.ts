@@ -1,7 +1,11 @@
-// `npm run bench [-- ingest-lag rescore segments buying-groups journeys email crm]`: one stack, the chosen scenarios (all
-// by default), a JSON file per result in bench/results/ and one line per figure
-// on stdout. BENCH_PEOPLE (10000) and BENCH_SECONDS (30) size the runs; with
-// MONGO_URL / TEMPORAL_ADDRESS set, those servers are used instead of embedded ones.
+// `npm run bench [-- ingest-lag rescore segments buying-groups journeys email crm]`:
+// one stack, the chosen scenarios (all by default), a JSON file per result in
+// bench/results/ and one line per figure on stdout. Every file records the
+// machine, the commit measured (and whether the tree differed from it) and the
+// floor its figures are compared with. BENCH_PEOPLE (10000) and BENCH_SECONDS
+// (30) size the runs; with MONGO_URL / TEMPORAL_ADDRESS set, those servers are
+// used instead of embedded ones.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +28,40 @@ function positiveInt(name: string, fallback: number): number {
   if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got '${raw}'`);
   return n;
 }
+
+const git = (...args: string[]) => execFileSync('git', args, { cwd: path.join(__dirname, '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+
+/**
+ * The code measured: HEAD when the run started (the code is loaded then), and
+ * whether the tracked files differed from it, with those files (the working
+ * tree may be shared: the list tells whether the changes touch what is measured).
+ */
+function codeCommit() {
+  try {
+    // `XY path` lines; the leading status columns may be blanks.
+    const changed = git('status', '--porcelain', '--untracked-files=no')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.slice(3));
+    return { head: git('rev-parse', 'HEAD').trim(), dirty: changed.length > 0, changedFiles: changed.slice(0, 50), ...(changed.length > 50 ? { moreChangedFiles: changed.length - 50 } : {}) };
+  } catch {
+    return { head: 'unknown (not a git checkout)', dirty: null };
+  }
+}
+
+/** The machine the figures were measured on. */
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    memoryMB: Math.round(os.totalmem() / 1048576),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+  };
+}
+
+const loadAvg = () => os.loadavg().map((v) => Math.round(v * 100) / 100);
 
 /** `a.b.c = v` lines from nested figures, so a diff of two runs reads line by line. */
 function flatten(prefix: string, value: unknown, out: string[]): string[] {
@@ -49,7 +87,8 @@ async function main(): Promise<number> {
   const resultsDir = path.join(__dirname, 'results');
   mkdirSync(resultsDir, { recursive: true });
 
-  log(`[bench] ${selected.join(', ')} with ${people} people, ${seconds} s of load`);
+  const commit = codeCommit();
+  log(`[bench] ${selected.join(', ')} with ${people} people, ${seconds} s of load; code ${commit.head}${commit.dirty ? ' with changes' : ''}`);
   let starting: Promise<BenchStack> | undefined;
   // One stop, awaited by whoever comes second too: exiting before it ends would orphan
   // servers. A stack still starting is waited for, then stopped (a failed start cleans up itself).
@@ -75,6 +114,7 @@ async function main(): Promise<number> {
     const stack = await starting;
     for (const name of selected) {
       const startedAt = new Date().toISOString();
+      const loadAtStart = loadAvg();
       log(`[bench] ${name}...`);
       try {
         const result = await SCENARIOS[name]({ stack, people, seconds, log });
@@ -82,15 +122,20 @@ async function main(): Promise<number> {
           scenario: name,
           people,
           startedAt,
-          machine: { cpus: os.cpus().length, node: process.version },
+          finishedAt: new Date().toISOString(),
+          machine: machine(),
+          /** The machine's 1, 5 and 15 minute load averages when the scenario started and ended (other work on it shows here). */
+          machineLoad: { atStart: loadAtStart, atEnd: loadAvg() },
+          commit,
           database: stack.database,
           ...(result.skipped ? { skipped: result.skipped } : {}),
           figures: result.figures,
-          baseline: result.baseline,
+          /** What the figures are compared with: measured in the same run, on the same database. */
+          floor: result.baseline,
         };
         const file = path.join(resultsDir, `${name}-${people}.json`);
         writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
-        const lines = [...flatten('', result.figures, []), ...flatten('baseline', result.baseline, [])];
+        const lines = [...flatten('', result.figures, []), ...flatten('floor', result.baseline, [])];
         console.log(lines.map((l) => `${name}  ${l}`).join('\n'));
         log(`[bench] ${name} written to ${path.relative(process.cwd(), file)}`);
       } catch (err) {

@@ -14,6 +14,7 @@ export interface ScenarioContext {
 
 export interface ScenarioResult {
   figures: Record<string, unknown>;
+  /** The floor the figures are compared with, measured in the same run on the same database (written as `floor`). */
   baseline: Record<string, unknown>;
   /** Set when the scenario could not run (an endpoint it needs is missing). */
   skipped?: string;

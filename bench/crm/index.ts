@@ -14,15 +14,12 @@
 // 4. the lane alone at rateLimitPerSecond 19 against a fake that enforces
 //    HubSpot's burst (190 per 10 s; 429 with Retry-After beyond, burst.ts);
 // then the dispatcher's histories say where the time went (histories.ts).
-import { execFileSync } from 'node:child_process';
-import os from 'node:os';
 import type { Lane } from '../../domain/delivery/lanes';
 import { newId } from '../../lib/ids';
 import { OutboundMessage } from '../../models/outbound-message';
 import { ScoreEvent } from '../../models/score-event';
 import { startFakeHubSpot, type FakeHubSpot } from '../../test/support/fake-hubspot';
 import { forEachLimit, removeAccounts, Scenario, within } from '../scenario';
-import { round } from '../stats';
 import { startBurstLimit } from './burst';
 import { rawUpserts, sentInputs } from './floor';
 import { dispatcherLegs } from './histories';
@@ -33,18 +30,6 @@ const GOAL = 0.5;
 /** Raw requests in flight for the second floor. */
 const CONCURRENT_FLOOR = 4;
 
-/** The commit measured (with `+changes` when the tree differs from it). */
-function commit(): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim();
-    return dirty ? `${head}+changes` : head;
-  } catch {
-    return 'unknown';
-  }
-}
-
-const loadAvg = () => os.loadavg().map(round);
 const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
 
 async function cleanUp(stack: Parameters<Scenario>[0]['stack'], keys: string[]): Promise<void> {
@@ -61,9 +46,7 @@ export const crm: Scenario = async ({ stack, people: n, log }) => {
   const keys = accounts.map((a) => a.key);
   const runTag = newId('r').slice(2, 10);
   const lane: Lane = `crm:${CONNECTION}`;
-  const measured = commit();
-  const machine = { cpus: os.cpus().length, loadAvg1m5m15mAtStart: loadAvg() };
-  log(`crm: ${n} leads in ${accounts.length} accounts; machine load ${machine.loadAvg1m5m15mAtStart.join(' ')} on ${machine.cpus} cpus`);
+  log(`crm: ${n} leads in ${accounts.length} accounts`);
   const fakes: FakeHubSpot[] = [];
   const fresh = async () => {
     const f = await startFakeHubSpot();
@@ -109,11 +92,9 @@ export const crm: Scenario = async ({ stack, people: n, log }) => {
     return {
       figures: {
         leads: n,
-        commit: measured,
         accounts: accounts.length,
         peoplePerAccount: PEOPLE_PER_ACCOUNT,
         seedMs,
-        machine: { ...machine, loadAvg1m5m15mAtEnd: loadAvg() },
         path: path.figures,
         alone: { rateLimitPerSecond: UNPACED_RATE, ...alone.figures },
         ratioToFloor: r,

@@ -5,16 +5,16 @@
 //   Timed from the first post until the fake holds all N contacts.
 // - deliveryAlone: N messages recorded straight with recordAndDeliver, timed
 //   until the last is sent (its sentAt): the CRM lane alone.
-import os from 'node:os';
 import { deliveryTargetFor } from '../../lib/delivery-target';
 import { recordAndDeliver, type NewMessage } from '../../lib/deliveries';
 import { OutboundMessage } from '../../models/outbound-message';
 import type { FakeHubSpot } from '../../test/support/fake-hubspot';
 import { timeQueries } from '../email/queries';
+import { processLoad } from '../load';
 import type { SeedAccount } from '../email/seed';
 import { expectStatus, forEachLimit, sleep, waitForProgress, within } from '../scenario';
 import type { BenchStack } from '../stack';
-import { ratePerSecond, round, summarize } from '../stats';
+import { ratePerSecond, summarize } from '../stats';
 import { CONNECTION } from './seed';
 
 const EVENTS_PER_POST = 500;
@@ -95,18 +95,12 @@ function messageFigures(messages: Message[], from: number) {
   };
 }
 
-/** Of one core: this process (API, worker, fake server, the bench), not the database or Temporal servers. */
-function processLoad(cpuBefore: NodeJS.CpuUsage, from: number) {
-  const cpu = process.cpuUsage(cpuBefore);
-  return { cpuPercent: round(((cpu.user + cpu.system) / 1000 / (Date.now() - from)) * 100), machineLoad1m: round(os.loadavg()[0]) };
-}
-
 export async function throughEvents(stack: BenchStack, accounts: SeedAccount[], fake: FakeHubSpot, runTag: string, log: (line: string) => void) {
   const n = accounts.reduce((s, a) => s + a.people.length, 0);
   const occurredAt = new Date().toISOString();
   const events = accounts.flatMap((a) => a.people.map((p) => ({ eventId: `crmb-${runTag}-${p.personId}`, type: 'web_visit', occurredAt, person: { email: p.email }, accountKey: a.key })));
   const posts = Array.from({ length: Math.ceil(events.length / EVENTS_PER_POST) }, (_, i) => events.slice(i * EVENTS_PER_POST, (i + 1) * EVENTS_PER_POST));
-  const cpuBefore = process.cpuUsage();
+  const load = processLoad(stack.config.DATA_DIR);
   const queries = timeQueries();
   const start = Date.now();
   let accepted = 0;
@@ -119,7 +113,7 @@ export async function throughEvents(stack: BenchStack, accounts: SeedAccount[], 
   log(`crm: path: ${accepted} events posted in ${(postMs / 1000).toFixed(1)} s`);
   const held = await untilHeld(fake, n, start, 'path', log);
   const statements = queries(n);
-  const load = processLoad(cpuBefore, start);
+  const phaseLoad = load();
   const messages = await settledMessages(
     accounts.map((a) => a.key),
     `crm:${CONNECTION}:qualified:`,
@@ -140,7 +134,7 @@ export async function throughEvents(stack: BenchStack, accounts: SeedAccount[], 
       messages: messageFigures(messages, start),
       upserts: upsertsByEmail(fake),
       databaseStatements: statements,
-      process: load,
+      process: phaseLoad,
     },
     window: { from: start, to: held.heldAt },
   };
@@ -151,14 +145,14 @@ export async function deliveryAlone(stack: BenchStack, accounts: SeedAccount[], 
   const messages: NewMessage[] = accounts.flatMap((a) => a.people.map((p) => ({ _id: `${prefix}${p.personId}`, channel: 'crm' as const, type: 'bench.lead', accountKey: a.key, personId: p.personId, payload: { destination: CONNECTION, record: 'person' } })));
   const n = messages.length;
   const target = deliveryTargetFor(stack.config, stack.client);
-  const cpuBefore = process.cpuUsage();
+  const load = processLoad(stack.config.DATA_DIR);
   const queries = timeQueries();
   const start = Date.now();
   for (let i = 0; i < n; i += RECORD_CHUNK) await within(recordAndDeliver(target, messages.slice(i, i + RECORD_CHUNK)), 120000, 'recording messages');
   const recordMs = Date.now() - start;
   const held = await untilHeld(fake, n, start, what, log);
   const statements = queries(n);
-  const load = processLoad(cpuBefore, start);
+  const phaseLoad = load();
   const recorded = messageFigures(
     await settledMessages(
       accounts.map((a) => a.key),
@@ -181,7 +175,7 @@ export async function deliveryAlone(stack: BenchStack, accounts: SeedAccount[], 
       messages: recorded,
       upserts: upsertsByEmail(fake),
       databaseStatements: statements,
-      process: load,
+      process: phaseLoad,
     },
     window: { from: start, to: start + ms },
   };

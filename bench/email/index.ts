@@ -9,7 +9,6 @@
 // path delivered, as received (the machine is shared: the better of the two
 // runs is the floor the ratio uses); then the path taken apart (histories.ts,
 // parts.ts) to say where its time goes.
-import os from 'node:os';
 import { EmailTemplate } from '../../models/email-template';
 import { Journey, JourneyInstance, JourneyVersion } from '../../models/journey';
 import { JourneyJob, JourneyJobChunk } from '../../models/journey-job';
@@ -18,7 +17,6 @@ import { SubscriptionTopic } from '../../models/subscription-topic';
 import { journeyWorkflowId } from '../../workflows/journey-messages';
 import { newId } from '../../lib/ids';
 import { forEachLimit, removeAccounts, Scenario, within } from '../scenario';
-import { round } from '../stats';
 import { rawSends } from './floor';
 import { dispatcherLegs, journeyLegs } from './histories';
 import { activityAlone, recordFresh } from './parts';
@@ -29,7 +27,6 @@ const GOAL = 0.5;
 /** Messages the parts are measured with: a rate needs no more. */
 const PARTS_SAMPLE = 2000;
 
-const loadAvg = () => os.loadavg().map(round);
 /** A fixed-size slot supplier's size (the worker's concurrent tasks of a kind), or null for another kind. */
 const slots = (supplier: unknown) => (supplier as { numSlots?: number }).numSlots ?? null;
 
@@ -56,8 +53,7 @@ export const email: Scenario = async ({ stack, people: n, log }) => {
   const keys = accounts.map((a) => a.key);
   const runTag = newId('r').slice(2, 10);
   const rate = stack.config.EMAIL_RATE_PER_SECOND;
-  const machine = { cpus: os.cpus().length, loadAvg1m5m15mAtStart: loadAvg() };
-  log(`email: ${n} recipients in ${accounts.length} accounts; email queue limit ${rate}/s (default 20); machine load ${machine.loadAvg1m5m15mAtStart.join(' ')} on ${machine.cpus} cpus`);
+  log(`email: ${n} recipients in ${accounts.length} accounts; email queue limit ${rate}/s (default 20)`);
   let journeyId: string | undefined;
   try {
     const seedStart = Date.now();
@@ -89,7 +85,6 @@ export const email: Scenario = async ({ stack, people: n, log }) => {
         emailRatePerSecond: rate,
         worker: { workflowTaskSlots: slots(stack.worker.options.tuner.workflowTaskSlotSupplier), activityTaskSlots: slots(stack.worker.options.tuner.activityTaskSlotSupplier), maxCachedWorkflows: stack.worker.options.maxCachedWorkflows },
         seedMs,
-        machine: { ...machine, loadAvg1m5m15mAtEnd: loadAvg() },
         path: path.figures,
         ratioToFloor: ratio,
         goal: `≥ ${GOAL}× the raw rate, no duplicate`,

@@ -3,8 +3,8 @@
 // workflow per message; each delivery checks suppressions, consent and caps,
 // renders and sends through the worker's pooled transport. Timed from the
 // request until the SMTP server holds N distinct Message-IDs.
-import os from 'node:os';
 import { OutboundMessage } from '../../models/outbound-message';
+import { processLoad } from '../load';
 import { expectStatus, forEachLimit, sleep, waitForProgress, within } from '../scenario';
 import type { BenchStack } from '../stack';
 import { ratePerSecond, round, summarize } from '../stats';
@@ -37,8 +37,7 @@ const arrivedAt = (arrivals: number[], q: number, from: number) => (arrivals.len
 
 export async function throughJourney(stack: BenchStack, journeyId: string, accountKeys: string[], n: number, log: (line: string) => void) {
   await stack.smtp.reset();
-  const cpuBefore = process.cpuUsage();
-  const loadBefore = os.loadavg()[0];
+  const load = processLoad(stack.config.DATA_DIR);
   const queries = timeQueries();
   const launchedAt = Date.now();
   const res = await stack.api('POST', `/v1/journeys/${journeyId}/launch`, { accountKeys });
@@ -55,8 +54,7 @@ export async function throughJourney(stack: BenchStack, journeyId: string, accou
     { stallMs: STALL_MS, maxMs: MAX_MS, everyMs: POLL_MS },
   );
   const statements = queries(n);
-  const cpu = process.cpuUsage(cpuBefore);
-  const cpuMs = Date.now() - launchedAt;
+  const phaseLoad = load();
   await quiet(stack);
   const sink = await stack.smtp.stats();
   const arrivals = await stack.smtp.arrivals();
@@ -78,9 +76,8 @@ export async function throughJourney(stack: BenchStack, journeyId: string, accou
       /** Between the 10th and the 90th percentile of arrivals: the rate once the path is busy. */
       steadyPerSecond: ratePerSecond(Math.floor(0.8 * arrivals.length), arrivedAt(arrivals, 0.9, 0) - arrivedAt(arrivals, 0.1, 0)),
       databaseStatements: statements,
-      /** Of one core: this process (API, worker, its workflow threads, the bench), not the servers; and the machine's load. */
-      cpuPercent: round(((cpu.user + cpu.system) / 1000 / cpuMs) * 100),
-      machineLoad1m: { before: round(loadBefore), after: round(os.loadavg()[0]) },
+      /** This process (API, worker, its workflow threads, the bench), the stack's servers, the machine. */
+      process: phaseLoad,
     },
     launchedAt,
   };

@@ -6,13 +6,15 @@
 // latency into its legs (server timestamps).
 import { JourneyInstance } from '../../models/journey';
 import { journeyWorkflowId } from '../../workflows/journey-messages';
-import { ScenarioContext, sleep, waitFor, within } from '../scenario';
+import { processLoad } from '../load';
+import { sendOpenLoop } from '../open-loop';
+import { backingOff, Polled, startPollers } from '../pollers';
+import { ScenarioContext, sleep, within } from '../scenario';
 import type { BenchStack } from '../stack';
 import { ratePerSecond, summarize } from '../stats';
 import type { SeedAccount } from './accounts';
 import { BRANCH_NODES, EVENT, PREFIX } from './definition';
 import { eventLegs, SentEvent } from './histories';
-import { processLoad } from './load';
 
 /** At most this many events, one account each, open loop. */
 export const MAX_EVENTS = 200;
@@ -32,12 +34,10 @@ const REPOLL_FRACTION = 0.1;
 const TAIL_MS = 60000;
 const IDLE_MS = 5000;
 
-interface Target extends SentEvent {
+interface Target extends SentEvent, Polled {
   account: SeedAccount;
   eventId: string;
   postMs?: number;
-  lastPolled: number;
-  busy: boolean;
   done: boolean;
 }
 
@@ -52,44 +52,22 @@ export async function eventToBranch(stack: BenchStack, journeyId: string, chosen
   const latencies: number[] = [];
   const postLatency: number[] = [];
   let failedPosts = 0;
-  let skippedTicks = 0;
-  let inFlight = 0;
-  let polls = 0;
-  let pollErrors = 0;
-  const read = async (t: Target) => {
-    polls++;
-    const i = await within(JourneyInstance.findOne({ _id: t.workflowId }, { nodeId: 1, status: 1 }).lean(), 30000, 'reading an instance');
-    const seenAt = Date.now();
-    if (!t.done && i && BRANCH_NODES.has(i.nodeId)) {
-      t.done = true;
-      t.branchedAt = seenAt;
-      latencies.push(seenAt - t.sentAt!);
-    }
-  };
-  let polling = true;
-  const poller = async () => {
-    while (polling) {
-      // The sent, unresolved target whose next read is due first.
-      let next: Target | undefined;
-      let nextDue = Infinity;
-      for (const t of targets) {
-        if (t.sentAt === undefined || t.done || t.busy) continue;
-        const due = t.lastPolled === 0 ? t.sentAt + MIN_REPOLL_MS : t.lastPolled + Math.min(MAX_REPOLL_MS, Math.max(MIN_REPOLL_MS, (t.lastPolled - t.sentAt) * REPOLL_FRACTION));
-        if (due < nextDue) [next, nextDue] = [t, due];
+  const pollers = startPollers(targets, {
+    pollers: POLLERS,
+    // The sent, unresolved target whose next read is due first.
+    dueAt: backingOff<Target>({ minMs: MIN_REPOLL_MS, maxMs: MAX_REPOLL_MS, fraction: REPOLL_FRACTION }, (t) => (t.done ? undefined : t.sentAt)),
+    read: async (t) => {
+      const i = await within(JourneyInstance.findOne({ _id: t.workflowId }, { nodeId: 1, status: 1 }).lean(), 30000, 'reading an instance');
+      const seenAt = Date.now();
+      if (!t.done && i && BRANCH_NODES.has(i.nodeId)) {
+        t.done = true;
+        t.branchedAt = seenAt;
+        latencies.push(seenAt - t.sentAt!);
       }
-      if (!next || nextDue > Date.now()) {
-        await sleep(5);
-        continue;
-      }
-      next.busy = true;
-      next.lastPolled = Date.now();
-      await read(next).catch(() => void pollErrors++);
-      next.busy = false;
-    }
-  };
-  const pollers = Promise.all(Array.from({ length: POLLERS }, poller));
-  const send = async (t: Target) => {
-    inFlight++;
+    },
+  });
+  const send = async (k: number) => {
+    const t = targets[k];
     t.sentAt = Date.now();
     try {
       const res = await stack.api('POST', '/v1/events', { events: [{ eventId: t.eventId, type: EVENT, occurredAt: new Date().toISOString(), person: { email: t.account.email }, accountKey: t.account.key }] });
@@ -100,34 +78,14 @@ export async function eventToBranch(stack: BenchStack, journeyId: string, chosen
       failedPosts++;
       t.done = true;
       log(`journeys: event for ${t.account.key} failed: ${(err as Error).message}`);
-    } finally {
-      inFlight--;
     }
   };
   const loadEvents = processLoad(stack.config.DATA_DIR);
   log(`journeys: ${targets.length} ${EVENT} events at ${EVENTS_PER_SECOND}/s`);
-  const sending = new Set<Promise<void>>();
-  const sendStart = Date.now();
-  let sent = 0;
-  for (const [k, t] of targets.entries()) {
-    const due = sendStart + k * TICK_MS;
-    if (due > Date.now()) await sleep(due - Date.now());
-    if (inFlight >= MAX_IN_FLIGHT) {
-      skippedTicks++;
-      continue;
-    }
-    sent++;
-    const p = send(t);
-    sending.add(p);
-    void p.finally(() => sending.delete(p));
-  }
-  await Promise.all(sending);
-  const sendMs = Date.now() - sendStart;
-  const tailStart = Date.now();
-  await waitFor(async () => (targets.every((t) => t.sentAt === undefined || t.done) ? true : undefined), TAIL_MS, 50);
-  const tailMs = Date.now() - tailStart;
-  polling = false;
-  await pollers;
+  const sending = await sendOpenLoop({ ticks: targets.length, tickMs: TICK_MS, maxInFlight: MAX_IN_FLIGHT }, send);
+  const { sent, sendMs, skippedTicks } = sending;
+  const tailMs = await pollers.drain(() => targets.every((t) => t.sentAt === undefined || t.done), TAIL_MS);
+  const { polls, pollErrors } = await pollers.stop();
   const eventLoad = loadEvents();
   const unresolved = targets.filter((t) => t.sentAt !== undefined && !t.done);
   if (unresolved.length) log(`journeys: ${unresolved.length} instances not at 'hot' ${TAIL_MS / 1000} s after the last event (e.g. ${unresolved[0].workflowId})`);

@@ -9,14 +9,13 @@
 // (1) Launch: SMALL_LAUNCHES journeys launched for SMALL_LAUNCH accounts in one
 //     request each (then stopped), and one journey for all N accounts in one
 //     request (the API takes up to 10,000 keys).
-// (2) Memory with N open waiting journeys (memory.ts); a sample of the
+// (2) Memory with N open waiting journeys (../memory.ts); a sample of the
 //     instances' Temporal histories says where a start spends its time.
 // (3) Event → branch (events.ts).
 // (4) Stop of all N through the API.
 // Floors in the same run (floors.ts): the same N starts and stops called in
 // this process in the job's chunks, a bare API round trip beside the answer
 // times, a database write read back beside the event latency.
-import os from 'node:os';
 import { newId } from '../../lib/ids';
 import { mulberry32 } from '../segment-data';
 import { Scenario, within } from '../scenario';
@@ -28,8 +27,8 @@ import { createJourney } from './definition';
 import { eventToBranch, EVENTS_PER_SECOND, MAX_EVENTS } from './events';
 import { apiRoundTrips, startInProcess, stopInProcess, writeReadRoundTrips } from './floors';
 import { startLegs } from './histories';
-import { processLoad } from './load';
-import { mb, memorySnapshots } from './memory';
+import { processLoad } from '../load';
+import { memorySnapshots } from '../memory';
 
 /** "Today 300 accounts take 4.9–6.3 s in the request": the request size the issue timed, a few times for p50/max. */
 const SMALL_LAUNCH = 300;
@@ -52,8 +51,7 @@ export const journeys: Scenario = async ({ stack, people, seconds, log }) => {
   }
   const chosen = pool.slice(0, Math.min(MAX_EVENTS, seconds * EVENTS_PER_SECOND, n));
   written.eventAccountKeys = chosen.map((a) => a.key);
-  const machine = { loadAvg1m5m15mAtStart: os.loadavg().map(round), cpus: os.cpus().length, totalMemMB: mb(os.totalmem()) };
-  log(`journeys: ${n} accounts of one person each; machine load ${machine.loadAvg1m5m15mAtStart.join(' ')} on ${machine.cpus} cpus; inserting accounts, people and identities`);
+  log(`journeys: ${n} accounts of one person each; inserting accounts, people and identities`);
   try {
     const seedStart = Date.now();
     await seed(accounts, log);
@@ -114,7 +112,7 @@ export const journeys: Scenario = async ({ stack, people, seconds, log }) => {
     const perCached = cachedGrowth > 0 ? (memoryWaiting.withoutGc.rssMB - memoryBefore.withoutGc.rssMB) / cachedGrowth : NaN;
     return {
       figures: {
-        seed: { accounts: n, peoplePerAccount: 1, seedMs, targetAccountsWokenMs: wakeMs, targetAccountWorkflowsWoken: chosen.length - woken.cold, machine },
+        seed: { accounts: n, peoplePerAccount: 1, seedMs, targetAccountsWokenMs: wakeMs, targetAccountWorkflowsWoken: chosen.length - woken.cold },
         launchSmall: {
           accountsPerRequest: few.length,
           launches: small.length,

@@ -3,7 +3,7 @@
 import { JourneyInstance } from '../../models/journey';
 import { ScenarioContext, waitForProgress } from '../scenario';
 import type { BenchStack } from '../stack';
-import { mb } from './memory';
+import { mb } from '../memory';
 
 const COUNT_POLL_MS = 2000;
 /** No progress for this long means the engine is stuck, not slow. */

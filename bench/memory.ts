@@ -1,22 +1,12 @@
 // Memory of this process (worker, API and bench share it) and the worker's workflow cache.
-import { readFileSync } from 'node:fs';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import type { BenchStack } from '../stack';
-import { round } from '../stats';
+import { peakRssMb } from './proc';
+import type { BenchStack } from './stack';
+import { round } from './stats';
 
 const MB = 1024 * 1024;
 export const mb = (bytes: number) => round(bytes / MB);
-
-/** Peak resident set of this process so far (Linux), in MB. */
-function peakRssMb(): number | null {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-    return m ? round(Number(m[1]) / 1024) : null;
-  } catch {
-    return null;
-  }
-}
 
 function memory() {
   const m = process.memoryUsage();
