@@ -18,8 +18,9 @@ import { rescore } from './rescore';
 import type { Scenario } from './scenario';
 import { segments } from './segments';
 import { BenchStack, startStack } from './stack';
+import { tracking } from './tracking';
 
-const SCENARIOS: Record<string, Scenario> = { 'ingest-lag': ingestLag, rescore, segments, 'buying-groups': buyingGroups, journeys, email, crm };
+const SCENARIOS: Record<string, Scenario> = { 'ingest-lag': ingestLag, rescore, segments, 'buying-groups': buyingGroups, journeys, email, crm, tracking };
 
 function positiveInt(name: string, fallback: number): number {
   const raw = process.env[name];

@@ -33,7 +33,7 @@ const schema = z.object({
   /** Web origins allowed to call the tracking routes from a browser (analytics.js): comma-separated, `*` for any; none by default. */
   TRACKING_CORS_ORIGINS: z.string().default(''),
   /** Tracking requests one API process takes at once; beyond it a 429 with Retry-After (backpressure the SDKs honour). */
-  TRACKING_MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(64),
+  TRACKING_MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(16),
   /** Where people reach the engine from their mail: unsubscribe pages and tracked links (http(s), no trailing slash). */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:3000').transform((u) => u.replace(/\/+$/, '')),
   /** Signs unsubscribe and tracking tokens; set your own outside development. */
