@@ -65,6 +65,20 @@ describe('event sources send the Segment tracking spec unchanged', () => {
     expect(profile.identities.map((i: { kind: string }) => i.kind).sort()).toEqual(['anonymousId', 'email', 'userId']);
   });
 
+  test('an anonymous visitor who identifies with a new email becomes that lead, with her visit', async () => {
+    const analytics = segment();
+    analytics.page({ anonymousId: 'cookie-dora', name: 'Demo', properties: { path: '/demo' }, context: { groupId: 'globex-labs' } });
+    await analytics.closeAndFlush();
+    const later = segment();
+    later.identify({ anonymousId: 'cookie-dora', traits: { email: 'dora@globex-labs.example', firstName: 'Dora' } });
+    await later.closeAndFlush();
+    const dora = await personByEmail(h, 'dora@globex-labs.example');
+    expect(dora.existed).toBe(true);
+    const [visit] = await timelineOf(h, dora.personId, 1);
+    expect(visit).toMatchObject({ type: 'web_visit', properties: { path: '/demo' } });
+    expect((await h.api('GET', `/v1/people/${dora.personId}`)).body.attributes).toMatchObject({ email: 'dora@globex-labs.example', firstName: 'Dora' });
+  });
+
   test('alias merges the previous id into the user id, with its history', async () => {
     const client = rudder();
     client.group({ userId: 'trial-42', groupId: 'initech-labs', traits: { name: 'Initech Labs' } });
