@@ -44,11 +44,12 @@ export function makeAudienceDelivery() {
       const results = new Map((await audience.addOrRemove(destination.segmentUrn, claimed.map(changeOf))).map((r) => [r.messageId, r]));
       const confirmed = claimed.filter((m) => results.get(m._id)?.ok);
       await writeEach(confirmed, (m) => onPlatform(key, m));
+      // With the members, before the messages settle: whoever sees the change settled sees when it was synced.
+      if (confirmed.length) await Audience.updateOne({ _id: key }, { $max: { lastSyncAt: new Date() } });
       for (const m of claimed) {
         const r = results.get(m._id)!;
         await settler.settle(m, r.ok ? { status: 'sent', providerId: r.providerId } : { status: 'failed', error: r.error, permanent: r.permanent, retryAfterMs: r.retryAfterMs });
       }
-      if (confirmed.length) await Audience.updateOne({ _id: key }, { $max: { lastSyncAt: new Date() } });
       return { settled: claimed.length, nextDueAt: settler.nextDueAt() };
     },
   };
