@@ -109,7 +109,7 @@ describe('who may send, and from where', () => {
     const held = holding.held;
     const answer = await post('/v1/t', JSON.stringify({ event: 'Busy', userId: 'u-busy', messageId: 'busy-1' }));
     expect(answer.status).toBe(429);
-    expect(answer.headers.get('retry-after')).toBe('1');
+    expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(answer.body.error.code).toBe('rate_limited');
     held.destroy();
     await eventually(async () => ((await post('/v1/t', JSON.stringify({ event: 'Busy', userId: 'u-busy', messageId: 'busy-1' }))).status === 200 ? true : undefined), { what: 'the place to be free again' });
