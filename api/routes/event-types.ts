@@ -1,4 +1,5 @@
-import { EVENT_TYPES, eventNameProblem, isBuiltInEventType, MAX_EVENT_NAME } from '../../domain/events';
+import { EVENT_TYPES, isBuiltInEventType } from '../../domain/events';
+import { eventNameSchema } from '../../domain/event-name';
 import { listEventTypes, putEventType } from '../../lib/event-types';
 import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
@@ -19,16 +20,7 @@ const EventTypeView = z
   })
   .openapi('EventType');
 
-const NameParams = z.object({
-  name: z
-    .string()
-    .min(1)
-    .max(MAX_EVENT_NAME)
-    .superRefine((name, ctx) => {
-      const problem = eventNameProblem(name);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }),
-});
+const NameParams = z.object({ name: eventNameSchema });
 
 const EventTypeInput = z
   .object({
