@@ -1,5 +1,4 @@
-import { EVENT_TYPES } from '../../domain/events';
-import { eventNameSchema } from '../../domain/event-name';
+import { EVENT_TYPES, eventNameProblem, MAX_EVENT_NAME } from '../../domain/events';
 import { z } from '../zod';
 import { FreeFormObject } from './free-form';
 import { nonBlankText } from '../../domain/non-blank-text';
@@ -21,7 +20,14 @@ export const PersonIdentifiers = z
 export const Event = z
   .object({
     eventId: z.string().min(1).max(200),
-    type: eventNameSchema
+    type: z
+      .string()
+      .min(1)
+      .max(MAX_EVENT_NAME)
+      .superRefine((name, ctx) => {
+        const problem = eventNameProblem(name);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
       // The document lists the built-in types; a registered custom name is taken too (checked against the registry).
       .openapi({ enum: [...EVENT_TYPES], description: 'a built-in type, or a custom name registered with PUT /v1/event-types/:name or first sent through the tracking API (GET /v1/event-types lists them); any other name is rejected' }),
     occurredAt: z.iso.datetime({ offset: true }),
