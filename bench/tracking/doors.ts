@@ -57,7 +57,8 @@ export async function native(stack: BenchStack, tracks: BenchTrack[], concurrenc
 }
 
 /**
- * @segment/analytics-node as a server runs it, at full speed: every track
+ * @segment/analytics-node as a server runs it (its defaults: 3 retries, a 10 s
+ * request timeout), at full speed: every track
  * enqueued at once, flushed BATCH at a time to /v1/batch (its own retries,
  * its own concurrency), until closeAndFlush resolves. Only its transport is
  * wrapped, to count what it sent and what it was answered.
@@ -65,7 +66,7 @@ export async function native(stack: BenchStack, tracks: BenchTrack[], concurrenc
 export async function segment(stack: BenchStack, writeKey: string, tracks: BenchTrack[]): Promise<DoorRun & { sdkErrors: number }> {
   const http = counted(fetch);
   let sdkErrors = 0;
-  const analytics = new Analytics({ writeKey, host: stack.baseUrl, flushAt: BATCH, flushInterval: 1000, maxRetries: 5, httpClient: (url, init) => http.call(url, init as RequestInit) });
+  const analytics = new Analytics({ writeKey, host: stack.baseUrl, flushAt: BATCH, httpClient: (url, init) => http.call(url, init as RequestInit) });
   analytics.on('error', () => void (sdkErrors += 1));
   const start = performance.now();
   for (const t of tracks) {

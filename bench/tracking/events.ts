@@ -4,8 +4,8 @@
 export const EVENT_NAME = 'Pricing Viewed';
 export const ACCOUNTS = 100;
 export const PEOPLE_PER_ACCOUNT = 10;
-/** Events a request carries on both doors (the SDK's flushAt, /v1/events' batch). */
-export const BATCH = 100;
+/** Events a request carries on both doors (the SDK's flushAt, /v1/events' batch): analytics-node's default, 15, unless BENCH_TRACKING_BATCH says otherwise. */
+export const BATCH = Number(process.env.BENCH_TRACKING_BATCH) || 15;
 
 export interface BenchTrack {
   messageId: string;

@@ -9,7 +9,7 @@ import { expectStatus, removeAccounts, Scenario, waitForProgress } from '../scen
 import type { BenchStack } from '../stack';
 import { ratePerSecond, round } from '../stats';
 import { DoorRun, native, segment } from './doors';
-import { accountKeysOf, EVENT_NAME, tracksFor } from './events';
+import { accountKeysOf, BATCH, EVENT_NAME, tracksFor } from './events';
 
 
 async function untilApplied(startedAt: number): Promise<{ appliedMs: number; done: boolean }> {
@@ -47,7 +47,7 @@ export const tracking: Scenario = async ({ stack, people, log }) => {
   const ratioOf = (a: number, b: number) => Math.round((a / b) * 100) / 100;
   const ratio = ratioOf(runs.segment.eventsPerSecond, runs.native.eventsPerSecond);
   return {
-    figures: { events, loadAverage: os.loadavg().map(round), segmentSdk: runs.segment, acceptedRatio: ratio, appliedRatio: ratioOf(runs.segment.appliedEventsPerSecond, runs.native.appliedEventsPerSecond), trackingMaxInFlight: loadConfig().TRACKING_MAX_IN_FLIGHT, goal: '>= 0.9x the native rate', met: ratio >= 0.9 },
+    figures: { events, batch: BATCH, loadAverage: os.loadavg().map(round), segmentSdk: runs.segment, acceptedRatio: ratio, appliedRatio: ratioOf(runs.segment.appliedEventsPerSecond, runs.native.appliedEventsPerSecond), trackingMaxInFlight: loadConfig().TRACKING_MAX_IN_FLIGHT, goal: '>= 0.9x the native rate', met: ratio >= 0.9 },
     baseline: { nativeEvents: runs.native, nativeConcurrency, order },
   };
 };
