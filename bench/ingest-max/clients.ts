@@ -44,11 +44,12 @@ export async function closedLoop(stack: BenchStack, accounts: SeedAccount[], run
         p.duplicates = res.body?.duplicates ?? 0;
         p.rejected = Array.isArray(res.body?.rejected) ? res.body.rejected.length : 0;
         if (res.status !== 202) p.error = JSON.stringify(res.body).slice(0, 200);
+        else if (p.rejected) p.error = `${p.rejected} rejected, e.g. ${JSON.stringify(res.body.rejected[0]).slice(0, 200)}`;
       } catch (err) {
         p.error = (err as Error).message.slice(0, 200);
       }
       p.ms = Date.now() - sentAt;
-      if (p.error && !posted.some((b) => b.error)) log(`ingest-max: a POST failed (HTTP ${p.status}): ${p.error}`);
+      if (p.error && !posted.some((b) => b.error)) log(`ingest-max: a POST did not take every event (HTTP ${p.status}): ${p.error}`);
       posted.push(p);
       if (Date.now() - lastLogged > 10000) {
         lastLogged = Date.now();

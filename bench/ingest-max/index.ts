@@ -31,7 +31,7 @@ import { BATCH } from './events';
 import { insertManyFloor } from './floor';
 import { applyCalls } from './histories';
 import { counters, generate, modelSettled, PEOPLE_PER_ACCOUNT, seed } from './seed';
-import { byActivity, byKind, traceStatements } from './trace';
+import { byActivity, byKind, inFlight, traceStatements } from './trace';
 
 const ACCEPTED_GOAL = 0.5;
 const APPLIED_GOAL = 0.25;
@@ -61,6 +61,7 @@ export const ingestMax: Scenario = async ({ stack, people, seconds, log }) => {
     const posted = await closedLoop(stack, accounts, runTag, seconds, log);
     const loadEnd = Date.now();
     const loadProcess = load();
+    if (posted.accepted === 0) throw new Error(`no event was accepted: ${JSON.stringify(posted.figures.failedSamples ?? [])}`);
     const memoryAfterLoad = mem.snapshot();
     log(`ingest-max: ${posted.accepted} accepted in ${(posted.loadMs / 1000).toFixed(1)} s (${posted.figures.acceptedPerSecond}/s, POST p50 ${posted.figures.postMs.p50} ms); waiting until applied`);
     const applying = processLoad(stack.config.DATA_DIR);
@@ -110,6 +111,8 @@ export const ingestMax: Scenario = async ({ stack, people, seconds, log }) => {
         statements: {
           apiPerBatch: byKind(apiStatements, posted.posted.length),
           activities: byActivity(statements),
+          /** Statements running at once, on average, while the clients posted and then until all was applied. */
+          inFlight: { load: inFlight(statements, posted.start, loadEnd), applyAfterLoad: inFlight(statements, loadEnd, posted.start + (applied.figures.appliedMs ?? loadEnd - posted.start)) },
         },
         acceptApart: { ...apart, allAppliedAfterLastMs: apartApplied.done ? Date.now() - apartStart : null },
         applyCalls: calls,

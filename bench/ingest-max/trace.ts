@@ -127,3 +127,30 @@ export function byActivity(statements: Statement[]) {
     }),
   );
 }
+
+/** The kinds that go through lib/each-statement's process-wide pool (16 at a time) on this path: identities per batch, people and markers per apply. */
+export const POOLED_KINDS = new Set(['identities.find', 'people.updateOne', 'pending_events.deleteOne']);
+
+/**
+ * How many statements were running at once on average over [from, to] (their
+ * time inside the window over its length): all database statements, and those
+ * of the pooled kinds. A pooled mean near the pool's 16 says the pool, not the
+ * database, sets the pace.
+ */
+export function inFlight(statements: Statement[], from: number, to: number) {
+  const within = (pred: (s: Statement) => boolean) => {
+    let ms = 0;
+    let count = 0;
+    for (const s of statements) {
+      if (!pred(s) || s.end < from || s.start > to) continue;
+      ms += Math.min(s.end, to) - Math.max(s.start, from);
+      count++;
+    }
+    return { meanInFlight: round(ms / Math.max(1, to - from)), perSecond: round((count * 1000) / Math.max(1, to - from)) };
+  };
+  return {
+    database: within((s) => !s.kind.startsWith('temporal.')),
+    pooledKinds: within((s) => POOLED_KINDS.has(s.kind)),
+    temporal: within((s) => s.kind.startsWith('temporal.')),
+  };
+}
