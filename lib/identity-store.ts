@@ -5,6 +5,7 @@ import { Account } from '../models/account';
 import { Identity } from '../models/identity';
 import { Person } from '../models/person';
 import { newId } from './ids';
+import { op } from './query';
 import { insertNew } from './mongo-errors';
 import { findEach } from './each-statement';
 
@@ -101,6 +102,11 @@ export async function resolvePeople(claims: PersonClaim[]): Promise<ResolvedPers
 }
 
 /** The accounts people holding any of these identifiers are linked to (no writes). */
+/** A known person who gave an email for the first time takes it as her address (her own email, once set, is never replaced). */
+export async function adoptEmail(personId: string, email: string | undefined): Promise<void> {
+  if (email) await Person.updateOne({ _id: personId, email: op({ $exists: false }) }, { $set: { email } });
+}
+
 export async function linkedAccounts(ids: Identifiers): Promise<string[]> {
   const bound = await findEach(identityKeys(ids), (_id) => Identity.find({ _id }, { accountKey: 1 }).lean());
   return [...new Set(bound.flatMap((b) => (b.accountKey ? [b.accountKey] : [])))];

@@ -7,7 +7,7 @@ import { PendingEvent } from '../models/pending-event';
 import { Person } from '../models/person';
 import { DeliveryTarget, deliverGrouped, requestRefresh } from './deliver-events';
 import { countSeen, Registered, registeredNames, registerSeen } from './event-types';
-import { ResolvedPerson, resolvePeople } from './identity-store';
+import { adoptEmail, ResolvedPerson, resolvePeople } from './identity-store';
 import { writeEach } from './each-statement';
 import { insertNew } from './mongo-errors';
 import { op } from './query';
@@ -151,6 +151,6 @@ async function completeKnownPeople(people: ResolvedPerson[]): Promise<void> {
       await Person.updateOne({ _id: personId, accountKey: op({ $exists: false }) }, { $set: { accountKey: u.accountKey } });
       await Identity.updateMany({ personId }, { $set: { accountKey: u.accountKey } });
     }
-    if (u.email) await Person.updateOne({ _id: personId, email: op({ $exists: false }) }, { $set: { email: u.email } });
+    await adoptEmail(personId, u.email);
   }
 }

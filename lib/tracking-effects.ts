@@ -6,8 +6,7 @@ import type { TrackingOp } from '../domain/tracking/operations';
 import { Account } from '../models/account';
 import { Identity } from '../models/identity';
 import { Person } from '../models/person';
-import { op as query } from './query';
-import type { ResolvedPerson } from './identity-store';
+import { adoptEmail, ResolvedPerson } from './identity-store';
 import type { Resolution } from './tracking-identity';
 
 /** `$set` paths of a field update: fields at the top, the rest under attributes. */
@@ -53,8 +52,7 @@ export async function applyProfileChanges(auth: AuthContext, ops: readonly Track
     const person = people[i];
     if (!person || person.error || op.kind === 'event' || op.kind === 'alias') continue;
     if (op.kind === 'group') await upsertAccount(op.accountKey, op.account);
-    // A known person who identifies with a new email takes it as her address (the identity is bound already).
-    if (op.kind === 'identify' && person.emailAdded) await Person.updateOne({ _id: person.personId, email: query({ $exists: false }) }, { $set: { email: person.emailAdded } });
+    if (op.kind === 'identify') await adoptEmail(person.personId, person.emailAdded);
     if (op.kind === 'identify' && (Object.keys(op.person.fields).length || Object.keys(op.person.attributes).length)) {
       await Person.updateOne({ _id: person.personId }, { $set: setOf(op.person) });
     }

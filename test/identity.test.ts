@@ -93,3 +93,13 @@ test('a person who moves to another account takes her contribution to its score 
     what: 'the contribution to move from acme to globex',
   });
 });
+
+test('an anonymous visitor who identifies with her email through /v1/identify can be emailed at it', async () => {
+  await h.api('POST', '/v1/events', { events: [event({ type: 'web_visit', occurredAt: recently(5), person: { anonymousId: 'cookie-dora' } })] });
+  const { personId } = (await h.api('POST', '/v1/identify', { person: { anonymousId: 'cookie-dora', email: 'Dora@Acme.example' } })).body;
+  const person = await eventually(async () => (await Person.findOne({ _id: personId }).lean()) ?? undefined, { what: 'dora' });
+  expect(person.email).toBe('dora@acme.example');
+  const again = (await h.api('POST', '/v1/identify', { person: { anonymousId: 'cookie-dora', email: 'dora.other@acme.example' } })).body;
+  expect(again.personId).toBe(personId);
+  expect((await Person.findOne({ _id: personId }).lean())!.email).toBe('dora@acme.example');
+});

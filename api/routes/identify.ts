@@ -1,6 +1,6 @@
 import { entityRefFor } from '../../domain/routing';
 import { requestRefresh } from '../../lib/deliver-events';
-import { resolvePeople } from '../../lib/identity-store';
+import { adoptEmail, resolvePeople } from '../../lib/identity-store';
 import { refreshAfterMerges } from '../../lib/ingest-events';
 import { Identity } from '../../models/identity';
 import { Person } from '../../models/person';
@@ -33,6 +33,7 @@ export function identifyRoutes(deps: RouteDeps): void {
       await assertMayLink(auth, body.person, body.accountKey);
       const [person] = await resolvePeople([{ ids: body.person, accountKey: body.accountKey }]);
       if (person.error) throw ApiError.conflict(person.error);
+      await adoptEmail(person.personId, person.emailAdded);
       const traits = body.traits ?? {};
       const set: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(traits)) set[(PROFILE_TRAITS as readonly string[]).includes(k) ? k : `attributes.${k}`] = v;
