@@ -2,6 +2,7 @@ import type { AccountEvent } from '../domain/events';
 import { EntityRef, entityRefFor, entityWorkflowId } from '../domain/routing';
 import { DeliveryTarget, deliverEvents, requestRefresh } from '../lib/deliver-events';
 import { recordAndDeliver } from '../lib/deliveries';
+import { handOverPending } from '../lib/pending-markers';
 import { Person } from '../models/person';
 import { routeEvents, startOnSegmentEntry } from '../lib/journey-launch';
 import { applyUnsubscribeEvents } from '../lib/unsubscribe-events';
@@ -43,6 +44,7 @@ export function makeEntityActivities(delivery: DeliveryTarget) {
     async applyEvents(input: ApplyEventsInput): Promise<EntityUpdate & { forwardedTo?: string }> {
       const owner = await currentOwner(input.entity);
       if (entityWorkflowId(owner) !== entityWorkflowId(input.entity)) {
+        await handOverPending(input.entity, owner, input.events.map((e) => e.eventId));
         await deliverEvents(delivery, owner, input.events);
         return { applied: 0, statusChanges: [], modelVersion: 0, forwardedTo: entityWorkflowId(owner) };
       }

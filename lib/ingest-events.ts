@@ -10,6 +10,7 @@ import { countSeen, Registered, registeredNames, registerSeen } from './event-ty
 import { adoptEmail, ResolvedPerson, resolvePeople } from './identity-store';
 import { writeEach } from './each-statement';
 import { insertNew } from './mongo-errors';
+import { clearPending } from './pending-markers';
 import { op } from './query';
 
 export interface IncomingEvent {
@@ -109,8 +110,12 @@ export async function ingestResolved(target: DeliveryTarget, events: IncomingEve
       properties: r.source.properties ?? {},
     })),
   );
-  const duplicatePending = routed.filter((_, i) => !stored[i] && pendingNew[i]).map((r) => r.event.eventId);
-  await writeEach(duplicatePending, (_id) => PendingEvent.deleteOne({ _id }));
+  // A marker written for an event stored before (a replay) is not needed: each workflow's go in one statement.
+  const duplicatePending = new Map<string, string[]>();
+  for (const [i, r] of routed.entries()) {
+    if (!stored[i] && pendingNew[i]) duplicatePending.set(r.workflowId, [...(duplicatePending.get(r.workflowId) ?? []), r.event.eventId]);
+  }
+  await writeEach([...duplicatePending], ([workflowId, eventIds]) => clearPending(workflowId, eventIds));
 
   const groups = new Map<string, { entity: EntityRef; events: AccountEvent[] }>();
   routed.forEach((r, i) => {

@@ -15,4 +15,7 @@ const pendingEventSchema = new Schema(
   { versionKey: false },
 );
 
+// Markers are cleared by workflow (lib/pending-markers.ts).
+pendingEventSchema.index({ workflowId: 1 });
+
 export const PendingEvent = model('PendingEvent', pendingEventSchema, 'pending_events');

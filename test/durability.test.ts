@@ -62,6 +62,25 @@ test('the sweeper re-delivers an event whose signal never went out', async () =>
   await schedule.delete();
 });
 
+test("a visitor's event waiting while she joins an account is applied there once, and nothing is left waiting", async () => {
+  await h.api('PUT', '/v1/accounts/initech', { name: 'Initech' });
+  const visit = event({ person: { anonymousId: 'cookie-milton' } });
+  expect((await ingestEvents(h.delivery, [visit], { signal: false })).accepted).toBe(1);
+  expect((await PendingEvent.findOne({ _id: visit.eventId }).lean())?.workflowId).toMatch(/^person:/);
+  await h.api('POST', '/v1/identify', { person: { anonymousId: 'cookie-milton' }, accountKey: 'initech' });
+
+  // Re-sent to the visitor's own workflow, which hands it to the account's.
+  await ensureSweeperSchedule(h.client, { taskQueue: h.config.TASK_QUEUE, everySeconds: 3600, graceSeconds: 0 });
+  const schedule = h.client.schedule.getHandle(sweeperScheduleId(h.config.TASK_QUEUE));
+  await schedule.trigger();
+  await waitForTotal('initech', 1);
+  await eventually(async () => ((await PendingEvent.countDocuments({ _id: visit.eventId })) === 0 ? true : undefined), { what: 'the marker cleared by the account' });
+  await schedule.trigger();
+  await new Promise((r) => setTimeout(r, 2000));
+  expect((await h.api('GET', '/v1/accounts/initech')).body.activity.total).toBe(1);
+  await schedule.delete();
+}, 120_000);
+
 test('the account workflow continues as new when its history grows and loses no buffered event', async () => {
   await h.api('PUT', '/v1/accounts/massive', { name: 'Massive Dynamic' });
   const first = await h.api('POST', '/v1/events', batchFor('massive', 3));

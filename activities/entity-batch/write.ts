@@ -1,12 +1,13 @@
 import { activityIncrements, type ActivityDelta } from '../../domain/activity-counters';
 import { accountContext } from '../../domain/entity-context';
+import { entityWorkflowId } from '../../domain/routing';
 import { rollUpAccount } from '../../domain/scoring/account';
 import type { Memberships } from '../../domain/segments/membership';
 import { writeEach } from '../../lib/each-statement';
 import { isDuplicateKey } from '../../lib/mongo-errors';
+import { clearPending } from '../../lib/pending-markers';
 import { op } from '../../lib/query';
 import { Account } from '../../models/account';
-import { PendingEvent } from '../../models/pending-event';
 import { Person } from '../../models/person';
 import type { Announced } from './announce';
 import type { AccountHooks } from './hooks';
@@ -74,5 +75,5 @@ export async function writeEntity(batch: EntityBatch, scores: Scores, membership
 /** After the writes: journeys hear the events (they see them applied), then the batch's pending markers go, last, so a crash before re-sends it. */
 export async function finishBatch(batch: EntityBatch, _written: Written, hooks?: AccountHooks): Promise<void> {
   if (batch.entity.kind === 'account' && hooks) await hooks.applied(batch.entity.accountKey, batch.events);
-  await writeEach(batch.events, (e) => PendingEvent.deleteOne({ _id: e.eventId }));
+  await clearPending(entityWorkflowId(batch.entity), batch.events.map((e) => e.eventId));
 }
