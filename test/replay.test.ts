@@ -15,6 +15,8 @@ const fixtures = [
   { file: 'rescore-workflow-superseded-v1.json', workflowId: 'rescore:replay-fixture:model-v2', story: 'a re-score still polling after a newer model was saved' },
   // Recorded from the code of b19fbe2, before refreshes moved to the background queue.
   { file: 'account-workflow-refresh-and-events.json', workflowId: 'account:umbrella', story: 'a refresh asked for while events arrive, a time-driven re-score, another refresh and a visit' },
+  // Recorded from the code of 745e070, before applies heartbeated.
+  { file: 'account-workflow-live-events-first.json', workflowId: 'account:initech', story: 'a visit, a refresh done in the background, a refresh withdrawn for a visit that came first, two refreshes and two visits' },
   // Recorded from the code of 4633377, before the journey hardening.
   { file: 'account-workflow-time-rescore.json', workflowId: 'account:wayne', story: 'a visit scored, then re-scored when it left its 3 s window' },
   { file: 'journey-workflow-stop.json', workflowId: 'journey:stop:acme', story: 'a long wait ended by a stop' },
