@@ -84,12 +84,21 @@ function assertStorableText(req: Request, withBody: boolean): void {
   const bad =
     findUnstorableText(req.params, 'params') ??
     findUnstorableText(req.query, 'query') ??
-    (withBody ? findUnstorableText(req.body, typeof req.body === 'string' ? 'body' : '') : undefined);
+    (withBody ? findUnstorableText(req.body, typeof req.body === 'string' ? 'body' : '') : envelopeKeyProblem(req.body));
   if (!bad) return;
   if (bad.path === 'body' && typeof req.body === 'string') {
     bad.message += ` (line ${req.body.split('\n').findIndex((line) => findUnstorableText(line)) + 1})`;
   }
   throw ApiError.validation([bad]);
+}
+
+/**
+ * A body read item by item still has its own keys checked: a key with NUL is
+ * refused as the document says, even one the handler would ignore.
+ */
+function envelopeKeyProblem(body: unknown) {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  return findUnstorableText(Object.fromEntries(Object.keys(body).map((key) => [key, null])));
 }
 
 /** The operation's extension naming what it checks beyond its schemas (read by scripts/contract-check.ts). */

@@ -78,6 +78,12 @@ describe('text the database cannot store is refused, naming the field', () => {
     expect(res.body.rejected).toEqual([expect.objectContaining({ index: 1, details: [{ path: 'events.1.eventId', message: 'text may not contain NUL characters' }] })]);
   });
 
+  test("a NUL character in a key of the batch's envelope is a 400, though the batch is otherwise read event by event", async () => {
+    const res = await h.api('POST', '/v1/events', { events: [event({ person: { email: 'envelope@nul.example' } })], ['note\u0000']: '' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0].message).toContain('text may not contain NUL characters');
+  });
+
   test('an import file with a NUL character is refused as a whole, naming its line', async () => {
     const file = ['{"accountKey":"imp-ok","name":"Fine"}', '{"accountKey":"imp-nul","name":"Bad\u0000"}'].join('\n');
     const res = await rawPost('/v1/imports?kind=accounts', file, 'application/x-ndjson');

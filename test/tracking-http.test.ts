@@ -64,6 +64,22 @@ describe('what the tracking routes take and refuse', () => {
     expect(Math.abs(Date.parse(event.occurredAt) - (Date.now() - 60_000))).toBeLessThan(10_000);
   });
 
+  test('ids sent as numbers, as some SDKs send them, are taken as their text, and the document says so', async () => {
+    expect((await post('/v1/page', JSON.stringify({ anonymousId: 0, userId: 4711, messageId: 815, name: 'Pricing', context: { groupId: 'numbered-co' } }))).body).toEqual({ success: true });
+    await accountWithActivity(h, 'numbered-co', 1);
+    const { components } = (await h.api('GET', '/openapi.json', undefined, null)).body;
+    for (const field of ['userId', 'anonymousId', 'groupId', 'previousId', 'messageId']) {
+      expect(components.schemas.SegmentMessage.properties[field].anyOf.map((s: { type: string }) => s.type)).toEqual(['string', 'number']);
+    }
+  });
+
+  test("a key with a NUL character in a batch's envelope is a 400 naming it, though the batch's other keys are ignored", async () => {
+    const res = await post('/v1/batch', JSON.stringify({ batch: [{ type: 'track', event: 'Nul Key', userId: 'u-nul-key', messageId: 'nul-key-1' }], ['extra\u0000']: '' }));
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([{ path: '', message: 'key "extra\\u0000": text may not contain NUL characters' }]);
+    expect((await post('/v1/batch', JSON.stringify({ batch: [], ignored: 'as SDKs add' }))).status).toBe(200);
+  });
+
   test('POST /v1/identify with a Bearer key is still the native identify', async () => {
     const res = await h.api('POST', '/v1/identify', { person: { email: 'native@identify.example', anonymousId: 'cookie-native' } });
     expect(res.status).toBe(200);
