@@ -10,6 +10,8 @@ export interface OpenLoopOptions {
   tickMs: number;
   /** Sends allowed in flight: beyond that a tick is skipped. */
   maxInFlight: number;
+  /** Checked before each tick: true ends the sending there (ticks is then the most there can be). */
+  stopWhen?: () => boolean;
 }
 
 export interface OpenLoopResult {
@@ -33,6 +35,7 @@ export async function sendOpenLoop(opts: OpenLoopOptions, send: (tick: number) =
   for (let k = 0; k < opts.ticks; k++) {
     const due = start + k * opts.tickMs;
     if (due > Date.now()) await sleep(due - Date.now());
+    if (opts.stopWhen?.()) break;
     if (inFlight.size >= opts.maxInFlight) {
       skippedTicks++;
       continue;

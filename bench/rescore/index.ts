@@ -3,13 +3,16 @@
 // then a changed model is saved and timed until GET /v1/scoring-model reports
 // the re-score completed. Baseline: the pure scoring function over the same
 // people in memory, what the engine would do with no storage or orchestration.
+// Beside it, live events on accounts of their own (live-lag.ts): their lag
+// idle, before the model changes, and while the re-score runs.
 import { performance } from 'node:perf_hooks';
-import { scorePerson, ScoredEvent } from '../domain/scoring/evaluate';
-import { scoringModelSchema } from '../domain/scoring/model';
-import { Person } from '../models/person';
-import { LAG_MODEL } from './ingest-lag';
-import { expectStatus, forEachLimit, putAccounts, putScoringModel, removeAccounts, Scenario, waitForProgress } from './scenario';
-import { ratePerSecond, round, summarize } from './stats';
+import { scorePerson, ScoredEvent } from '../../domain/scoring/evaluate';
+import { scoringModelSchema } from '../../domain/scoring/model';
+import { Person } from '../../models/person';
+import { LAG_MODEL } from '../ingest-lag';
+import { expectStatus, forEachLimit, putAccounts, putScoringModel, removeAccounts, Scenario, waitForProgress } from '../scenario';
+import { ratePerSecond, round, summarize } from '../stats';
+import { liveAccounts, liveLagFigures, livePeople, liveSeedEvents, liveSettled, measureLiveLag } from './live-lag';
 
 const PEOPLE_PER_ACCOUNT = 20;
 const EVENTS_PER_PERSON = 3;
@@ -51,7 +54,7 @@ function seedPeople(n: number, now: number): SeedPerson[] {
 
 const employeesOf = (a: number) => (a % 4 === 0 ? 5000 : 300);
 
-export const rescore: Scenario = async ({ stack, people, log }) => {
+export const rescore: Scenario = async ({ stack, people, seconds, log }) => {
   const probe = await stack.api('GET', '/v1/scoring-model');
   if (probe.status !== 200 || !('recompute' in (probe.body ?? {}))) {
     log('rescore: endpoint not available');
@@ -68,7 +71,11 @@ export const rescore: Scenario = async ({ stack, people, log }) => {
   const seed = seedPeople(people, now);
   const keys = Array.from({ length: Math.ceil(people / PEOPLE_PER_ACCOUNT) }, (_, a) => `rs-${a}`);
   await putAccounts(stack, keys, employeesOf);
-  const events = seed.flatMap((p) => p.events.map((e) => ({ ...e, person: { email: p.email }, accountKey: keys[p.account] })));
+  const live = liveAccounts();
+  const liveKeys = live.map((a) => a.key);
+  await putAccounts(stack, liveKeys, () => 300);
+  const scored = people + livePeople(live);
+  const events = [...seed.flatMap((p) => p.events.map((e) => ({ ...e, person: { email: p.email }, accountKey: keys[p.account] }))), ...liveSeedEvents(live, now)];
   const posts = Array.from({ length: Math.ceil(events.length / EVENTS_PER_POST) }, (_, i) => events.slice(i * EVENTS_PER_POST, (i + 1) * EVENTS_PER_POST));
   const postLatency: number[] = [];
   const ingestStart = Date.now();
@@ -79,15 +86,24 @@ export const rescore: Scenario = async ({ stack, people, log }) => {
     postLatency.push(Date.now() - t);
   });
   const ingestMs = Date.now() - ingestStart;
-  log(`rescore: posted ${events.length} events for ${people} people in ${(ingestMs / 1000).toFixed(1)} s; waiting until all are scored`);
-  const applied = await waitForProgress(() => Person.countDocuments({ scoreModelVersion: first }), (n) => n >= people, { stallMs: STALL_MS, maxMs: waitMs, everyMs: 2000 });
+  log(`rescore: posted ${events.length} events for ${scored} people (${livePeople(live)} of them live) in ${(ingestMs / 1000).toFixed(1)} s; waiting until all are scored`);
+  const applied = await waitForProgress(() => Person.countDocuments({ scoreModelVersion: first }), (n) => n >= scored, { stallMs: STALL_MS, maxMs: waitMs, everyMs: 2000 });
   const applyMs = Date.now() - ingestStart;
-  if (!applied.done) log(`rescore: only ${applied.value} of ${people} scored after ${(applyMs / 1000).toFixed(0)} s; re-scoring anyway`);
+  if (!applied.done) log(`rescore: only ${applied.value} of ${scored} scored after ${(applyMs / 1000).toFixed(0)} s; re-scoring anyway`);
+  const liveReady = await liveSettled(stack, live);
+  if (!liveReady) log('rescore: the live accounts do not count their seed events yet; measuring anyway');
+
+  log(`rescore: live events idle, ${seconds} s`);
+  const idle = await measureLiveLag(stack, live, 'idle', { maxMs: seconds * 1000 });
+  log(`rescore: idle lag p50 ${idle.lagMs.p50} ms, p99 ${idle.lagMs.p99} ms (${idle.lagMs.count} events)`);
 
   log('rescore: saving the changed model and timing the re-score');
   const putAt = Date.now();
+  let rescoring = true;
   const second = await putScoringModel(stack, CHANGED_MODEL);
   const putMs = Date.now() - putAt;
+  // Live events from the save until the re-score completes (or is given up).
+  const during = measureLiveLag(stack, live, 'rescore', { maxMs: waitMs, stopWhen: () => !rescoring });
   let firstProgressMs: number | undefined;
   let progress: { status: string; total: number; done: number; startedAt: string; finishedAt?: string } | undefined;
   // Progress is `done`, plus one for "completed", so finishing counts as growth.
@@ -100,7 +116,10 @@ export const rescore: Scenario = async ({ stack, people, log }) => {
   };
   const finished = await waitForProgress(readProgress, () => progress?.status === 'completed' && progress.done === progress.total, { stallMs: STALL_MS, maxMs: waitMs, everyMs: 250 });
   const rescoreMs = Date.now() - putAt;
+  rescoring = false;
   if (!finished.done) log(`rescore: not completed after ${(rescoreMs / 1000).toFixed(0)} s (last progress ${JSON.stringify(progress ?? null)})`);
+  const duringRescore = await during;
+  log(`rescore: ${progress?.done ?? '?'} people in ${(rescoreMs / 1000).toFixed(1)} s; lag meanwhile p50 ${duringRescore.lagMs.p50} ms, p99 ${duringRescore.lagMs.p99} ms (${duringRescore.lagMs.count} events; idle p99 ${idle.lagMs.p99} ms)`);
 
   // Baseline: the same people, the same events, the same changed model, scored in memory.
   const model = scoringModelSchema.parse(CHANGED_MODEL);
@@ -113,7 +132,7 @@ export const rescore: Scenario = async ({ stack, people, log }) => {
   scoreAll();
   const memoryMs = performance.now() - t;
 
-  await removeAccounts(keys);
+  await removeAccounts([...keys, ...liveKeys]);
   return {
     figures: {
       peopleRescored: progress?.done ?? null,
@@ -124,9 +143,14 @@ export const rescore: Scenario = async ({ stack, people, log }) => {
       serverReportedMs: finished.done && progress?.finishedAt ? Date.parse(progress.finishedAt) - Date.parse(progress.startedAt) : null,
       firstProgressMs: firstProgressMs ?? null,
       putModelMs: putMs,
+      /** Re-scored with everyone (total includes them), while live events went to them at 10/s. */
+      liveLag: liveLagFigures(live, idle, duringRescore),
       modelVersions: { seeded: first, rescored: second ?? null },
       seed: {
         accounts: keys.length,
+        liveAccounts: live.length,
+        livePeople: livePeople(live),
+        liveAccountsSettled: liveReady,
         events: events.length,
         ingestEventsPerSecond: ratePerSecond(events.length, ingestMs),
         postLatencyMs: summarize(postLatency),
