@@ -3,6 +3,7 @@ import { EntityRef, entityRefFor, entityWorkflowId } from '../domain/routing';
 import { DeliveryTarget, deliverEvents, requestRefresh } from '../lib/deliver-events';
 import { recordAndDeliver } from '../lib/deliveries';
 import { handOverPending } from '../lib/pending-markers';
+import { whileAlive } from '../lib/liveness';
 import { Person } from '../models/person';
 import { routeEvents, startOnSegmentEntry } from '../lib/journey-launch';
 import { applyUnsubscribeEvents } from '../lib/unsubscribe-events';
@@ -41,7 +42,7 @@ export function makeEntityActivities(delivery: DeliveryTarget) {
   };
   return {
     /** Applies a batch of events to the entity's counters and scores. */
-    async applyEvents(input: ApplyEventsInput): Promise<EntityUpdate & { forwardedTo?: string }> {
+    applyEvents: (input: ApplyEventsInput): Promise<EntityUpdate & { forwardedTo?: string }> => whileAlive(async () => {
       const owner = await currentOwner(input.entity);
       if (entityWorkflowId(owner) !== entityWorkflowId(input.entity)) {
         await handOverPending(input.entity, owner, input.events.map((e) => e.eventId));
@@ -53,10 +54,10 @@ export function makeEntityActivities(delivery: DeliveryTarget) {
       const update = await applyToEntity(input.entity, input.batchId, input.events, toJourneys, input.fresh || undefined);
       await recheckNurtures(delivery, update.statusChanges, input.events);
       return update;
-    },
+    }),
 
     /** Re-scores the entity at the current time: a behaviour left its window, the model or a person changed. */
-    async refreshEntity(input: { entity: EntityRef; batchId: string }): Promise<EntityUpdate & { forwardedTo?: string }> {
+    refreshEntity: (input: { entity: EntityRef; batchId: string }): Promise<EntityUpdate & { forwardedTo?: string }> => whileAlive(async () => {
       const owner = await currentOwner(input.entity);
       if (entityWorkflowId(owner) !== entityWorkflowId(input.entity)) {
         await requestRefresh(delivery, owner, 'handed over by a person entity');
@@ -65,6 +66,6 @@ export function makeEntityActivities(delivery: DeliveryTarget) {
       const update = await applyToEntity(input.entity, input.batchId, [], toJourneys);
       await recheckNurtures(delivery, update.statusChanges, []);
       return update;
-    },
+    }),
   };
 }

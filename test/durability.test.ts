@@ -20,8 +20,8 @@ async function waitForTotal(accountKey: string, total: number) {
       if ((res.body.activity?.total ?? 0) > total) throw new Error(`over-counted: ${res.body.activity.total} > ${total}`);
       return res.body.activity?.total === total ? res.body : undefined;
     },
-    // A task handed to the stopping worker as it shut down is lost with it: Temporal gives it to the next worker after its one-minute start-to-close timeout.
-    { what: `${accountKey} to reach ${total}`, timeoutMs: 90_000 },
+    // A task handed to the stopping worker as it shut down is lost with it: Temporal gives it to the next worker after its 20 s heartbeat timeout.
+    { what: `${accountKey} to reach ${total}`, timeoutMs: 60_000 },
   );
 }
 

@@ -5,6 +5,7 @@ import { BACKGROUND_CONCURRENCY, backgroundQueue } from '../domain/background-qu
 import { batchesPerSecond, channelQueue } from '../domain/delivery/queues';
 import type { Config } from '../lib/config';
 import { DeliveryConfig, deliveryTargetFor } from '../lib/delivery-target';
+import { LIVENESS_BEAT_MS } from '../lib/liveness';
 
 export type WorkerConfig = DeliveryConfig &
   Pick<Config, 'TEMPORAL_NAMESPACE' | 'JOURNEY_WEBHOOK_SECRET' | 'JOURNEY_WEBHOOK_ALLOW_PRIVATE' | 'EMAIL_RATE_PER_SECOND' | 'SMTP_URL' | 'MAIL_FROM' | 'PUBLIC_URL' | 'EMAIL_TOKEN_SECRET' | 'WORKFLOW_CACHE_SIZE'>;
@@ -22,7 +23,7 @@ export function workerOptions(config: WorkerConfig, connection: NativeConnection
     webhooks: { secret: config.JOURNEY_WEBHOOK_SECRET, allowPrivate: config.JOURNEY_WEBHOOK_ALLOW_PRIVATE },
     email: { smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, publicUrl: config.PUBLIC_URL, tokenSecret: config.EMAIL_TOKEN_SECRET },
   });
-  const common = { connection, namespace: config.TEMPORAL_NAMESPACE, activities, maxConcurrentActivityTaskExecutions: 20 };
+  const common = { connection, namespace: config.TEMPORAL_NAMESPACE, activities, maxConcurrentActivityTaskExecutions: 20, maxHeartbeatThrottleInterval: LIVENESS_BEAT_MS };
   return [
     { ...common, taskQueue: config.TASK_QUEUE, ...workflowCode, maxCachedWorkflows: config.WORKFLOW_CACHE_SIZE },
     { ...common, taskQueue: channelQueue(config.TASK_QUEUE, 'email'), maxTaskQueueActivitiesPerSecond: batchesPerSecond(config.EMAIL_RATE_PER_SECOND, config.EMAIL_BATCH_SIZE) },

@@ -29,8 +29,12 @@ export const SCORES_FOLLOW_TIME = 'scores-follow-time';
 /** Patch: a refresh runs on the background queue and gives way to events, whose batch then does its work. */
 export const LIVE_EVENTS_FIRST = 'live-events-first';
 
+/** Patch: applies and refreshes heartbeat, so a dead worker's batch is retried after 20 s instead of a minute. */
+export const APPLY_HEARTBEAT = 'apply-heartbeat';
+
 const OPTIONS = { startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '30 seconds' } } as const;
-const { applyEvents, refreshEntity } = proxyActivities<Activities>(OPTIONS);
+/** Well beyond the activities' beat (lib/liveness.ts, at most every 5 s), so only a dead worker misses it. */
+const HEARTBEAT_TIMEOUT = '20 seconds';
 
 function shouldContinueAsNew(limit: number): boolean {
   const info = workflowInfo();
@@ -50,9 +54,11 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
   let nextChangeAt = input.nextChangeAt;
   let refreshRequested = input.refreshRequested ?? false;
   const nextBatchId = () => `${workflowInfo().runId}:${++batchesApplied}`;
+  const options = patched(APPLY_HEARTBEAT) ? { ...OPTIONS, heartbeatTimeout: HEARTBEAT_TIMEOUT } : OPTIONS;
+  const { applyEvents, refreshEntity } = proxyActivities<Activities>(options);
   // Waits for the cancellation to be settled: a refresh that already started finishes before anything else writes.
   const { refreshEntity: refreshInBackground } = proxyActivities<Activities>({
-    ...OPTIONS,
+    ...options,
     taskQueue: backgroundQueue(workflowInfo().taskQueue),
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });

@@ -1,13 +1,26 @@
 // The child side of test/support/worker-process.ts: one worker, configured by
 // the environment the parent passes, until SIGTERM (drains) or SIGKILL.
+// With HOLD_ACTIVITY set, that activity type is taken and never run.
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { Context } from '@temporalio/activity';
+import { ActivityInboundCallsInterceptor, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../../lib/config';
 import { closeMailers } from '../../lib/mailer';
 import { connectMongo, disconnectMongo } from '../../lib/mongo';
 import { createWorkers, workerOptions } from '../../workers/options';
 import { testServers } from './servers';
-import { WORKER_READY } from './worker-process';
+import { HOLD_ACTIVITY, HOLDING, WORKER_READY } from './worker-process';
+
+/** Never starts this activity: says so on stdout and waits, as a worker stuck or about to die would, until the process is killed. */
+function holding(activityType: string): ActivityInboundCallsInterceptor {
+  return {
+    execute: (input, next) => {
+      if (Context.current().info.activityType !== activityType) return next(input);
+      process.stdout.write(`${HOLDING} ${activityType}\n`);
+      return new Promise(() => undefined);
+    },
+  };
+}
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -16,7 +29,9 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const workers = await createWorkers(workerOptions(config, nativeConnection, client, { workflowBundle: { codePath: testServers().bundlePath } }));
+  const options = workerOptions(config, nativeConnection, client, { workflowBundle: { codePath: testServers().bundlePath } });
+  const held = process.env[HOLD_ACTIVITY];
+  const workers = await createWorkers(held ? options.map((o) => ({ ...o, interceptors: { activity: [() => ({ inbound: holding(held) })] } })) : options);
   // Worker.run shuts down on SIGTERM, finishing what is in flight.
   const run = workers.run();
   process.stdout.write(`${WORKER_READY}\n`);

@@ -1,0 +1,21 @@
+import { Context } from '@temporalio/activity';
+
+/** How often a running activity says it is alive; the worker sends at most one heartbeat this often (workers/options.ts). */
+export const LIVENESS_BEAT_MS = 5000;
+
+/**
+ * Runs an activity's work while heartbeating on a timer, so a worker that
+ * dies (SIGKILL, power cut) hands the task back after its heartbeat timeout
+ * instead of its whole start-to-close timeout. It proves the process is
+ * alive, not progress: a slow statement is not a dead worker.
+ */
+export async function whileAlive<T>(run: () => Promise<T>): Promise<T> {
+  const context = Context.current();
+  context.heartbeat();
+  const beat = setInterval(() => context.heartbeat(), LIVENESS_BEAT_MS);
+  try {
+    return await run();
+  } finally {
+    clearInterval(beat);
+  }
+}
