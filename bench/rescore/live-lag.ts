@@ -24,6 +24,8 @@ const MIN_REPOLL_MS = 25;
 /** After the sending, how long unresolved events are still waited for. */
 const TAIL_MS = 60000;
 export const LIVE_LAG_GOAL_MS = 2000;
+/** The lag is also given by when the event was sent, in windows of this long from the phase's start. */
+const WINDOW_MS = 10000;
 
 interface Target {
   threshold: number;
@@ -47,6 +49,8 @@ export interface LivePhase {
   failedPosts: number;
   skippedTicks: number;
   lagMs: Summary;
+  /** By send time: fromS is the window's start, in seconds from the phase's start. */
+  lagBySendWindow: ({ fromS: number } & Summary)[];
   lagUnresolvedAfterTail: number;
   tailDrainMs: number;
   postLatencyMs: Summary;
@@ -73,12 +77,20 @@ export const liveSeedEvents = (accounts: LiveAccount[], now: number) =>
 
 export const livePeople = (accounts: LiveAccount[]) => accounts.reduce((n, a) => n + a.emails.length, 0);
 
-async function readAccount(stack: BenchStack, a: LiveAccount, lags: number[]) {
+interface Lag {
+  sentAt: number;
+  ms: number;
+}
+
+async function readAccount(stack: BenchStack, a: LiveAccount, lags: Lag[]) {
   const res = await stack.api('GET', `/v1/accounts/${a.key}`);
   const seenAt = Date.now();
   if (res.status !== 200) throw new Error(`GET /v1/accounts/${a.key}: HTTP ${res.status}`);
   a.total = res.body.activity?.total ?? 0;
-  while (a.targets.length && a.targets[0].threshold <= a.total) lags.push(seenAt - a.targets.shift()!.sentAt);
+  while (a.targets.length && a.targets[0].threshold <= a.total) {
+    const { sentAt } = a.targets.shift()!;
+    lags.push({ sentAt, ms: seenAt - sentAt });
+  }
 }
 
 /** Waits (bounded) until every live account counts its seed events, so the first lag is not a seed's. */
@@ -98,7 +110,7 @@ export async function liveSettled(stack: BenchStack, accounts: LiveAccount[]): P
  */
 export async function measureLiveLag(stack: BenchStack, accounts: LiveAccount[], phase: string, opts: { maxMs: number; stopWhen?: () => boolean }): Promise<LivePhase> {
   for (const a of accounts) a.targets = [];
-  const lags: number[] = [];
+  const lags: Lag[] = [];
   const postLatency: number[] = [];
   let sent = 0;
   let accepted = 0;
@@ -130,6 +142,7 @@ export async function measureLiveLag(stack: BenchStack, accounts: LiveAccount[],
   };
   const pollers = startPollers(accounts, { pollers: POLLERS, dueAt: everyMs<LiveAccount>(MIN_REPOLL_MS, (a) => a.targets.length > 0), read: (a) => readAccount(stack, a, lags) });
   const load = processLoad(stack.config.DATA_DIR);
+  const start = Date.now();
   const sending = await sendOpenLoop({ ticks: Math.ceil(opts.maxMs / TICK_MS), tickMs: TICK_MS, maxInFlight: MAX_IN_FLIGHT, stopWhen: opts.stopWhen }, send);
   const tailMs = await pollers.drain(() => accounts.every((a) => a.targets.length === 0), TAIL_MS);
   const { polls, pollErrors } = await within(pollers.stop(), 60000, 'stopping the live pollers');
@@ -140,7 +153,8 @@ export async function measureLiveLag(stack: BenchStack, accounts: LiveAccount[],
     achievedEventsPerSecond: ratePerSecond(accepted, sending.sendMs),
     failedPosts,
     skippedTicks: sending.skippedTicks,
-    lagMs: summarize(lags),
+    lagMs: summarize(lags.map((l) => l.ms)),
+    lagBySendWindow: byWindow(lags, start),
     lagUnresolvedAfterTail: accounts.reduce((n, a) => n + a.targets.length, 0),
     tailDrainMs: tailMs,
     postLatencyMs: summarize(postLatency),
@@ -148,6 +162,15 @@ export async function measureLiveLag(stack: BenchStack, accounts: LiveAccount[],
     pollErrors,
     process: load(),
   };
+}
+
+function byWindow(lags: Lag[], start: number) {
+  const windows = new Map<number, number[]>();
+  for (const l of lags) {
+    const w = Math.floor((l.sentAt - start) / WINDOW_MS);
+    windows.set(w, [...(windows.get(w) ?? []), l.ms]);
+  }
+  return [...windows.entries()].sort(([a], [b]) => a - b).map(([w, ms]) => ({ fromS: (w * WINDOW_MS) / 1000, ...summarize(ms) }));
 }
 
 /** Both phases side by side, with the goal. */
