@@ -5,7 +5,7 @@
 // port. stop() undoes all of it, each step bounded in time, so a hung server
 // cannot keep the bench alive.
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -128,7 +128,7 @@ export async function startStack(log: (line: string) => void): Promise<BenchStac
     log('[bench] bundling workflows and starting the worker...');
     const workers = await createWorkers(
       // An activity mid-way through a slow query ignores cancellation: do not wait for it forever.
-      workerOptions(config, nativeConnection, client, { workflowsPath: require.resolve('../workflows') }).map((o) => ({ ...o, shutdownForceTime: '15s' })),
+      workerOptions(config, nativeConnection, client, { workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') }) }).map((o) => ({ ...o, shutdownForceTime: '15s' })),
     );
     const running = workers.run();
     closers.push({

@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { claimOf, dispatcherId, laneOf, readyIn, transportOf, type Lane } from '../domain/delivery/lanes';
-import type { DispatchSettings } from '../domain/delivery/queues';
+import { dispatcherQueue, type DispatchSettings } from '../domain/delivery/queues';
 import { OutboundMessage } from '../models/outbound-message';
 import type { dispatchWorkflow } from '../workflows/dispatch';
 import { wakeSignal } from '../workflows/dispatch-messages';
@@ -48,8 +48,8 @@ function dispatchOf(target: DeliveryTarget, lane: Lane): DispatchSettings {
 export async function wakeDispatcher(target: DeliveryTarget, lane: Lane): Promise<void> {
   await target.client.workflow.signalWithStart<typeof dispatchWorkflow>('dispatchWorkflow', {
     workflowId: dispatcherId(lane),
-    taskQueue: target.taskQueue,
-    args: [{ lane, historyLimit: target.historyLimit, ...dispatchOf(target, lane) }],
+    taskQueue: dispatcherQueue(target.taskQueue),
+    args: [{ lane, historyLimit: target.historyLimit, mainQueue: target.taskQueue, ...dispatchOf(target, lane) }],
     signal: wakeSignal,
     staticSummary: `deliver the ${lane} lane`,
   });

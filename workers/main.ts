@@ -1,4 +1,4 @@
-import { NativeConnection } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../lib/config';
 import { logger } from '../lib/logger';
 import { closeMailers } from '../lib/mailer';
@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   await connectMongo(config.MONGO_URL);
   const client = await connectTemporalClient(config);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const workers = await createWorkers(workerOptions(config, connection, client, { workflowsPath: require.resolve('../workflows') }));
+  // Bundled once for the workers that run workflows (the main queue and the dispatchers').
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') });
+  const workers = await createWorkers(workerOptions(config, connection, client, { workflowBundle }));
   await ensureSweeperSchedule(client, {
     taskQueue: config.TASK_QUEUE,
     everySeconds: config.SWEEPER_EVERY_SECONDS,

@@ -1,11 +1,14 @@
 import type { Client } from '@temporalio/client';
-import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { BACKGROUND_CONCURRENCY, backgroundQueue } from '../domain/background-queue';
-import { batchesPerSecond, channelQueue } from '../domain/delivery/queues';
+import { batchesPerSecond, channelQueue, dispatcherQueue } from '../domain/delivery/queues';
 import type { Config } from '../lib/config';
 import { DeliveryConfig, deliveryTargetFor } from '../lib/delivery-target';
 import { LIVENESS_BEAT_MS } from '../lib/liveness';
+
+/** Dispatchers are one per lane (email, sales, each CRM connection and audience): all of them stay in memory. */
+const DISPATCHERS_CACHED = 100;
 
 export type WorkerConfig = DeliveryConfig &
   Pick<Config, 'TEMPORAL_NAMESPACE' | 'JOURNEY_WEBHOOK_SECRET' | 'JOURNEY_WEBHOOK_ALLOW_PRIVATE' | 'EMAIL_RATE_PER_SECOND' | 'SMTP_URL' | 'MAIL_FROM' | 'PUBLIC_URL' | 'EMAIL_TOKEN_SECRET' | 'WORKFLOW_CACHE_SIZE'>;
@@ -17,7 +20,7 @@ export type WorkerConfig = DeliveryConfig &
  * their own (email's rate limit is the relay's), so a slow destination never
  * holds up journeys or scoring; refreshes run on the background queue.
  */
-export function workerOptions(config: WorkerConfig, connection: NativeConnection, client: Client, workflowCode: { workflowBundle: { codePath: string } } | { workflowsPath: string }): WorkerOptions[] {
+export function workerOptions(config: WorkerConfig, connection: NativeConnection, client: Client, workflowCode: { workflowBundle: WorkflowBundleOption }): WorkerOptions[] {
   const activities = createActivities({
     delivery: deliveryTargetFor(config, client),
     webhooks: { secret: config.JOURNEY_WEBHOOK_SECRET, allowPrivate: config.JOURNEY_WEBHOOK_ALLOW_PRIVATE },
@@ -26,6 +29,8 @@ export function workerOptions(config: WorkerConfig, connection: NativeConnection
   const common = { connection, namespace: config.TEMPORAL_NAMESPACE, activities, maxConcurrentActivityTaskExecutions: 20, maxHeartbeatThrottleInterval: LIVENESS_BEAT_MS };
   return [
     { ...common, taskQueue: config.TASK_QUEUE, ...workflowCode, maxCachedWorkflows: config.WORKFLOW_CACHE_SIZE },
+    // The lanes' dispatchers (a few long-lived workflows and their claims), apart from the main queue's thousands.
+    { ...common, taskQueue: dispatcherQueue(config.TASK_QUEUE), ...workflowCode, maxCachedWorkflows: DISPATCHERS_CACHED, workflowThreadPoolSize: 1 },
     { ...common, taskQueue: channelQueue(config.TASK_QUEUE, 'email'), maxTaskQueueActivitiesPerSecond: batchesPerSecond(config.EMAIL_RATE_PER_SECOND, config.EMAIL_BATCH_SIZE) },
     // Each connection's dispatcher paces its own requests (one batch at a time, resting as its rate requires).
     { ...common, taskQueue: channelQueue(config.TASK_QUEUE, 'crm') },

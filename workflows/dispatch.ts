@@ -9,6 +9,8 @@ export interface DispatchInput extends DispatchSettings {
   historyLimit: number;
   /** When the earliest deferred or retried message is due, carried across continue-as-new; unset: look at start. */
   nextDueAt?: number;
+  /** The main task queue, whose channel queues the sends go to; unset: a dispatcher started on the main queue itself. */
+  mainQueue?: string;
 }
 
 // Claims and releases touch only our database: retried until they succeed.
@@ -25,7 +27,7 @@ const { claimDeliveries, releaseDueDeliveries } = proxyActivities<Activities>({ 
 export async function dispatchWorkflow(input: DispatchInput): Promise<void> {
   const transport = transportOf(input.lane);
   const delivery = proxyActivities<Activities>({
-    taskQueue: channelQueue(workflowInfo().taskQueue, transport),
+    taskQueue: channelQueue(input.mainQueue ?? workflowInfo().taskQueue, transport),
     // Each send ends within its transport's timeouts (40 s at most) and heartbeats: a killed worker's batch is
     // retried a minute after its last send, when none of its sends can still be in flight.
     heartbeatTimeout: '1 minute',

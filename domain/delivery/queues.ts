@@ -7,6 +7,14 @@ import type { Transport } from './lanes';
  */
 export const channelQueue = (taskQueue: string, transport: Transport) => `${taskQueue}-${transport}`;
 
+/**
+ * The lanes' dispatcher workflows run on a task queue of their own: however
+ * many nurture streams and journeys wait for the main queue's workers (10,000
+ * casting people queued thousands of tasks there and no email went out),
+ * delivery gets its turn.
+ */
+export const dispatcherQueue = (taskQueue: string) => `${taskQueue}-dispatch`;
+
 /** How a delivery retries a transient failure before the message is dead (config: EMAIL_MAX_ATTEMPTS, EMAIL_RETRY_INITIAL_SECONDS). */
 export interface DeliveryRetry {
   maximumAttempts: number;
