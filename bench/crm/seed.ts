@@ -2,8 +2,7 @@
 // database as bench/email/seed.ts does (same shape as PUT /v1/accounts and
 // PUT /v1/people write), a scoring model where one web_visit qualifies, and
 // the HubSpot connection pointed at a fake server, through the API.
-import { newId } from '../../lib/ids';
-import { type SeedAccount, seed } from '../email/seed';
+import { generateAccounts, seed, type SeedAccount } from '../email/seed';
 import { expectStatus, putScoringModel } from '../scenario';
 import type { BenchStack } from '../stack';
 
@@ -19,18 +18,7 @@ export const PACED_RATE = HUBSPOT_BURST.requests / (HUBSPOT_BURST.perMs / 1000);
 /** One web visit (60 points) is above qualifyAt (50): each visit's person becomes qualified. */
 export const MODEL = { fit: [], behavior: [{ id: 'visit', event: 'web_visit', within: 'P30D', points: 60 }], qualifyAt: 50 };
 
-const TITLES = ['CTO', 'VP Engineering', 'Head of Data', 'CFO', 'IT Director'];
-
-export function generate(people: number): SeedAccount[] {
-  const accounts: SeedAccount[] = [];
-  for (let i = 0; i * PEOPLE_PER_ACCOUNT < people; i++) {
-    const key = `${PREFIX}-${i}`;
-    const count = Math.min(PEOPLE_PER_ACCOUNT, people - i * PEOPLE_PER_ACCOUNT);
-    const members = Array.from({ length: count }, (_, j) => ({ personId: newId('p'), email: `lead${j}@${key}.example.com`, firstName: `Lee${j}`, lastName: `Lead ${key}`, jobTitle: TITLES[j % TITLES.length] }));
-    accounts.push({ key, name: `Bench ${key}`, domain: `${key}.example.com`, employees: 300 + i, people: members });
-  }
-  return accounts;
-}
+export const generate = (people: number) => generateAccounts(PREFIX, people, { local: 'lead', first: 'Lee', last: 'Lead' });
 
 /** The model first (no re-score of the seeded people), then the people. */
 export async function seedAll(stack: BenchStack, accounts: SeedAccount[]): Promise<number | undefined> {

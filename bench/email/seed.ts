@@ -35,16 +35,26 @@ export interface SeedAccount {
 
 const TITLES = ['CTO', 'VP Engineering', 'Head of Data', 'CFO', 'IT Director'];
 
-export function generate(recipients: number): SeedAccount[] {
+/** Who a scenario's people are: the local part of their email, their first name and their surname, numbered by place in the account. */
+export interface Persona {
+  local: string;
+  first: string;
+  last: string;
+}
+
+/** `people` people in accounts of PEOPLE_PER_ACCOUNT, `<prefix>-<i>`, with titles in turn. */
+export function generateAccounts(prefix: string, people: number, persona: Persona): SeedAccount[] {
   const accounts: SeedAccount[] = [];
-  for (let i = 0; i * PEOPLE_PER_ACCOUNT < recipients; i++) {
-    const key = `${PREFIX}-${i}`;
-    const count = Math.min(PEOPLE_PER_ACCOUNT, recipients - i * PEOPLE_PER_ACCOUNT);
-    const people = Array.from({ length: count }, (_, j) => ({ personId: newId('p'), email: `buyer${j}@${key}.example.com`, firstName: `Ann${j}`, lastName: `Buyer ${key}`, jobTitle: TITLES[j % TITLES.length] }));
-    accounts.push({ key, name: `Bench ${key}`, domain: `${key}.example.com`, employees: 300 + i, people });
+  for (let i = 0; i * PEOPLE_PER_ACCOUNT < people; i++) {
+    const key = `${prefix}-${i}`;
+    const count = Math.min(PEOPLE_PER_ACCOUNT, people - i * PEOPLE_PER_ACCOUNT);
+    const members = Array.from({ length: count }, (_, j) => ({ personId: newId('p'), email: `${persona.local}${j}@${key}.example.com`, firstName: `${persona.first}${j}`, lastName: `${persona.last} ${key}`, jobTitle: TITLES[j % TITLES.length] }));
+    accounts.push({ key, name: `Bench ${key}`, domain: `${key}.example.com`, employees: 300 + i, people: members });
   }
   return accounts;
 }
+
+export const generate = (recipients: number) => generateAccounts(PREFIX, recipients, { local: 'buyer', first: 'Ann', last: 'Buyer' });
 
 /** Accounts, people and their email identities, one account's people per insertMany. */
 export async function seed(accounts: SeedAccount[]): Promise<void> {

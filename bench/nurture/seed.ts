@@ -3,8 +3,7 @@
 // PUT /v1/people write; 100,000 PUTs would be the bench), and, through the API,
 // a marketing template, its topic and the two streams: one that casts every few
 // seconds, one whose people sleep for most of a day.
-import { newId } from '../../lib/ids';
-import { seed, type SeedAccount } from '../email/seed';
+import { generateAccounts, seed } from '../email/seed';
 import { expectStatus } from '../scenario';
 import type { BenchStack } from '../stack';
 
@@ -19,18 +18,7 @@ const CAST_EVERY_MS = 10000;
 const STAGES = 3;
 const CAMPAIGNS_PER_STAGE = 5;
 
-const TITLES = ['CTO', 'VP Engineering', 'Head of Data', 'CFO', 'IT Director'];
-
-export function generate(people: number): SeedAccount[] {
-  const accounts: SeedAccount[] = [];
-  for (let i = 0; i * PEOPLE_PER_ACCOUNT < people; i++) {
-    const key = `${PREFIX}-${i}`;
-    const count = Math.min(PEOPLE_PER_ACCOUNT, people - i * PEOPLE_PER_ACCOUNT);
-    const members = Array.from({ length: count }, (_, j) => ({ personId: newId('p'), email: `reader${j}@${key}.example.com`, firstName: `Nia${j}`, lastName: `Reader ${key}`, jobTitle: TITLES[j % TITLES.length] }));
-    accounts.push({ key, name: `Bench ${key}`, domain: `${key}.example.com`, employees: 200 + i, people: members });
-  }
-  return accounts;
-}
+export const generate = (people: number) => generateAccounts(PREFIX, people, { local: 'reader', first: 'Nia', last: 'Reader' });
 
 export { seed };
 
