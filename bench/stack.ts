@@ -107,6 +107,8 @@ export async function startStack(log: (line: string) => void): Promise<BenchStac
       DATA_DIR: dataDir,
       SMTP_URL: smtp.smtpUrl,
       EMAIL_RATE_PER_SECOND,
+      // The worker's cache is what memory and replays trade against: a run may set it.
+      ...(process.env.WORKFLOW_CACHE_SIZE ? { WORKFLOW_CACHE_SIZE: process.env.WORKFLOW_CACHE_SIZE } : {}),
     });
 
     // Quiet SDK logs; no signal hooks of its own: run.ts owns Ctrl-C and stops in order.
