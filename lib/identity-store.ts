@@ -101,12 +101,12 @@ export async function resolvePeople(claims: PersonClaim[]): Promise<ResolvedPers
   return results;
 }
 
-/** The accounts people holding any of these identifiers are linked to (no writes). */
 /** A known person who gave an email for the first time takes it as her address (her own email, once set, is never replaced). */
 export async function adoptEmail(personId: string, email: string | undefined): Promise<void> {
   if (email) await Person.updateOne({ _id: personId, email: op({ $exists: false }) }, { $set: { email } });
 }
 
+/** The accounts people holding any of these identifiers are linked to (no writes). */
 export async function linkedAccounts(ids: Identifiers): Promise<string[]> {
   const bound = await findEach(identityKeys(ids), (_id) => Identity.find({ _id }, { accountKey: 1 }).lean());
   return [...new Set(bound.flatMap((b) => (b.accountKey ? [b.accountKey] : [])))];

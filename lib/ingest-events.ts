@@ -110,7 +110,7 @@ export async function ingestResolved(target: DeliveryTarget, events: IncomingEve
       properties: r.source.properties ?? {},
     })),
   );
-  // A marker written for an event stored before (a replay) is not needed: each workflow's go in one statement.
+  // A marker written for an event stored before (a replay) is not needed: each workflow's markers go in one statement.
   const duplicatePending = new Map<string, string[]>();
   for (const [i, r] of routed.entries()) {
     if (!stored[i] && pendingNew[i]) duplicatePending.set(r.workflowId, [...(duplicatePending.get(r.workflowId) ?? []), r.event.eventId]);
