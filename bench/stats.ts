@@ -37,3 +37,9 @@ export function ratePerSecond(count: number, ms: number): number {
 export function round(v: number): number {
   return Number.isFinite(v) ? Math.round(v * 10) / 10 : v;
 }
+
+/** At most `n` items spread evenly over the list, in its order (histories are read for a sample, not all). */
+export function sampleEvenly<T>(items: readonly T[], n: number): T[] {
+  const step = Math.max(1, Math.floor(items.length / n));
+  return items.filter((_, i) => i % step === 0).slice(0, n);
+}

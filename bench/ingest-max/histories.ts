@@ -4,7 +4,7 @@
 import { tsToMs } from '@temporalio/common';
 import { forEachLimit, within } from '../scenario';
 import type { BenchStack } from '../stack';
-import { summarize } from '../stats';
+import { sampleEvenly, summarize } from '../stats';
 import type { SeedAccount } from './seed';
 
 const SAMPLES = 40;
@@ -12,8 +12,7 @@ const IN_FLIGHT = 4;
 
 /** The calls scheduled between `from` and `to` (epoch ms). */
 export async function applyCalls(stack: BenchStack, accounts: SeedAccount[], from: number, to: number) {
-  const step = Math.max(1, Math.floor(accounts.length / SAMPLES));
-  const sampled = accounts.filter((_, i) => i % step === 0).slice(0, SAMPLES);
+  const sampled = sampleEvenly(accounts, SAMPLES);
   const events: number[] = [];
   const queueMs: number[] = [];
   const runMs: number[] = [];

@@ -7,7 +7,7 @@ import { eventsSignal } from '../../workflows/account-messages';
 import { journeyEventsSignal, journeyWorkflowId } from '../../workflows/journey-messages';
 import { forEachLimit, within } from '../scenario';
 import type { BenchStack } from '../stack';
-import { summarize } from '../stats';
+import { sampleEvenly, summarize } from '../stats';
 
 /** Histories read to split a start into its legs, and how many at a time. */
 const HISTORY_SAMPLES = 200;
@@ -52,8 +52,7 @@ const fetchHistory = (stack: BenchStack, workflowId: string) => within(stack.cli
 
 /** A start, split into its legs, for instances sampled evenly over the launch order. */
 export async function startLegs(stack: BenchStack, journeyId: string, accountKeys: string[], launchStart: number) {
-  const step = Math.max(1, Math.floor(accountKeys.length / HISTORY_SAMPLES));
-  const sampled = accountKeys.filter((_, i) => i % step === 0).slice(0, HISTORY_SAMPLES);
+  const sampled = sampleEvenly(accountKeys, HISTORY_SAMPLES);
   const acceptedAfter: number[] = [];
   const firstTaskQueue: number[] = [];
   const firstTaskRun: number[] = [];

@@ -7,7 +7,7 @@ import { tsToMs } from '@temporalio/common';
 import { nurtureWorkflowId } from '../../workflows/nurture-messages';
 import { forEachLimit, within } from '../scenario';
 import type { BenchStack } from '../stack';
-import { round, summarize } from '../stats';
+import { round, sampleEvenly, summarize } from '../stats';
 
 const SAMPLES = 100;
 const IN_FLIGHT = 4;
@@ -55,8 +55,7 @@ function read(events: HistoryEvent[], spans: Spans): number[] {
 
 /** People sampled evenly over the enrolment order. */
 export async function castLegs(stack: BenchStack, streamId: string, personIds: string[]) {
-  const step = Math.max(1, Math.floor(personIds.length / SAMPLES));
-  const sampled = personIds.filter((_, i) => i % step === 0).slice(0, SAMPLES);
+  const sampled = sampleEvenly(personIds, SAMPLES);
   const spans = new Spans();
   const apart: number[] = [];
   let [casts, unread] = [0, 0];

@@ -8,7 +8,7 @@
 import { memorySnapshots } from '../memory';
 import { sleep, within } from '../scenario';
 import type { BenchStack } from '../stack';
-import { round } from '../stats';
+import { round, sampleEvenly } from '../stats';
 import { nurtureWorkflowId } from '../../workflows/nurture-messages';
 import { enrolByApi, type Enrolled } from './enrol';
 import { queueDrained } from './queue';
@@ -23,8 +23,7 @@ const ASLEEP_MAX_MS = 300000;
 
 /** Of a sample of the people, how many workflows sleep on their timer (their first task has run). */
 async function asleep(stack: BenchStack, streamId: string, personIds: string[]): Promise<{ sampled: number; asleep: number }> {
-  const step = Math.max(1, Math.floor(personIds.length / ASLEEP_SAMPLE));
-  const sampled = personIds.filter((_, i) => i % step === 0).slice(0, ASLEEP_SAMPLE);
+  const sampled = sampleEvenly(personIds, ASLEEP_SAMPLE);
   let n = 0;
   for (const personId of sampled) {
     const history = await within(stack.client.workflow.getHandle(nurtureWorkflowId(streamId, personId)).fetchHistory(), 30000, 'fetching a history').catch(() => undefined);
