@@ -120,11 +120,12 @@ test('over the daily cap a marketing email is deferred, with the moment it will 
 
 test('outside the send window a marketing email waits for the window and then goes out', async () => {
   await h.api('PUT', '/v1/people/hal@globex.example', { firstName: 'Hal', accountKey: 'globex' });
-  // A zone where it is about noon now, and a window that opens at the next minute there.
+  // A zone where it is about noon now, and a window that opens 1–2 minutes from now there:
+  // far enough that a slow launch still meets it closed.
   const utcHour = new Date().getUTCHours();
   const offset = utcHour - 12;
   const zone = offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '+' : '-'}${Math.abs(offset)}`;
-  const local = new Date(Date.now() - offset * 3_600_000 + 60_000);
+  const local = new Date(Date.now() - offset * 3_600_000 + 120_000);
   const from = `${String(local.getUTCHours()).padStart(2, '0')}:${String(local.getUTCMinutes()).padStart(2, '0')}`;
   await h.api('PUT', '/v1/settings/email', { sendWindow: { days: [1, 2, 3, 4, 5, 6, 7], from, to: '23:00' }, timeZone: zone });
   const journey = await publish({ name: 'Windowed', start: 'mail', nodes: { mail: { type: 'action', action: 'sendEmail', params: { template: 'seeds-intro' }, next: 'done' }, done: { type: 'exit' } } });
@@ -133,10 +134,10 @@ test('outside the send window a marketing email waits for the window and then go
   const mine = async () => ((await h.api('GET', `/v1/outbound-messages?personId=${hal}`)).body.items as { status: string; scheduledFor?: string; reason?: string }[])[0];
   const deferred = await eventually(async () => ((await mine())?.status === 'deferred' ? mine() : undefined), { what: 'the email deferred' });
   expect(deferred!.reason).toBe(`outside the send window (${zone})`);
-  await eventually(async () => ((await mine())?.status === 'sent' ? true : undefined), { what: 'the email sent when the window opens', timeoutMs: 90_000 });
+  await eventually(async () => ((await mine())?.status === 'sent' ? true : undefined), { what: 'the email sent when the window opens', timeoutMs: 180_000 });
   expect(await mailTo('hal@globex.example')).toHaveLength(1);
   await h.api('PUT', '/v1/settings/email', {});
-}, 120_000);
+}, 240_000);
 
 test('delivery counts per channel and status, in the stats and in /metrics', async () => {
   const stats = (await h.api('GET', '/v1/deliveries/stats')).body;
