@@ -4,7 +4,7 @@ import { lookup } from 'node:dns/promises';
 import type { LookupFunction } from 'node:net';
 import { BlockList, isIP } from 'node:net';
 import { Agent, fetch } from 'undici';
-import { webhookTimeoutMs } from '../domain/journeys/definition';
+import { webhookTimeoutMs } from '../domain/journeys/webhook-timeout';
 
 /**
  * Addresses a webhook may not reach: loopback, private, shared, link-local,

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { checkFields, Condition, conditionSchema, describe as describeCondition, evaluate } from './condition';
+import { checkFields, Condition, describe as describeCondition, evaluate } from './condition';
+import { conditionSchema } from './condition-schema';
 
 const ctx = {
   person: { jobTitle: 'Chief Technology Officer (CTO)', seniority: 'Director', attributes: { interests: ['AI', 'Seeds'] } },

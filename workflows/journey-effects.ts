@@ -1,7 +1,8 @@
 import { ActivityFailure, ActivityOptions, ApplicationFailure, condition, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { AccountEvent } from '../domain/events';
-import { type ActionName, webhookTimeoutMs } from '../domain/journeys/definition';
+import type { ActionName } from '../domain/journeys/definition';
+import { webhookTimeoutMs } from '../domain/journeys/webhook-timeout';
 import type { NodeEffects } from '../domain/journeys/nodes/effects';
 
 const ATTEMPT_MARGIN_MS = 5000;

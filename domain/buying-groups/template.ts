@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { checkFields, Condition, conditionDepth, conditionSchema, ConditionProblem, MAX_CONDITION_DEPTH } from '../condition';
+import { checkFields, Condition, conditionDepth, ConditionProblem, MAX_CONDITION_DEPTH } from '../condition';
+import { conditionSchema } from '../condition-schema';
 import { nonBlankText } from '../non-blank-text';
 
 /** Roles per template: a buying group is a handful of people, not a department. */

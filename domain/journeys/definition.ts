@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { conditionSchema } from '../condition';
+import { conditionSchema } from '../condition-schema';
 import { parseDuration } from '../duration';
 import { eventNameSchema } from '../event-name';
 import { nonBlankText } from '../non-blank-text';
@@ -30,10 +30,6 @@ export const splitTestSchema = z.union([
 const splitNode = z
   .object({ type: z.literal('split'), branches: z.array(z.object({ when: splitTestSchema, next: nodeId }).strict()).min(1).max(20), otherwise: nodeId })
   .strict();
-
-/** How long a webhook call may take when its node names no timeout. */
-export const WEBHOOK_DEFAULT_TIMEOUT_MS = 10_000;
-export const webhookTimeoutMs = (timeout: string | undefined) => (timeout ? parseDuration(timeout)! : WEBHOOK_DEFAULT_TIMEOUT_MS);
 
 export const ACTIONS = ['sendEmail', 'addToLinkedInAudience', 'syncToCrm', 'notifySales', 'webhook', 'setAttribute', 'refreshBuyingGroup'] as const;
 export type ActionName = (typeof ACTIONS)[number];

@@ -1,6 +1,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { checkFields, conditionSchema, type Condition } from '../condition';
+import { checkFields, type Condition } from '../condition';
+import { conditionSchema } from '../condition-schema';
 import { parseDuration } from '../duration';
 import { ACTION_PARAMS } from '../journeys/definition';
 import { nonBlankText } from '../non-blank-text';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { checkFields, Condition, conditionDepth, conditionSchema, ConditionProblem, fieldsOf, MAX_CONDITION_DEPTH, SCORE_FIELDS } from '../condition';
+import { checkFields, Condition, conditionDepth, ConditionProblem, fieldsOf, MAX_CONDITION_DEPTH, SCORE_FIELDS } from '../condition';
+import { conditionSchema } from '../condition-schema';
 import { parseDuration } from '../duration';
 import { eventNameSchema } from '../event-name';
 import type { EventType } from '../events';

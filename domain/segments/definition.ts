@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { checkFields, Condition, conditionDepth, conditionSchema, ConditionProblem, FieldCondition, fieldConditionSchema, Scope } from '../condition';
+import { checkFields, Condition, conditionDepth, ConditionProblem, FieldCondition, Scope } from '../condition';
+import { conditionSchema, fieldConditionSchema } from '../condition-schema';
 import { parseDuration } from '../duration';
 import { eventNameSchema } from '../event-name';
 import type { EventType } from '../events';
