@@ -50,11 +50,12 @@ const schema = z.object({
   /** The shortest rhythm a lead transfer may run at (`every`); tests go down to a second. */
   LEAD_TRANSFER_MIN_EVERY_SECONDS: z.coerce.number().int().min(1).default(60),
   /**
-   * Workflows a worker keeps in memory between their tasks (about 1.6 MB each for a journey): beyond it the least
-   * recently used is evicted and replayed from its short history when it next wakes. Sized for 1 GiB of worker RSS;
-   * the SDK's default grows with the machine's memory (over 2,000 on 24 GiB, 4.2 GB RSS at 10,000 journeys).
+   * Workflows a worker keeps in memory between their tasks (about 0.25 MB each for an account): beyond it the least
+   * recently used is evicted and replayed from its short history when it next wakes. Sized for 1 GiB of worker RSS,
+   * and above the ~540 account workflows a re-score wakes at once, so a live account's task never waits behind
+   * their replays.
    */
-  WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(0).default(400),
+  WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(0).default(2000),
   /** History events after which the account and journey workflows continue as new. */
   ACCOUNT_HISTORY_LIMIT: z.coerce.number().int().min(50).default(5000),
 });
