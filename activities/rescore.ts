@@ -1,18 +1,30 @@
 import { Context } from '@temporalio/activity';
+import { BACKGROUND_CONCURRENCY, backgroundQueue } from '../domain/background-queue';
 import { EntityRef, entityRefFor, entityWorkflowId } from '../domain/routing';
+import { backlogGate } from '../lib/backlog-gate';
 import { DeliveryTarget, requestRefresh } from '../lib/deliver-events';
 import { eachResumable } from '../lib/each-statement';
 import { op } from '../lib/query';
 import { activeModel } from '../lib/scoring-model-store';
+import { taskQueueStats } from '../lib/task-queue-stats';
 import { Account } from '../models/account';
 import { Person } from '../models/person';
+
+/**
+ * Refreshes waiting for a background slot beyond which the fan-out wakes no
+ * more entities: a woken entity's workflow task, and later its refresh's, go
+ * through the main queue, and a burst of them there delays live events.
+ */
+const QUEUED_REFRESHES = 4 * BACKGROUND_CONCURRENCY;
+/** The server's backlog count lags a little: it is read at most this often. */
+const BACKLOG_READ_EVERY_MS = 500;
 
 /**
  * Asks every entity (each account, each person without one) to re-score with
  * the active model and re-evaluate the saved segments, through its own
  * workflow so each entity keeps one writer.
- * One signal per entity; a safe resume point is heartbeated, so a retry skips
- * only entities already signalled.
+ * One signal per entity, paced by the background queue's backlog; a safe
+ * resume point is heartbeated, so a retry skips only entities already signalled.
  */
 export function makeSignalRefreshAll(target: DeliveryTarget) {
   return async function signalRefreshAll(input: { version?: number; reason?: string }): Promise<{ entities: number; people: number }> {
@@ -25,12 +37,21 @@ export function makeSignalRefreshAll(target: DeliveryTarget) {
     for (const a of accounts) add({ kind: 'account', accountKey: a._id });
     for (const p of people) add(entityRefFor(p.accountKey, p._id));
     const context = Context.current();
+    let resumeFrom = context.info.heartbeatDetails;
+    const roomInBackground = backlogGate({
+      limit: QUEUED_REFRESHES,
+      everyMs: BACKLOG_READ_EVERY_MS,
+      read: async () => (await taskQueueStats(target.client, backgroundQueue(target.taskQueue), 'activity'))?.backlog ?? null,
+      // A wait is not a dead worker; a worker shutting down ends it (the retry resumes from resumeFrom).
+      pause: (ms) => (context.heartbeat(resumeFrom), context.sleep(ms)),
+    });
     await eachResumable(
       [...entities.values()],
       entityWorkflowId,
-      context.info.heartbeatDetails,
+      resumeFrom,
       (ref) => requestRefresh(target, ref, input.reason ?? `scoring model v${input.version}`),
-      (resumeFrom) => context.heartbeat(resumeFrom),
+      (key) => context.heartbeat((resumeFrom = key)),
+      roomInBackground,
     );
     return { entities: entities.size, people: people.length };
   };

@@ -71,6 +71,8 @@ export async function eachResumable<T>(
   resumeFrom: unknown,
   run: (item: T) => Promise<void>,
   checkpoint: (resumeFrom: string) => void,
+  /** Awaited before each item takes a place in the pool: a fan-out's pacing, which must not hold a place while it waits. */
+  beforeEach: () => Promise<void> = async () => {},
 ): Promise<void> {
   const keyed = items.map((item) => ({ key: key(item), item })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const start = typeof resumeFrom === 'string' ? keyed.findIndex((k) => k.key >= resumeFrom) : 0;
@@ -83,6 +85,7 @@ export async function eachResumable<T>(
     while (!failed && next < keyed.length) {
       const i = next++;
       try {
+        await beforeEach();
         await inPool(() => run(keyed[i].item));
       } catch (err) {
         failed = true;

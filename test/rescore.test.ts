@@ -60,8 +60,12 @@ test('a worker killed (SIGKILL) while asking everyone to re-score: another worke
 
 test('a re-score ends when a person it counted is merged away before being re-scored', async () => {
   const { version, handle } = await saveModel(30);
-  // Everyone has been asked; stop the worker (draining, so nothing waits for a timeout) before all re-scored.
-  await eventually(async () => ((await historyOf(handle)).some((e) => e.activityTaskCompletedEventAttributes) ? true : undefined), { what: 'everyone asked' });
+  // The fan-out is under way (it wakes accounts only as fast as their refreshes run); stop the worker
+  // (draining: the fan-out ends its attempt, so nothing waits for a timeout) before all re-scored.
+  await eventually(
+    async () => ((await handle.describe()).raw.pendingActivities?.some((a) => a.heartbeatDetails?.payloads?.length) ? true : undefined),
+    { what: 'the fan-out to record a resume point' },
+  );
   await worker!.stop();
   const straggler = (await Person.find({ scoreModelVersion: version - 1 }, { email: 1 }).limit(5).lean()).find((p) => p.email !== 'boss@crm.example');
   expect(straggler).toBeTruthy();

@@ -6,33 +6,12 @@
 import { sleep, within } from '../scenario';
 import type { BenchStack } from '../stack';
 import { round } from '../stats';
+import { taskQueueStats, type TaskKind, type TaskQueueStats } from '../../lib/task-queue-stats';
 
-const WORKFLOW = 1;
-const ACTIVITY = 2;
-
-export interface QueueStats {
-  backlog: number;
-  backlogAgeS: number;
-  addedPerSecond: number;
-  dispatchedPerSecond: number;
-}
-
-async function stats(stack: BenchStack, taskQueueType: number): Promise<QueueStats | null> {
+async function stats(stack: BenchStack, kind: TaskKind): Promise<TaskQueueStats | null> {
   try {
-    const res = await within(
-      stack.client.workflowService.describeTaskQueue({ namespace: stack.config.TEMPORAL_NAMESPACE, taskQueue: { name: stack.config.TASK_QUEUE, kind: 1 }, taskQueueType, reportStats: true }),
-      15000,
-      'describing the task queue',
-    );
-    const s = res.stats;
-    if (!s) return null;
-    const age = s.approximateBacklogAge;
-    return {
-      backlog: Number(s.approximateBacklogCount ?? 0),
-      backlogAgeS: round(Number(age?.seconds ?? 0) + (age?.nanos ?? 0) / 1e9),
-      addedPerSecond: round(s.tasksAddRate ?? 0),
-      dispatchedPerSecond: round(s.tasksDispatchRate ?? 0),
-    };
+    const s = await within(taskQueueStats(stack.client, stack.config.TASK_QUEUE, kind), 15000, 'describing the task queue');
+    return s && { backlog: s.backlog, backlogAgeS: round(s.backlogAgeS), addedPerSecond: round(s.addedPerSecond), dispatchedPerSecond: round(s.dispatchedPerSecond) };
   } catch {
     // An older server without task queue stats: the figures go without them.
     return null;
@@ -40,7 +19,7 @@ async function stats(stack: BenchStack, taskQueueType: number): Promise<QueueSta
 }
 
 export async function mainQueue(stack: BenchStack) {
-  return { at: new Date().toISOString(), workflowTasks: await stats(stack, WORKFLOW), activityTasks: await stats(stack, ACTIVITY) };
+  return { at: new Date().toISOString(), workflowTasks: await stats(stack, 'workflow'), activityTasks: await stats(stack, 'activity') };
 }
 
 /** Until the main queue's workflow tasks are handed out (down to `left`), at most `maxMs`: how long it waited and the queue then. */
