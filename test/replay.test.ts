@@ -26,6 +26,9 @@ const fixtures = [
   { file: 'journey-workflow-migrated-run.json', workflowId: 'journey:migrate:hooli', story: 'the migrated run finishing on version 2' },
   { file: 'journey-workflow-continue-as-new.json', workflowId: 'journey:loop:umbrella', story: 'a wait-and-split loop that continues as new' },
   { file: 'journey-workflow-on-error-and-timeout.json', workflowId: 'journey:errors:stark', story: 'a rejected webhook taking onError, then a wait for an event timing out' },
+  // Recorded from the code of 2174d3c, the first paced fan-out, before progress was followed while it asks.
+  { file: 'rescore-workflow-paced-fan-out.json', workflowId: 'rescore:test-0b60e68e:model-v2', story: 'a re-score of 60 people at 12 accounts that completed after an exact tally' },
+  { file: 'rescore-workflow-paced-superseded.json', workflowId: 'rescore:test-0b60e68e:model-v3', story: 'a re-score superseded by a model saved right after it' },
   // Recorded from the code of 355ee8f, the first dispatcher.
   { file: 'dispatch-workflow-v1.json', workflowId: 'dispatch:email', story: 'an email retried while the relay was down, sent when it came back, then a second email' },
   // Recorded from the first lead transfer run.

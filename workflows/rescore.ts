@@ -1,4 +1,4 @@
-import { defineQuery, patched, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { CancellationScope, defineQuery, patched, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 export interface RescoreProgress {
@@ -16,6 +16,9 @@ export const rescoreProgressQuery = defineQuery<RescoreProgress>('progress');
 
 /** Patch: the re-score ends when a newer model supersedes it, and stops waiting for people merged away. */
 export const RESCORE_ENDS = 'rescore-ends';
+
+/** Patch: the fan-out is paced by the refreshes it starts, so progress is followed while it asks, and a newer model stops the asking. */
+export const FOLLOW_WHILE_ASKING = 'rescore-follows-while-asking';
 
 /** Polls without progress before an exact tally; doubled after each tally that finds people still behind. */
 const STALL_POLLS = 5;
@@ -39,6 +42,7 @@ type RescoreInput = { version: number; pollSeconds?: number };
 export async function rescoreWorkflow(input: RescoreInput): Promise<RescoreProgress> {
   const progress: RescoreProgress = { version: input.version, status: 'running', total: 0, done: 0, startedAt: new Date().toISOString() };
   setHandler(rescoreProgressQuery, () => progress);
+  if (patched(FOLLOW_WHILE_ASKING)) return askAndFollow(input, progress);
   const { people } = await signalRefreshAll({ version: input.version });
   progress.total = people;
   for (;;) {
@@ -49,6 +53,26 @@ export async function rescoreWorkflow(input: RescoreInput): Promise<RescoreProgr
     await sleep(`${input.pollSeconds ?? 2} seconds`);
   }
   return finish(progress, 'completed');
+}
+
+/**
+ * The fan-out wakes entities only as fast as their refreshes run, so it lasts
+ * about as long as the re-score: the total comes from a tally first, progress
+ * is followed while it asks, and the asking ends with the re-score (a newer
+ * model supersedes it). A failed fan-out fails the re-score.
+ */
+async function askAndFollow(input: RescoreInput, progress: RescoreProgress): Promise<RescoreProgress> {
+  const start = await tallyRescored({ version: input.version });
+  progress.total = start.people;
+  progress.done = start.rescored;
+  const asking = new CancellationScope();
+  const asked = asking.run(() => signalRefreshAll({ version: input.version }));
+  const askingFailed = asked.then(() => new Promise<never>(() => {}));
+  try {
+    return await Promise.race([followToTheEnd(input, progress), askingFailed]);
+  } finally {
+    asking.cancel();
+  }
 }
 
 /**
