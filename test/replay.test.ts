@@ -29,6 +29,9 @@ const fixtures = [
   // Recorded from the code of 2174d3c, the first paced fan-out, before progress was followed while it asks.
   { file: 'rescore-workflow-paced-fan-out.json', workflowId: 'rescore:test-0b60e68e:model-v2', story: 'a re-score of 60 people at 12 accounts that completed after an exact tally' },
   { file: 'rescore-workflow-paced-superseded.json', workflowId: 'rescore:test-0b60e68e:model-v3', story: 'a re-score superseded by a model saved right after it' },
+  // Recorded from the code of e2827e7, before a saved segment's evaluation followed progress while its paced fan-out asks.
+  { file: 'segment-refresh-workflow-v1.json', workflowId: 'segments:test-e839ea85:rev-1', story: 'a saved segment evaluated for 30 people' },
+  { file: 'segment-refresh-workflow-superseded-v1.json', workflowId: 'segments:test-e839ea85:rev-2', story: 'an evaluation superseded by a segment saved right after it' },
   // Recorded from the code of 355ee8f, the first dispatcher.
   { file: 'dispatch-workflow-v1.json', workflowId: 'dispatch:email', story: 'an email retried while the relay was down, sent when it came back, then a second email' },
   // Recorded from the first lead transfer run.

@@ -1,5 +1,6 @@
-import { CancellationScope, defineQuery, patched, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { defineQuery, patched, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { followWhileAsking } from './follow-while-asking';
 
 export interface RescoreProgress {
   version: number;
@@ -65,14 +66,7 @@ async function askAndFollow(input: RescoreInput, progress: RescoreProgress): Pro
   const start = await tallyRescored({ version: input.version });
   progress.total = start.people;
   progress.done = start.rescored;
-  const asking = new CancellationScope();
-  const asked = asking.run(() => signalRefreshAll({ version: input.version }));
-  const askingFailed = asked.then(() => new Promise<never>(() => {}));
-  try {
-    return await Promise.race([followToTheEnd(input, progress), askingFailed]);
-  } finally {
-    asking.cancel();
-  }
+  return followWhileAsking(() => signalRefreshAll({ version: input.version }), () => followToTheEnd(input, progress));
 }
 
 /**

@@ -1,5 +1,6 @@
-import { defineQuery, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { defineQuery, patched, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { followWhileAsking } from './follow-while-asking';
 
 export interface SegmentRefreshProgress {
   revision: number;
@@ -11,8 +12,11 @@ export interface SegmentRefreshProgress {
 
 export const segmentRefreshProgressQuery = defineQuery<SegmentRefreshProgress>('progress');
 
+/** Patch: the fan-out is paced, so a saved segment's evaluation shows its total first and follows progress while it asks. */
+export const SEGMENTS_FOLLOW_WHILE_ASKING = 'segments-follow-while-asking';
+
 const { signalRefreshAll } = proxyActivities<Activities>({ startToCloseTimeout: '30 minutes', heartbeatTimeout: '1 minute' });
-const { segmentProgress, segmentMemberCounts } = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes' });
+const { segmentProgress, segmentMemberCounts, countLivePeople } = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes' });
 
 /** Per task queue and revision: one evaluation of everyone per change of the saved segments. */
 export function segmentRefreshWorkflowId(taskQueue: string, revision: number): string {
@@ -22,6 +26,8 @@ export function segmentRefreshWorkflowId(taskQueue: string, revision: number): s
 /** How long a scheduled refresh waits for member counts to settle before reporting them. */
 const SETTLE_POLLS = 120;
 
+type RefreshInput = { revision: number; pollSeconds?: number };
+
 /**
  * Evaluates every saved segment for everyone: each entity workflow is asked to
  * refresh (it records entries and exits itself). After a segment was saved or
@@ -30,11 +36,16 @@ const SETTLE_POLLS = 120;
  * member counts stop moving. Either way the member counts end in its result,
  * so the Schedule's run history shows them.
  */
-export async function segmentRefreshWorkflow(input: { revision: number; pollSeconds?: number }): Promise<SegmentRefreshProgress> {
+export async function segmentRefreshWorkflow(input: RefreshInput): Promise<SegmentRefreshProgress> {
   const progress: SegmentRefreshProgress = { revision: input.revision, status: 'running', total: 0, evaluated: 0 };
   setHandler(segmentRefreshProgressQuery, () => progress);
-  const poll = () => sleep(`${input.pollSeconds ?? 2} seconds`);
-  const { people } = await signalRefreshAll({ reason: input.revision ? `segments revision ${input.revision}` : 'scheduled segment refresh' });
+  const reason = input.revision ? `segments revision ${input.revision}` : 'scheduled segment refresh';
+  if (input.revision && patched(SEGMENTS_FOLLOW_WHILE_ASKING)) {
+    progress.total = await countLivePeople();
+    const ended = await followWhileAsking(() => signalRefreshAll({ reason }), (asked) => followRevision(input, progress, asked));
+    return ended.status === 'superseded' ? ended : complete(progress);
+  }
+  const { people } = await signalRefreshAll({ reason });
   progress.total = people;
   if (input.revision) {
     for (;;) {
@@ -45,17 +56,41 @@ export async function segmentRefreshWorkflow(input: { revision: number; pollSeco
       }
       progress.evaluated = Math.min(people, now.evaluated);
       if (progress.evaluated >= people) break;
-      await poll();
+      await poll(input);
     }
   } else {
     let last = '';
     for (let i = 0; i < SETTLE_POLLS; i++) {
-      await poll();
+      await poll(input);
       const counts = JSON.stringify(await segmentMemberCounts());
       if (counts === last) break;
       last = counts;
     }
   }
+  return complete(progress);
+}
+
+/** Until everyone the fan-out asked carries the revision (the total becomes that count once the asking ends), or a newer revision supersedes it. */
+async function followRevision(input: RefreshInput, progress: SegmentRefreshProgress, asked: Promise<{ people: number }>): Promise<SegmentRefreshProgress> {
+  let askedPeople: number | undefined;
+  // A failed asking fails the job through followWhileAsking; here only its count matters.
+  asked.then(({ people }) => (askedPeople = people), () => undefined);
+  for (;;) {
+    const now = await segmentProgress();
+    if (now.revision !== input.revision) {
+      progress.status = 'superseded';
+      return progress;
+    }
+    if (askedPeople !== undefined) progress.total = askedPeople;
+    progress.evaluated = Math.min(progress.total, now.evaluated);
+    if (askedPeople !== undefined && now.evaluated >= askedPeople) return progress;
+    await poll(input);
+  }
+}
+
+const poll = (input: RefreshInput) => sleep(`${input.pollSeconds ?? 2} seconds`);
+
+async function complete(progress: SegmentRefreshProgress): Promise<SegmentRefreshProgress> {
   progress.members = await segmentMemberCounts();
   progress.status = 'completed';
   return progress;
