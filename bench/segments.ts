@@ -72,6 +72,24 @@ async function cleanUp(accountKeys: string[]): Promise<void> {
   });
 }
 
+/** Only the people the freshness rounds create (c). */
+const FRESH = { level: 'person', definition: { field: 'person.jobTitle', op: 'eq', value: 'Bench Fresh CFO' } };
+const FRESH_ROUNDS = 10;
+const FRESH_PER_ROUND = 5;
+
+/** (c) Each round creates people through the API and previews them at once: the count must include every write already answered. */
+async function previewsAfterWrites(stack: ScenarioContext['stack'], preview: (body: object) => Promise<{ ms: number; count: number }>) {
+  const latencies: number[] = [];
+  let exact = 0;
+  for (let round = 0; round < FRESH_ROUNDS; round++) {
+    await Promise.all(Array.from({ length: FRESH_PER_ROUND }, (_, i) => stack.api('PUT', `/v1/people/fresh${round}-${i}@bench-fresh.example`, { jobTitle: 'Bench Fresh CFO' })));
+    const r = await preview(FRESH);
+    latencies.push(r.ms);
+    if (r.count === (round + 1) * FRESH_PER_ROUND) exact++;
+  }
+  return { rounds: FRESH_ROUNDS, peoplePerRound: FRESH_PER_ROUND, exact, previewMs: summarize(latencies) };
+}
+
 export const segments: Scenario = async ({ stack, people, log }) => {
   // An invalid body tells whether the route exists without loading the engine's snapshot.
   const probe = await stack.api('POST', '/v1/segments/preview', {});
@@ -118,11 +136,11 @@ export const segments: Scenario = async ({ stack, people, log }) => {
     const seeded = { people, accounts: accountKeys.length, interactions, seedMs, seedDocumentsPerSecond: ratePerSecond(people + accountKeys.length + interactions, seedMs) };
     if (missing) return { skipped: 'POST /v1/segments/preview not available', figures: { ...seeded, baselineCount }, baseline };
 
-    const preview = async (name: string) => {
+    const preview = async (name: string | object) => {
       const t = performance.now();
-      const res = await stack.api('POST', '/v1/segments/preview', DEFINITIONS[name]);
+      const res = await stack.api('POST', '/v1/segments/preview', typeof name === 'string' ? DEFINITIONS[name] : name);
       const ms = performance.now() - t;
-      if (res.status !== 200) throw new Error(`POST /v1/segments/preview (${name}): HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+      if (res.status !== 200) throw new Error(`POST /v1/segments/preview (${JSON.stringify(name)}): HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
       return { ms, count: res.body.count as number, asOf: Date.parse(res.body.asOf), loadedMs: res.body.loadedMs as number | undefined };
     };
 
@@ -154,8 +172,11 @@ export const segments: Scenario = async ({ stack, people, log }) => {
       log(`segments: ${name}: ${count} (Node scan ${baselineCount[name]}), p50 ${previewMs.p50} ms, max ${previewMs.max} ms`);
     }
 
+    const afterWrites = await previewsAfterWrites(stack, preview);
+    log(`segments: previews right after writes: ${afterWrites.exact}/${afterWrites.rounds} exact, p50 ${afterWrites.previewMs.p50} ms`);
+
     return {
-      figures: { ...seeded, coldPreviewMs: round(cold.ms), coldLoadedMs: cold.loadedMs ?? null, snapshotFresh, definitions },
+      figures: { ...seeded, coldPreviewMs: round(cold.ms), coldLoadedMs: cold.loadedMs ?? null, snapshotFresh, definitions, afterWrites },
       baseline,
     };
   } finally {

@@ -4,6 +4,8 @@ import type { BuyingGroupFacts, PersonFacts } from '../domain/segments/evaluate'
 import { BuyingGroup } from '../models/buying-group';
 import { Account } from '../models/account';
 import { Person } from '../models/person';
+import { AudienceChanges, latestAudienceChange, olderThanKept, readAudienceChanges } from './audience-feed';
+import { findEach } from './each-statement';
 
 export interface SnapshotPerson {
   id: string;
@@ -13,69 +15,175 @@ export interface SnapshotPerson {
 }
 
 export interface AudienceSnapshot {
+  /** When the last catch-up began: every write acknowledged before it is in. */
   asOf: Date;
+  /** How long the wholesale load took. */
   loadedMs: number;
-  people: SnapshotPerson[];
+  people: Map<string, SnapshotPerson>;
   accounts: Map<string, Record<string, unknown>>;
-  peopleByAccount: Map<string, SnapshotPerson[]>;
+  peopleByAccount: Map<string, Map<string, SnapshotPerson>>;
   groupsByAccount: Map<string, BuyingGroupFacts[]>;
+  /** The last audience note read, and notes below it not found yet (number → when first missed). */
+  seen: number;
+  missing: Map<number, number>;
 }
 
-/** A snapshot older than this is reloaded in the background; previews meanwhile use the one they have. */
-const REFRESH_AFTER_MS = 30_000;
+/** A missing note older than this belonged to a writer that died before acknowledging its write. */
+const MISSING_FOR_MS = 60_000;
+/** While previews are asked for, the snapshot follows the feed in the background, so a preview has little to catch up. */
+const FOLLOW_EVERY_MS = 1_000;
+/** Unused this long, the snapshot is dropped and its memory given back. */
+const IDLE_MS = 10 * 60_000;
+
+const ACCOUNT_PROJECTION = { score: 0, engagement: 0, recentlyActiveContacts: 0, topInterests: 0, activity: 0 };
+const PERSON_PROJECTION = { summary: 0, activity: 0, 'score.breakdown': 0 };
+const GROUP_PROJECTION = { accountKey: 1, solutionInterest: 1, status: 1, missingRoles: 1 };
 
 let current: AudienceSnapshot | undefined;
 let loading: Promise<AudienceSnapshot> | undefined;
+let catchingUp: Promise<void> | undefined;
+let queued: Promise<void> | undefined;
+let lastUsed = 0;
+let follower: NodeJS.Timeout | undefined;
 
 /**
  * Everyone's segment-relevant state in this process's memory: a preview
  * evaluates definitions here while a marketer types, instead of asking the
  * database to decode every person per keystroke (the embedded database pushes
- * no range or `$or` filter down). Loaded on the first preview, refreshed in the
- * background. Saved segments never use it: their membership is exact and kept
- * by the entity workflows.
+ * no range or `$or` filter down). Loaded once, then kept current from the
+ * audience feed, which every write of a person, account or buying group notes
+ * before it is acknowledged: each preview first reads the feed's last number
+ * and applies the notes up to it, so it reflects every write acknowledged
+ * before it was asked. `reload` loads everything again. Saved segments never
+ * use it: their membership is exact and kept by the entity workflows.
  */
-export async function audienceSnapshot(opts: { fresh?: boolean; onError: (err: unknown) => void }): Promise<AudienceSnapshot> {
-  const onError = opts.onError;
-  if (opts.fresh) await loading?.catch(() => undefined);
-  if (!current || opts.fresh) return (loading ??= load().finally(() => (loading = undefined)));
-  if (Date.now() - current.asOf.getTime() > REFRESH_AFTER_MS && !loading) {
-    loading = load().finally(() => (loading = undefined));
-    loading.catch(onError);
-  }
-  return current;
+export async function audienceSnapshot(opts: { reload?: boolean; onError: (err: unknown) => void }): Promise<AudienceSnapshot> {
+  lastUsed = Date.now();
+  if (opts.reload || !current) await loadOnce();
+  else await catchUp();
+  follow(opts.onError);
+  return current!;
+}
+
+async function loadOnce(): Promise<void> {
+  await (loading ??= load().finally(() => (loading = undefined)));
+}
+
+/** One catch-up at a time; callers arriving meanwhile share the next one, which starts after theirs arrived. */
+function catchUp(): Promise<void> {
+  if (queued) return queued;
+  const after = (catchingUp ?? Promise.resolve()).catch(() => undefined);
+  queued = after.then(() => {
+    queued = undefined;
+    return (catchingUp = applyFeed().finally(() => (catchingUp = undefined)));
+  });
+  return queued;
+}
+
+function follow(onError: (err: unknown) => void): void {
+  if (follower) return;
+  follower = setInterval(() => {
+    if (Date.now() - lastUsed > IDLE_MS) {
+      clearInterval(follower);
+      follower = undefined;
+      current = undefined;
+      return;
+    }
+    if (current && !loading) catchUp().catch(onError);
+  }, FOLLOW_EVERY_MS);
+  follower.unref();
 }
 
 async function load(): Promise<AudienceSnapshot> {
   const started = Date.now();
-  const asOf = new Date();
+  // Read first: whatever is written during the load is applied again from the feed.
+  const seen = await latestAudienceChange();
   const accounts = new Map<string, Record<string, unknown>>();
-  for await (const a of Account.find({}, { score: 0, engagement: 0, recentlyActiveContacts: 0, topInterests: 0, activity: 0 }).lean().cursor({ batchSize: 1000 })) {
-    accounts.set(a._id, a);
+  for await (const a of Account.find({}, ACCOUNT_PROJECTION).lean().cursor({ batchSize: 1000 })) accounts.set(a._id, a);
+  const snapshot: AudienceSnapshot = { asOf: new Date(started), loadedMs: 0, people: new Map(), accounts, peopleByAccount: new Map(), groupsByAccount: new Map(), seen, missing: new Map() };
+  for await (const p of Person.find({}, PERSON_PROJECTION).lean().cursor({ batchSize: 1000 })) place(snapshot, p);
+  for await (const g of BuyingGroup.find({}, GROUP_PROJECTION).lean().cursor({ batchSize: 1000 })) {
+    snapshot.groupsByAccount.set(g.accountKey, [...(snapshot.groupsByAccount.get(g.accountKey) ?? []), groupFacts(g)]);
   }
-  const people: SnapshotPerson[] = [];
-  const peopleByAccount = new Map<string, SnapshotPerson[]>();
-  const projection = { summary: 0, activity: 0, 'score.breakdown': 0 };
-  for await (const p of Person.find({}, projection).lean().cursor({ batchSize: 1000 })) {
-    if (p.mergedInto) continue;
-    const account = p.accountKey ? accounts.get(p.accountKey) : undefined;
-    const person: SnapshotPerson = {
-      id: p._id,
-      email: p.email ?? undefined,
-      accountKey: p.accountKey ?? undefined,
-      facts: personFacts(p, account, (p.recentEvents ?? []) as ScoredEvent[], p.score ?? { total: 0, status: 'nurture' }),
-    };
-    people.push(person);
-    if (!person.accountKey) continue;
-    const colleagues = peopleByAccount.get(person.accountKey);
-    if (colleagues) colleagues.push(person);
-    else peopleByAccount.set(person.accountKey, [person]);
+  snapshot.loadedMs = Date.now() - started;
+  current = snapshot;
+  return snapshot;
+}
+
+/** Applies the notes written since the last catch-up, and those missed then. */
+async function applyFeed(): Promise<void> {
+  const snapshot = current!;
+  const began = new Date();
+  const latest = await latestAudienceChange();
+  if (olderThanKept(snapshot.seen, latest)) {
+    await loadOnce();
+    return;
   }
-  const groupsByAccount = new Map<string, BuyingGroupFacts[]>();
-  for await (const g of BuyingGroup.find({}, { accountKey: 1, solutionInterest: 1, status: 1, missingRoles: 1 }).lean().cursor({ batchSize: 1000 })) {
-    const facts = { solutionInterest: g.solutionInterest, complete: g.status !== 'incomplete', missingRoles: g.missingRoles ?? [] };
-    groupsByAccount.set(g.accountKey, [...(groupsByAccount.get(g.accountKey) ?? []), facts]);
+  const numbers = [...snapshot.missing.keys()];
+  for (let n = snapshot.seen + 1; n <= latest; n++) numbers.push(n);
+  if (numbers.length) {
+    const { found, changes } = await readAudienceChanges(numbers);
+    for (const n of numbers) {
+      if (found.has(n)) snapshot.missing.delete(n);
+      else if (!snapshot.missing.has(n)) snapshot.missing.set(n, began.getTime());
+      else if (began.getTime() - snapshot.missing.get(n)! > MISSING_FOR_MS) snapshot.missing.delete(n);
+    }
+    snapshot.seen = Math.max(snapshot.seen, latest);
+    await applyChanges(snapshot, changes);
   }
-  current = { asOf, loadedMs: Date.now() - started, people, accounts, peopleByAccount, groupsByAccount };
-  return current;
+  snapshot.asOf = began;
+}
+
+async function applyChanges(snapshot: AudienceSnapshot, changes: AudienceChanges): Promise<void> {
+  const accountKeys = [...changes.accounts];
+  const accounts = await findEach(accountKeys, (key) => Account.find({ _id: key }, ACCOUNT_PROJECTION).lean());
+  for (const key of accountKeys) snapshot.accounts.delete(key);
+  for (const a of accounts) snapshot.accounts.set(a._id, a);
+  // An account's facts are part of each of its people's: they are read again with it.
+  const people = [
+    ...(await findEach([...changes.people], (id) => Person.find({ _id: id }, PERSON_PROJECTION).lean())),
+    ...(await findEach(accountKeys, (accountKey) => Person.find({ accountKey }, PERSON_PROJECTION).lean())),
+  ];
+  for (const id of changes.people) unplace(snapshot, id);
+  for (const p of people) {
+    unplace(snapshot, p._id);
+    place(snapshot, p);
+  }
+  const groups = await findEach([...changes.buyingGroups], (id) => BuyingGroup.find({ _id: id }, GROUP_PROJECTION).lean());
+  const groupAccounts = new Set([...changes.buyingGroups].map(accountOfGroupId).concat(groups.map((g) => g.accountKey)));
+  const regrouped = await findEach([...groupAccounts], (accountKey) => BuyingGroup.find({ accountKey }, GROUP_PROJECTION).lean());
+  for (const key of groupAccounts) snapshot.groupsByAccount.delete(key);
+  for (const g of regrouped) snapshot.groupsByAccount.set(g.accountKey, [...(snapshot.groupsByAccount.get(g.accountKey) ?? []), groupFacts(g)]);
+}
+
+/** `bg:<accountKey>:<templateKey>` (models/buying-group): the account of a group no longer there to read. */
+const accountOfGroupId = (id: string) => id.slice(3, id.lastIndexOf(':'));
+
+const groupFacts = (g: { solutionInterest: string; status?: string | null; missingRoles?: string[] | null }): BuyingGroupFacts => ({
+  solutionInterest: g.solutionInterest,
+  complete: g.status !== 'incomplete',
+  missingRoles: g.missingRoles ?? [],
+});
+
+function place(snapshot: AudienceSnapshot, p: Record<string, any> & { _id: string }): void {
+  if (p.mergedInto) return;
+  const account = p.accountKey ? snapshot.accounts.get(p.accountKey) : undefined;
+  const person: SnapshotPerson = {
+    id: p._id,
+    email: p.email ?? undefined,
+    accountKey: p.accountKey ?? undefined,
+    facts: personFacts(p, account, (p.recentEvents ?? []) as ScoredEvent[], p.score ?? { total: 0, status: 'nurture' }),
+  };
+  snapshot.people.set(person.id, person);
+  if (!person.accountKey) return;
+  const colleagues = snapshot.peopleByAccount.get(person.accountKey) ?? new Map<string, SnapshotPerson>();
+  colleagues.set(person.id, person);
+  snapshot.peopleByAccount.set(person.accountKey, colleagues);
+}
+
+function unplace(snapshot: AudienceSnapshot, id: string): void {
+  const before = snapshot.people.get(id);
+  if (!before) return;
+  snapshot.people.delete(id);
+  if (before.accountKey) snapshot.peopleByAccount.get(before.accountKey)?.delete(id);
 }

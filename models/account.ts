@@ -1,5 +1,6 @@
 import { InferSchemaType, model, Schema } from 'mongoose';
 import { activitySchema } from './activity';
+import { notesAudienceChanges } from './audience-notes';
 
 const accountSchema = new Schema(
   {
@@ -30,5 +31,6 @@ const accountSchema = new Schema(
   { timestamps: true, versionKey: false, minimize: false },
 );
 
+accountSchema.plugin(notesAudienceChanges('accounts'));
 export const Account = model('Account', accountSchema, 'accounts');
 export type AccountDoc = InferSchemaType<typeof accountSchema> & { _id: string };

@@ -1,4 +1,5 @@
 import { InferSchemaType, model, Schema } from 'mongoose';
+import { notesAudienceChanges } from './audience-notes';
 
 /**
  * One group per (account, solution interest), `_id` `bg:<accountKey>:<templateKey>`.
@@ -27,6 +28,7 @@ const buyingGroupSchema = new Schema(
   { versionKey: false, minimize: false },
 );
 
+buyingGroupSchema.plugin(notesAudienceChanges('buyingGroups'));
 export const BuyingGroup = model('BuyingGroup', buyingGroupSchema, 'buying_groups');
 export type BuyingGroupDoc = InferSchemaType<typeof buyingGroupSchema> & { _id: string };
 

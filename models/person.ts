@@ -1,5 +1,6 @@
 import { InferSchemaType, model, Schema } from 'mongoose';
 import { activitySchema } from './activity';
+import { notesAudienceChanges } from './audience-notes';
 
 const personSchema = new Schema(
   {
@@ -40,5 +41,6 @@ const personSchema = new Schema(
   { timestamps: true, versionKey: false, minimize: false },
 );
 
+personSchema.plugin(notesAudienceChanges('people'));
 export const Person = model('Person', personSchema, 'people');
 export type PersonDoc = InferSchemaType<typeof personSchema> & { _id: string };

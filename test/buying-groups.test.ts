@@ -89,14 +89,16 @@ test('the Acme Corp seeds group fills role by role, completes, and is shared wit
   expect(profile.buyingGroups.map((g: { id: string }) => g.id)).toEqual([GROUP]);
 });
 
-test('accounts whose group misses a role are an account audience, and their people export for a role-filtered campaign', async () => {
+test('accounts whose group misses a role are an account audience, previewed as soon as the group is built, and their people export for a role-filtered campaign', async () => {
+  const missing = { level: 'account', definition: { buyingGroup: { solutionInterest: 'ai-driven seeds', missingRole: 'decision maker' } } };
+  expect((await h.api('POST', '/v1/segments/preview', missing)).body.count).toBe(0);
   await h.api('PUT', '/v1/accounts/globex', { name: 'Globex', domain: 'globex.example' });
   await h.api('PUT', '/v1/people/gil@globex.example', { department: 'R&D' });
   expect((await h.api('POST', '/v1/buying-groups', { solutionInterest: 'AI-driven seeds', roleTemplate: 'ai-seeds', accountKeys: ['globex'] })).status).toBe(202);
   await eventually(async () => ((await h.api('GET', '/v1/accounts/globex/buying-groups')).body.items[0]?.completeness === 25 ? true : undefined), { what: 'the globex group' });
 
-  const missing = { level: 'account', definition: { buyingGroup: { solutionInterest: 'ai-driven seeds', missingRole: 'decision maker' } } };
-  const preview = (await h.api('POST', '/v1/segments/preview?fresh=true', missing)).body;
+  // The snapshot was loaded before the group existed; the group's write reaches it without a reload.
+  const preview = (await h.api('POST', '/v1/segments/preview', missing)).body;
   expect(preview.sample.map((s: { accountKey: string }) => s.accountKey)).toEqual(['globex']);
 
   const csv = (await h.api('GET', '/v1/buying-groups/export?solutionInterest=AI-driven%20seeds&missingRole=decision%20maker')).body as string;

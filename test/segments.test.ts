@@ -121,6 +121,22 @@ test('the preview counts what a plain evaluation of the posted interactions coun
   expect(res.sample.every((s: { email: string }) => expected.has(s.email))).toBe(true);
 });
 
+test('a preview counts people whose visits were applied, and an account changed, a moment before, without asking for a fresh snapshot', async () => {
+  await h.api('PUT', '/v1/accounts/freshco', { name: 'Fresh Co', domain: 'fresh.example', industry: 'Retail' });
+  const pricing = { level: 'person', definition: { all: [{ performed: 'web_visit', where: { field: 'event.properties.url', op: 'eq', value: '/pricing' }, within: 'P30D' }, { field: 'person.email', op: 'contains', value: '@fresh.example' }] } };
+  expect((await h.api('POST', '/v1/segments/preview', pricing)).body.count).toBe(0);
+
+  const visits = Array.from({ length: 5 }, (_, i) => event({ type: 'web_visit', occurredAt: ago(60000), accountKey: 'freshco', person: { email: `buyer${i}@fresh.example` }, properties: { url: '/pricing' } }));
+  await h.api('POST', '/v1/events', { events: visits });
+  // The account's counter is written after its people's: once it shows the visits, so do they.
+  await eventually(async () => ((await h.api('GET', '/v1/accounts/freshco')).body.activity?.total === 5 ? true : undefined), { what: 'the visits to be applied' });
+  expect((await h.api('POST', '/v1/segments/preview', pricing)).body.count).toBe(5);
+
+  expect((await h.api('PUT', '/v1/accounts/freshco', { name: 'Fresh Co', domain: 'fresh.example', industry: 'Software' })).status).toBeLessThan(300);
+  const software = { level: 'account', definition: { all: [{ field: 'account.industry', op: 'eq', value: 'Software' }, { field: 'account.domain', op: 'eq', value: 'fresh.example' }] } };
+  expect((await h.api('POST', '/v1/segments/preview', software)).body.sample).toEqual([{ accountKey: 'freshco', name: 'Fresh Co' }]);
+});
+
 test('the recurring safety refresh re-evaluates everyone and shows the member counts in its run history', async () => {
   const segment = await saveSegment('Acme people', 'person', { field: 'person.accountKey', op: 'eq', value: 'acme' });
   await ensureSegmentRefreshSchedule(h.client, { taskQueue: h.config.TASK_QUEUE, everySeconds: 86400 });

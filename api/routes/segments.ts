@@ -64,7 +64,7 @@ export function segmentRoutes(deps: RouteDeps): void {
     method: 'post',
     path: '/v1/segments/preview',
     tag: 'Segments',
-    summary: 'Live count and a sample for a definition being edited (from an in-memory snapshot at most ~30 s old; ?fresh=true reloads it)',
+    summary: 'Live count and a sample for a definition being edited, from an in-memory snapshot that reflects every write acknowledged before the request (?fresh=true reloads it wholesale)',
     roles: ['admin', 'marketer'],
     query: z.object({ fresh: z.enum(['true', 'false']).optional() }),
     body: PreviewInput,
@@ -72,18 +72,18 @@ export function segmentRoutes(deps: RouteDeps): void {
     responses: { 200: { description: 'count and sample', schema: z.object({ count: z.number(), sample: z.array(z.unknown()), asOf: z.string(), loadedMs: z.number() }) } },
     handler: async ({ body, query }) => {
       const { level, definition } = await checked(body);
-      const snapshot = await audienceSnapshot({ fresh: query.fresh === 'true', onError: (err) => deps.logger.warn({ err }, 'audience snapshot refresh failed') });
+      const snapshot = await audienceSnapshot({ reload: query.fresh === 'true', onError: (err) => deps.logger.warn({ err }, 'audience snapshot refresh failed') });
       const now = Date.now();
       const sample: unknown[] = [];
       let count = 0;
       if (level === 'person') {
-        for (const p of snapshot.people) {
+        for (const p of snapshot.people.values()) {
           if (!matchPerson(definition, p.facts, now).match) continue;
           if (++count <= SAMPLE_SIZE) sample.push({ personId: p.id, email: p.email ?? null, accountKey: p.accountKey ?? null });
         }
       } else {
         for (const [key, account] of snapshot.accounts) {
-          const people = (snapshot.peopleByAccount.get(key) ?? []).map((p) => p.facts);
+          const people = [...(snapshot.peopleByAccount.get(key)?.values() ?? [])].map((p) => p.facts);
           if (!matchAccount(definition, { account: accountContext({ _id: key, ...account })!, people, buyingGroups: snapshot.groupsByAccount.get(key) }, now).match) continue;
           if (++count <= SAMPLE_SIZE) sample.push({ accountKey: key, name: account.name ?? null });
         }

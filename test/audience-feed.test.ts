@@ -1,0 +1,46 @@
+import { BUCKET } from '../lib/audience-feed';
+import { AudienceChange, Sequence } from '../models/audience-change';
+import { Person } from '../models/person';
+import { Harness, startHarness } from './support/harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h?.close());
+
+const person = (email: string) => h.api('PUT', `/v1/people/${email}`, { jobTitle: 'Buyer' }).then((r) => r.body.personId as string);
+const preview = (email: string) =>
+  h.api('POST', '/v1/segments/preview', { level: 'person', definition: { all: [{ field: 'person.email', op: 'eq', value: email }, { field: 'person.jobTitle', op: 'eq', value: 'CFO' }] } }).then((r) => r.body.count as number);
+
+test('people written together share a few notes in the audience feed, and every one of them is in a note when the write returns', async () => {
+  const ids = await Promise.all(Array.from({ length: 40 }, (_, i) => person(`batch${i}@feed.example`)));
+  const before = (await Sequence.findById('audience-changes').lean())?.n ?? 0;
+  await Promise.all(ids.map((_id) => Person.updateOne({ _id }, { $set: { department: 'Finance' } })));
+  const notes = await AudienceChange.find({}).lean();
+  const written = notes.filter((n) => n._id > before);
+  expect(written.length).toBeLessThan(ids.length);
+  expect(written.flatMap((n) => n.people ?? [])).toEqual(expect.arrayContaining(ids));
+});
+
+test('a change whose note was still being written when a preview read the feed is counted by the next preview', async () => {
+  // Written here rather than through the API, so no workflow writes these people meanwhile.
+  await Person.create([{ _id: 'p_feed_late', email: 'late@feed.example', jobTitle: 'Buyer' }, { _id: 'p_feed_other', email: 'other@feed.example' }]);
+  expect(await preview('late@feed.example')).toBe(0);
+  // A writer takes the next number but has not stored its note yet; a later write stores the one after.
+  const { n: late } = (await Sequence.findOneAndUpdate({ _id: 'audience-changes' }, { $inc: { n: 1 } }, { new: true }).lean())!;
+  await Person.collection.updateOne({ _id: 'p_feed_late' as never }, { $set: { jobTitle: 'CFO' } });
+  await Person.updateOne({ _id: 'p_feed_other' }, { $set: { jobTitle: 'CTO' } });
+  expect(await preview('late@feed.example')).toBe(0);
+  await AudienceChange.collection.insertOne({ _id: late, bucket: Math.floor(late / BUCKET), people: ['p_feed_late'], at: new Date() } as never);
+  expect(await preview('late@feed.example')).toBe(1);
+});
+
+test('people inserted beside one that already exists are in the feed', async () => {
+  const existing = await person('twice@feed.example');
+  const before = (await Sequence.findById('audience-changes').lean())?.n ?? 0;
+  const fresh = ['p_feed_new_1', 'p_feed_new_2'];
+  await expect(Person.insertMany([{ _id: existing }, ...fresh.map((_id) => ({ _id }))], { ordered: false })).rejects.toThrow(/duplicate key/);
+  const notes = (await AudienceChange.find({}).lean()).filter((n) => n._id > before);
+  expect(notes.flatMap((n) => n.people ?? [])).toEqual(expect.arrayContaining(fresh));
+});
