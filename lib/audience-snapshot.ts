@@ -1,6 +1,6 @@
 import { personFacts } from '../domain/entity-context';
 import type { ScoredEvent } from '../domain/scoring/evaluate';
-import type { BuyingGroupFacts, PersonFacts } from '../domain/segments/evaluate';
+import type { BuyingGroupFacts, PersonFacts, TimedEvent } from '../domain/segments/evaluate';
 import { BuyingGroup } from '../models/buying-group';
 import { Account } from '../models/account';
 import { Person } from '../models/person';
@@ -35,9 +35,13 @@ const FOLLOW_EVERY_MS = 1_000;
 /** Unused this long, the snapshot is dropped and its memory given back. */
 const IDLE_MS = 10 * 60_000;
 
-const ACCOUNT_PROJECTION = { score: 0, engagement: 0, recentlyActiveContacts: 0, topInterests: 0, activity: 0 };
-const PERSON_PROJECTION = { summary: 0, activity: 0, 'score.breakdown': 0 };
-const GROUP_PROJECTION = { accountKey: 1, solutionInterest: 1, status: 1, missingRoles: 1 };
+/** What the snapshot reads of each document (the segments bench reads the same as its floor). */
+export const SNAPSHOT_PROJECTIONS = {
+  account: { score: 0, engagement: 0, recentlyActiveContacts: 0, topInterests: 0, activity: 0 },
+  person: { summary: 0, activity: 0, 'score.breakdown': 0 },
+  group: { accountKey: 1, solutionInterest: 1, status: 1, missingRoles: 1 },
+};
+const { account: ACCOUNT_PROJECTION, person: PERSON_PROJECTION, group: GROUP_PROJECTION } = SNAPSHOT_PROJECTIONS;
 
 let current: AudienceSnapshot | undefined;
 let loading: Promise<AudienceSnapshot> | undefined;
@@ -172,13 +176,19 @@ function place(snapshot: AudienceSnapshot, p: Record<string, any> & { _id: strin
     id: p._id,
     email: p.email ?? undefined,
     accountKey: p.accountKey ?? undefined,
-    facts: personFacts(p, account, (p.recentEvents ?? []) as ScoredEvent[], p.score ?? { total: 0, status: 'nurture' }),
+    facts: personFacts(p, account, timed(p.recentEvents ?? []), p.score ?? { total: 0, status: 'nurture' }),
   };
   snapshot.people.set(person.id, person);
   if (!person.accountKey) return;
   const colleagues = snapshot.peopleByAccount.get(person.accountKey) ?? new Map<string, SnapshotPerson>();
   colleagues.set(person.id, person);
   snapshot.peopleByAccount.set(person.accountKey, colleagues);
+}
+
+/** Times parsed once here rather than at every evaluation. */
+function timed(events: ScoredEvent[]): TimedEvent[] {
+  for (const e of events as TimedEvent[]) e.occurredMs = Date.parse(e.occurredAt);
+  return events;
 }
 
 function unplace(snapshot: AudienceSnapshot, id: string): void {

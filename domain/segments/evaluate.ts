@@ -4,11 +4,14 @@ import { parseDuration } from '../duration';
 import type { ScoredEvent } from '../scoring/evaluate';
 import { AccountDefinition, isBuyingGroup, isPeople, isPerformed, Performed, PersonDefinition } from './definition';
 
+/** An event with its time parsed ahead, as a preview's snapshot holds it (parsing it per evaluation is most of a preview's time). */
+export type TimedEvent = ScoredEvent & { occurredMs?: number };
+
 /** What a person segment sees of one person: its fields (with score and status), its account, its recent events. */
 export interface PersonFacts {
   person: Record<string, unknown>;
   account?: Record<string, unknown>;
-  events: readonly ScoredEvent[];
+  events: readonly TimedEvent[];
 }
 
 /** What an account segment sees of one of the account's buying groups. */
@@ -36,17 +39,27 @@ export interface Verdict {
 
 const sooner = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
 
-/** An event counts while occurredAt is in (now - within, now], as for scoring rules. */
+/** Parsed once per window: a preview runs `performed` for every person. */
+const windows = new Map<string, number>();
+
+function windowOf(within: string): number {
+  let ms = windows.get(within);
+  if (ms === undefined) windows.set(within, (ms = parseDuration(within)!));
+  return ms;
+}
+
+/** An event counts while occurredAt is in (now - within, now], as for scoring rules; `where` is asked only of events in time. */
 function performed(d: Performed, facts: PersonFacts, now: number): Verdict {
-  const within = parseDuration(d.within)!;
+  const within = windowOf(d.within);
   let count = 0;
   let next: number | undefined;
   for (const e of facts.events) {
     if (!eventIs(e, d.performed)) continue;
+    const t = e.occurredMs ?? Date.parse(e.occurredAt);
+    if (t <= now - within) continue;
     if (d.where && !evaluate(d.where, { event: e as unknown as Record<string, unknown>, person: facts.person, account: facts.account })) continue;
-    const t = Date.parse(e.occurredAt);
     if (t > now) next = sooner(next, t);
-    else if (t > now - within) {
+    else {
       count++;
       next = sooner(next, t + within);
     }
