@@ -23,6 +23,8 @@ export interface ActivityDeps {
   delivery: DeliveryTarget;
   webhooks: WebhookSettings;
   email: EmailDeliverySettings;
+  /** The background queue's activity slots, which its fan-outs pace themselves by. */
+  backgroundSlots: number;
 }
 
 /** Activities built from their dependencies, so tests inject real ones. */
@@ -30,7 +32,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...makeEntityActivities(deps.delivery),
     resendPendingEvents: makeResendPendingEvents(deps.delivery),
-    signalRefreshAll: makeSignalRefreshAll(deps.delivery),
+    signalRefreshAll: makeSignalRefreshAll(deps.delivery, deps.backgroundSlots),
     refreshBuyingGroups: makeRefreshBuyingGroups(deps.delivery),
     runJourneyAction: makeRunJourneyAction(deps.delivery, deps.webhooks),
     evaluateSplit,

@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { BACKGROUND_CONCURRENCY, backgroundQueue } from '../domain/background-queue';
+import { backgroundQueue } from '../domain/background-queue';
 import { EntityRef, entityRefFor, entityWorkflowId } from '../domain/routing';
 import { backlogGate } from '../lib/backlog-gate';
 import { DeliveryTarget, requestRefresh } from '../lib/deliver-events';
@@ -11,11 +11,11 @@ import { Account } from '../models/account';
 import { Person } from '../models/person';
 
 /**
- * Refreshes waiting for a background slot beyond which the fan-out wakes no
- * more entities: a woken entity's workflow task, and later its refresh's, go
- * through the main queue, and a burst of them there delays live events.
+ * Refreshes waiting for a background slot, per slot, beyond which the fan-out
+ * wakes no more entities: a woken entity's workflow task, and later its
+ * refresh's, go through the main queue, and a burst of them there delays live events.
  */
-const QUEUED_REFRESHES = 4 * BACKGROUND_CONCURRENCY;
+const QUEUED_PER_SLOT = 4;
 /** The server's backlog count lags a little: it is read at most this often. */
 const BACKLOG_READ_EVERY_MS = 500;
 
@@ -26,7 +26,7 @@ const BACKLOG_READ_EVERY_MS = 500;
  * One signal per entity, paced by the background queue's backlog; a safe
  * resume point is heartbeated, so a retry skips only entities already signalled.
  */
-export function makeSignalRefreshAll(target: DeliveryTarget) {
+export function makeSignalRefreshAll(target: DeliveryTarget, backgroundSlots: number) {
   return async function signalRefreshAll(input: { version?: number; reason?: string }): Promise<{ entities: number; people: number }> {
     const [accounts, people] = await Promise.all([
       Account.find({}, { _id: 1 }).lean(),
@@ -39,7 +39,7 @@ export function makeSignalRefreshAll(target: DeliveryTarget) {
     const context = Context.current();
     let resumeFrom = context.info.heartbeatDetails;
     const roomInBackground = backlogGate({
-      limit: QUEUED_REFRESHES,
+      limit: QUEUED_PER_SLOT * backgroundSlots,
       everyMs: BACKLOG_READ_EVERY_MS,
       read: async () => (await taskQueueStats(target.client, backgroundQueue(target.taskQueue), 'activity'))?.backlog ?? null,
       // A wait is not a dead worker; a worker shutting down ends it (the retry resumes from resumeFrom).

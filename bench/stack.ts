@@ -107,8 +107,9 @@ export async function startStack(log: (line: string) => void): Promise<BenchStac
       DATA_DIR: dataDir,
       SMTP_URL: smtp.smtpUrl,
       EMAIL_RATE_PER_SECOND,
-      // The worker's cache is what memory and replays trade against: a run may set it.
+      // The worker's cache (memory against replays) and its background slots (background speed against live lag): a run may set them.
       ...(process.env.WORKFLOW_CACHE_SIZE ? { WORKFLOW_CACHE_SIZE: process.env.WORKFLOW_CACHE_SIZE } : {}),
+      ...(process.env.BACKGROUND_CONCURRENCY ? { BACKGROUND_CONCURRENCY: process.env.BACKGROUND_CONCURRENCY } : {}),
     });
 
     // Quiet SDK logs; no signal hooks of its own: run.ts owns Ctrl-C and stops in order.

@@ -56,6 +56,11 @@ const schema = z.object({
    * their replays.
    */
   WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(0).default(2000),
+  /**
+   * Background activities (refreshes no event asked for: re-scores, segment evaluations, buying-group set-ups) a worker
+   * runs at a time: enough to keep the database busy, few enough to leave it to live events.
+   */
+  BACKGROUND_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** History events after which the account and journey workflows continue as new. */
   ACCOUNT_HISTORY_LIMIT: z.coerce.number().int().min(50).default(5000),
 });

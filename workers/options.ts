@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { BACKGROUND_CONCURRENCY, backgroundQueue } from '../domain/background-queue';
+import { backgroundQueue } from '../domain/background-queue';
 import { batchesPerSecond, channelQueue, dispatcherQueue } from '../domain/delivery/queues';
 import type { Config } from '../lib/config';
 import { DeliveryConfig, deliveryTargetFor } from '../lib/delivery-target';
@@ -11,7 +11,7 @@ import { LIVENESS_BEAT_MS } from '../lib/liveness';
 const DISPATCHERS_CACHED = 100;
 
 export type WorkerConfig = DeliveryConfig &
-  Pick<Config, 'TEMPORAL_NAMESPACE' | 'JOURNEY_WEBHOOK_SECRET' | 'JOURNEY_WEBHOOK_ALLOW_PRIVATE' | 'EMAIL_RATE_PER_SECOND' | 'SMTP_URL' | 'MAIL_FROM' | 'PUBLIC_URL' | 'EMAIL_TOKEN_SECRET' | 'WORKFLOW_CACHE_SIZE'>;
+  Pick<Config, 'TEMPORAL_NAMESPACE' | 'JOURNEY_WEBHOOK_SECRET' | 'JOURNEY_WEBHOOK_ALLOW_PRIVATE' | 'EMAIL_RATE_PER_SECOND' | 'SMTP_URL' | 'MAIL_FROM' | 'PUBLIC_URL' | 'EMAIL_TOKEN_SECRET' | 'WORKFLOW_CACHE_SIZE' | 'BACKGROUND_CONCURRENCY'>;
 
 /**
  * The workers of one process, shared by the entry point and the tests (which
@@ -25,6 +25,7 @@ export function workerOptions(config: WorkerConfig, connection: NativeConnection
     delivery: deliveryTargetFor(config, client),
     webhooks: { secret: config.JOURNEY_WEBHOOK_SECRET, allowPrivate: config.JOURNEY_WEBHOOK_ALLOW_PRIVATE },
     email: { smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, publicUrl: config.PUBLIC_URL, tokenSecret: config.EMAIL_TOKEN_SECRET },
+    backgroundSlots: config.BACKGROUND_CONCURRENCY,
   });
   const common = { connection, namespace: config.TEMPORAL_NAMESPACE, activities, maxConcurrentActivityTaskExecutions: 20, maxHeartbeatThrottleInterval: LIVENESS_BEAT_MS };
   return [
@@ -37,7 +38,7 @@ export function workerOptions(config: WorkerConfig, connection: NativeConnection
     // Each audience's dispatcher sends one batch at a time; LinkedIn's throttling is met by Retry-After.
     { ...common, taskQueue: channelQueue(config.TASK_QUEUE, 'audience') },
     // Refreshes no event asked for: a few at a time, however many a model change queues.
-    { ...common, taskQueue: backgroundQueue(config.TASK_QUEUE), maxConcurrentActivityTaskExecutions: BACKGROUND_CONCURRENCY },
+    { ...common, taskQueue: backgroundQueue(config.TASK_QUEUE), maxConcurrentActivityTaskExecutions: config.BACKGROUND_CONCURRENCY },
   ];
 }
 
