@@ -1,3 +1,4 @@
+import mongoose from 'mongoose';
 import { personFacts } from '../domain/entity-context';
 import type { ScoredEvent } from '../domain/scoring/evaluate';
 import type { BuyingGroupFacts, PersonFacts, TimedEvent } from '../domain/segments/evaluate';
@@ -93,7 +94,8 @@ function follow(onError: (err: unknown) => void): void {
       current = undefined;
       return;
     }
-    if (current && !loading) catchUp().catch(onError);
+    // Not while the process is closing its database connection (the read would wait in mongoose's buffer).
+    if (current && !loading && mongoose.connection.readyState === mongoose.ConnectionStates.connected) catchUp().catch(onError);
   }, FOLLOW_EVERY_MS);
   follower.unref();
 }
