@@ -4,7 +4,8 @@
 // the re-score completed. Baseline: the pure scoring function over the same
 // people in memory, what the engine would do with no storage or orchestration.
 // Beside it, live events on accounts of their own (live-lag.ts): their lag
-// idle, before the model changes, and while the re-score runs.
+// idle, before the model changes, and while the re-score runs. A second
+// baseline: the same reads and writes straight to the database (storage-floor.ts).
 import { performance } from 'node:perf_hooks';
 import { scorePerson, ScoredEvent } from '../../domain/scoring/evaluate';
 import { scoringModelSchema } from '../../domain/scoring/model';
@@ -13,6 +14,7 @@ import { LAG_MODEL } from '../ingest-lag';
 import { expectStatus, forEachLimit, putAccounts, putScoringModel, removeAccounts, Scenario, waitForProgress } from '../scenario';
 import { ratePerSecond, round, summarize } from '../stats';
 import { liveAccounts, liveLagFigures, livePeople, liveSeedEvents, liveSettled, measureLiveLag } from './live-lag';
+import { storageFloor } from './storage-floor';
 
 const PEOPLE_PER_ACCOUNT = 20;
 const EVENTS_PER_PERSON = 3;
@@ -132,6 +134,9 @@ export const rescore: Scenario = async ({ stack, people, seconds, log }) => {
   scoreAll();
   const memoryMs = performance.now() - t;
 
+  const floor = await storageFloor(keys, Number(process.env.BACKGROUND_CONCURRENCY ?? 4));
+  log(`rescore: storage floor (the same people read and written by account, no Temporal): ${floor.peoplePerSecond} people/s`);
+
   await removeAccounts([...keys, ...liveKeys]);
   return {
     figures: {
@@ -158,6 +163,6 @@ export const rescore: Scenario = async ({ stack, people, seconds, log }) => {
         allScored: applied.done,
       },
     },
-    baseline: { inMemoryMs: round(memoryMs), peoplePerSecond: ratePerSecond(people, memoryMs) },
+    baseline: { inMemoryMs: round(memoryMs), peoplePerSecond: ratePerSecond(people, memoryMs), storageFloor: floor },
   };
 };
