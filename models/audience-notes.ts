@@ -12,6 +12,14 @@ function idsNamed(filter: Record<string, unknown>): string[] | undefined {
   return undefined;
 }
 
+/** An update that changed nothing (a guarded write on a replay matches nobody) or a delete that removed nothing has nothing to note. */
+function changedNothing(result: unknown): boolean {
+  if (!result || typeof result !== 'object') return false;
+  const r = result as { modifiedCount?: number; upsertedCount?: number; deletedCount?: number };
+  if (typeof r.deletedCount === 'number') return r.deletedCount === 0;
+  return typeof r.modifiedCount === 'number' && r.modifiedCount === 0 && !r.upsertedCount;
+}
+
 /**
  * Every write through the model notes the documents it wrote in the audience
  * feed before it is acknowledged (lib/audience-feed), so segment previews see
@@ -25,7 +33,8 @@ export function notesAudienceChanges(kind: AudienceKind) {
       const ids = idsNamed(filter) ?? (await this.model.find(filter, { _id: 1 }).lean<{ _id: string }[]>()).map((d) => d._id);
       touched.set(this, ids);
     });
-    schema.post(QUERY_WRITES, QUERY_ONLY, async function (this: Query<unknown, unknown>) {
+    schema.post(QUERY_WRITES, QUERY_ONLY, async function (this: Query<unknown, unknown>, result: unknown) {
+      if (changedNothing(result)) return;
       await noteAudienceChange(kind, touched.get(this) ?? []);
     });
     schema.post('insertMany', async (docs: { _id: string }[]) => noteAudienceChange(kind, docs.map((d) => d._id)));

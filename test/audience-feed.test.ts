@@ -1,4 +1,5 @@
 import { BUCKET } from '../lib/audience-feed';
+import { op } from '../lib/query';
 import { AudienceChange, Sequence } from '../models/audience-change';
 import { Person } from '../models/person';
 import { Harness, startHarness } from './support/harness';
@@ -43,4 +44,15 @@ test('people inserted beside one that already exists are in the feed', async () 
   await expect(Person.insertMany([{ _id: existing }, ...fresh.map((_id) => ({ _id }))], { ordered: false })).rejects.toThrow(/duplicate key/);
   const notes = (await AudienceChange.find({}).lean()).filter((n) => n._id > before);
   expect(notes.flatMap((n) => n.people ?? [])).toEqual(expect.arrayContaining(fresh));
+});
+
+test('a guarded write that matches nobody adds no note', async () => {
+  await Person.create({ _id: 'p_feed_handed', email: 'handed@feed.example', salesHandoverAt: new Date() });
+  const before = (await Sequence.findById('audience-changes').lean())?.n ?? 0;
+  // Handed over already: the guard matches nothing, as on a replay.
+  await Person.updateOne({ _id: 'p_feed_handed', salesHandoverAt: op({ $exists: false }) }, { $set: { salesHandoverAt: new Date() } });
+  await Person.updateOne({ _id: 'p_feed_nobody' }, { $set: { jobTitle: 'CFO' } });
+  const noted = (await AudienceChange.find({}).lean()).filter((n) => n._id > before).flatMap((n) => n.people ?? []);
+  expect(noted).not.toContain('p_feed_handed');
+  expect(noted).not.toContain('p_feed_nobody');
 });
