@@ -1,4 +1,5 @@
-import { AudienceChange, Sequence } from '../models/audience-change';
+import { Types } from 'mongoose';
+import { AudienceChange } from '../models/audience-change';
 import { findEach } from './each-statement';
 
 export type AudienceKind = 'people' | 'accounts' | 'buyingGroups';
@@ -9,12 +10,18 @@ export interface AudienceChanges {
   buyingGroups: Set<string>;
 }
 
-const SEQUENCE = 'audience-changes';
 /** Writes finishing within this window share one note (a group commit). */
-const GATHER_MS = 5;
-/** Notes per bucket, and buckets kept: a reader further behind than that reloads everything. */
-export const BUCKET = 1000;
-const KEPT_BUCKETS = 20;
+const GATHER_MS = 2;
+/** Notes are filed by the time slot they were written in, read back one slot (one equality) at a time. */
+export const SLOT_MS = 5_000;
+/**
+ * A reader reads again the slots this far back from its last read: a note
+ * stored later than that after its slot began (a write stalled this long, or
+ * clocks apart by that much) would be missed.
+ */
+export const OVERLAP_MS = 30_000;
+/** Slots kept: a reader further behind than that reloads everything. */
+const KEPT_SLOTS = 360;
 
 interface Batch extends AudienceChanges {
   done: Promise<void>;
@@ -22,13 +29,15 @@ interface Batch extends AudienceChanges {
 }
 
 let gathering: Batch | undefined;
+let prunedUpTo = 0;
 
 const emptyChanges = (): AudienceChanges => ({ people: new Set(), accounts: new Set(), buyingGroups: new Set() });
+export const slotOf = (ms: number) => Math.floor(ms / SLOT_MS);
 
 /**
  * Records that these documents were written, and resolves once the note is
- * stored: a write is acknowledged only after its note, so a reader that sees
- * the sequence at n sees every write acknowledged before it read n.
+ * stored: a write is acknowledged only after its note, so a reader that reads
+ * the slots up to the moment it was asked sees every write acknowledged before.
  */
 export function noteAudienceChange(kind: AudienceKind, ids: readonly string[]): Promise<void> {
   if (!ids.length) return Promise.resolve();
@@ -46,40 +55,40 @@ async function flush(): Promise<void> {
   const batch = gathering!;
   gathering = undefined;
   try {
-    const { n } = (await Sequence.findOneAndUpdate({ _id: SEQUENCE }, { $inc: { n: 1 } }, { upsert: true, new: true }).lean())!;
+    const at = new Date();
+    const slot = slotOf(at.getTime());
     const list = (s: Set<string>) => (s.size ? [...s] : undefined);
-    await AudienceChange.collection.insertOne({ _id: n, bucket: Math.floor(n / BUCKET), people: list(batch.people), accounts: list(batch.accounts), buyingGroups: list(batch.buyingGroups), at: new Date() } as never);
-    // The first note of a bucket drops the oldest one kept.
-    if (n % BUCKET === 0) await AudienceChange.deleteMany({ bucket: n / BUCKET - KEPT_BUCKETS });
+    await AudienceChange.collection.insertOne({ _id: new Types.ObjectId(), slot, people: list(batch.people), accounts: list(batch.accounts), buyingGroups: list(batch.buyingGroups), at } as never);
     batch.settle();
+    await prune(slot);
   } catch (err) {
     batch.settle(err);
   }
 }
 
-/** The last note's number: every write acknowledged before this read has a note at or below it. */
-export async function latestAudienceChange(): Promise<number> {
-  return (await Sequence.findById(SEQUENCE).lean())?.n ?? 0;
+/** Each writer drops the slots that left the kept window since it last did (one equality each); another writer may have done it already. */
+async function prune(slot: number): Promise<void> {
+  const oldest = slot - KEPT_SLOTS;
+  if (oldest <= prunedUpTo) return;
+  const from = Math.max(prunedUpTo + 1, oldest - 10);
+  prunedUpTo = oldest;
+  for (let s = from; s <= oldest; s++) await AudienceChange.deleteMany({ slot: s });
 }
 
-/** Up to this many notes are read one by one; more are read by bucket. */
-const BY_NUMBER = 64;
-
-/** These notes, those that exist (a missing one is still being written, or its writer died before the write was acknowledged). */
-export async function readAudienceChanges(numbers: readonly number[]): Promise<{ found: Set<number>; changes: AudienceChanges }> {
-  const wanted = new Set(numbers);
-  const notes =
-    wanted.size <= BY_NUMBER
-      ? await findEach([...wanted], async (n) => AudienceChange.find({ _id: n }).lean())
-      : (await findEach([...new Set(numbers.map((n) => Math.floor(n / BUCKET)))], async (bucket) => AudienceChange.find({ bucket }).lean())).filter((note) => wanted.has(note._id));
+/** The notes filed in slots `fromSlot`..`toSlot`, those not in `known` (note id → its slot). */
+export async function readAudienceChanges(fromSlot: number, toSlot: number, known: ReadonlyMap<string, number>): Promise<{ notes: Map<string, number>; changes: AudienceChanges }> {
+  const slots = Array.from({ length: toSlot - fromSlot + 1 }, (_, i) => fromSlot + i);
+  const found = await findEach(slots, async (slot) => AudienceChange.find({ slot }).lean());
   const changes = emptyChanges();
-  const found = new Set<number>();
-  for (const note of notes) {
-    found.add(note._id);
-    for (const kind of ['people', 'accounts', 'buyingGroups'] as const) for (const id of note[kind] ?? []) changes[kind].add(id);
+  const notes = new Map<string, number>();
+  for (const note of found) {
+    const id = String(note._id);
+    if (known.has(id)) continue;
+    notes.set(id, note.slot);
+    for (const kind of ['people', 'accounts', 'buyingGroups'] as const) for (const changed of note[kind] ?? []) changes[kind].add(changed);
   }
-  return { found, changes };
+  return { notes, changes };
 }
 
-/** Whether notes after `after` may already be dropped. */
-export const olderThanKept = (after: number, latest: number) => latest - after > (KEPT_BUCKETS - 1) * BUCKET;
+/** Whether a reader last caught up so long ago that the slots it needs may be dropped. */
+export const olderThanKept = (lastMs: number, nowMs: number) => slotOf(nowMs) - slotOf(lastMs - OVERLAP_MS) >= KEPT_SLOTS - 1;

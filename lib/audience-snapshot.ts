@@ -5,7 +5,7 @@ import type { BuyingGroupFacts, PersonFacts, TimedEvent } from '../domain/segmen
 import { BuyingGroup } from '../models/buying-group';
 import { Account } from '../models/account';
 import { Person } from '../models/person';
-import { AudienceChanges, latestAudienceChange, olderThanKept, readAudienceChanges } from './audience-feed';
+import { AudienceChanges, OVERLAP_MS, olderThanKept, readAudienceChanges, slotOf } from './audience-feed';
 import { findEach } from './each-statement';
 
 export interface SnapshotPerson {
@@ -24,13 +24,11 @@ export interface AudienceSnapshot {
   accounts: Map<string, Record<string, unknown>>;
   peopleByAccount: Map<string, Map<string, SnapshotPerson>>;
   groupsByAccount: Map<string, BuyingGroupFacts[]>;
-  /** The last audience note read, and notes below it not found yet (number → when first missed). */
-  seen: number;
-  missing: Map<number, number>;
+  /** When the last catch-up (or the load) began, and the notes read since in slots still read again (note id → slot). */
+  followedAt: number;
+  known: Map<string, number>;
 }
 
-/** A missing note older than this belonged to a writer that died before acknowledging its write. */
-const MISSING_FOR_MS = 60_000;
 /** While previews are asked for, the snapshot follows the feed in the background, so a preview has little to catch up. */
 const FOLLOW_EVERY_MS = 1_000;
 /** Unused this long, the snapshot is dropped and its memory given back. */
@@ -57,9 +55,8 @@ let follower: NodeJS.Timeout | undefined;
  * database to decode every person per keystroke (the embedded database pushes
  * no range or `$or` filter down). Loaded once, then kept current from the
  * audience feed, which every write of a person, account or buying group notes
- * before it is acknowledged: each preview first reads the feed's last number
- * and applies the notes up to it, so it reflects every write acknowledged
- * before it was asked. `reload` loads everything again. Saved segments never
+ * before it is acknowledged: each preview first applies the notes filed up to
+ * the moment it was asked, so it reflects every write acknowledged before. `reload` loads everything again. Saved segments never
  * use it: their membership is exact and kept by the entity workflows.
  */
 export async function audienceSnapshot(opts: { reload?: boolean; onError: (err: unknown) => void }): Promise<AudienceSnapshot> {
@@ -102,11 +99,10 @@ function follow(onError: (err: unknown) => void): void {
 
 async function load(): Promise<AudienceSnapshot> {
   const started = Date.now();
-  // Read first: whatever is written during the load is applied again from the feed.
-  const seen = await latestAudienceChange();
+  // Whatever is written from now on, during the load too, is applied again from the feed.
   const accounts = new Map<string, Record<string, unknown>>();
   for await (const a of Account.find({}, ACCOUNT_PROJECTION).lean().cursor({ batchSize: 1000 })) accounts.set(a._id, a);
-  const snapshot: AudienceSnapshot = { asOf: new Date(started), loadedMs: 0, people: new Map(), accounts, peopleByAccount: new Map(), groupsByAccount: new Map(), seen, missing: new Map() };
+  const snapshot: AudienceSnapshot = { asOf: new Date(started), loadedMs: 0, people: new Map(), accounts, peopleByAccount: new Map(), groupsByAccount: new Map(), followedAt: started, known: new Map() };
   for await (const p of Person.find({}, PERSON_PROJECTION).lean().cursor({ batchSize: 1000 })) place(snapshot, p);
   for await (const g of BuyingGroup.find({}, GROUP_PROJECTION).lean().cursor({ batchSize: 1000 })) {
     snapshot.groupsByAccount.set(g.accountKey, [...(snapshot.groupsByAccount.get(g.accountKey) ?? []), groupFacts(g)]);
@@ -116,28 +112,22 @@ async function load(): Promise<AudienceSnapshot> {
   return snapshot;
 }
 
-/** Applies the notes written since the last catch-up, and those missed then. */
+/** Applies the notes filed since the last catch-up began, reading again the slots a late note may still land in. */
 async function applyFeed(): Promise<void> {
   const snapshot = current!;
-  const began = new Date();
-  const latest = await latestAudienceChange();
-  if (olderThanKept(snapshot.seen, latest)) {
+  const began = Date.now();
+  if (olderThanKept(snapshot.followedAt, began)) {
     await loadOnce();
     return;
   }
-  const numbers = [...snapshot.missing.keys()];
-  for (let n = snapshot.seen + 1; n <= latest; n++) numbers.push(n);
-  if (numbers.length) {
-    const { found, changes } = await readAudienceChanges(numbers);
-    for (const n of numbers) {
-      if (found.has(n)) snapshot.missing.delete(n);
-      else if (!snapshot.missing.has(n)) snapshot.missing.set(n, began.getTime());
-      else if (began.getTime() - snapshot.missing.get(n)! > MISSING_FOR_MS) snapshot.missing.delete(n);
-    }
-    snapshot.seen = Math.max(snapshot.seen, latest);
-    await applyChanges(snapshot, changes);
-  }
-  snapshot.asOf = began;
+  const { notes, changes } = await readAudienceChanges(slotOf(snapshot.followedAt - OVERLAP_MS), slotOf(began), snapshot.known);
+  for (const [id, slot] of notes) snapshot.known.set(id, slot);
+  // The next catch-up starts its reading at this slot: notes below it are never read again.
+  const firstReadAgain = slotOf(began - OVERLAP_MS);
+  for (const [id, slot] of snapshot.known) if (slot < firstReadAgain) snapshot.known.delete(id);
+  snapshot.followedAt = began;
+  await applyChanges(snapshot, changes);
+  snapshot.asOf = new Date(began);
 }
 
 async function applyChanges(snapshot: AudienceSnapshot, changes: AudienceChanges): Promise<void> {

@@ -1,15 +1,14 @@
 import { model, Schema } from 'mongoose';
 
 /**
- * One group-committed note of people, accounts and buying groups written, in
- * the order of `_id` (a sequence), so a process holding the audience snapshot
- * re-reads only what changed. `bucket` groups a thousand notes: old buckets
- * are dropped with one equality statement.
+ * One group-committed note of people, accounts and buying groups written,
+ * filed by the time slot it was written in (lib/audience-feed), so a process
+ * holding the audience snapshot re-reads only what changed. A slot is read,
+ * and dropped when old, with one equality statement.
  */
 const audienceChangeSchema = new Schema(
   {
-    _id: { type: Number, required: true },
-    bucket: { type: Number, required: true, index: true },
+    slot: { type: Number, required: true, index: true },
     people: { type: [String], default: undefined },
     accounts: { type: [String], default: undefined },
     buyingGroups: { type: [String], default: undefined },
@@ -19,8 +18,3 @@ const audienceChangeSchema = new Schema(
 );
 
 export const AudienceChange = model('AudienceChange', audienceChangeSchema, 'audience_changes');
-
-/** Named counters, each advanced atomically by `$inc`. */
-const sequenceSchema = new Schema({ _id: { type: String, required: true }, n: { type: Number, required: true } }, { versionKey: false });
-
-export const Sequence = model('Sequence', sequenceSchema, 'sequences');
