@@ -56,8 +56,9 @@ let follower: NodeJS.Timeout | undefined;
  * no range or `$or` filter down). Loaded once, then kept current from the
  * audience feed, which every write of a person, account or buying group notes
  * before it is acknowledged: each preview first applies the notes filed up to
- * the moment it was asked, so it reflects every write acknowledged before. `reload` loads everything again. Saved segments never
- * use it: their membership is exact and kept by the entity workflows.
+ * the moment it was asked, so it reflects every write acknowledged before.
+ * `reload` loads everything again. Saved segments never use it: their
+ * membership is exact and kept by the entity workflows.
  */
 export async function audienceSnapshot(opts: { reload?: boolean; onError: (err: unknown) => void }): Promise<AudienceSnapshot> {
   lastUsed = Date.now();
