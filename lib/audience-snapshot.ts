@@ -105,9 +105,7 @@ async function load(): Promise<AudienceSnapshot> {
   for await (const a of Account.find({}, ACCOUNT_PROJECTION).lean().cursor({ batchSize: 1000 })) accounts.set(a._id, a);
   const snapshot: AudienceSnapshot = { asOf: new Date(started), loadedMs: 0, people: new Map(), accounts, peopleByAccount: new Map(), groupsByAccount: new Map(), followedAt: started, known: new Map() };
   for await (const p of Person.find({}, PERSON_PROJECTION).lean().cursor({ batchSize: 1000 })) place(snapshot, p);
-  for await (const g of BuyingGroup.find({}, GROUP_PROJECTION).lean().cursor({ batchSize: 1000 })) {
-    snapshot.groupsByAccount.set(g.accountKey, [...(snapshot.groupsByAccount.get(g.accountKey) ?? []), groupFacts(g)]);
-  }
+  for await (const g of BuyingGroup.find({}, GROUP_PROJECTION).lean().cursor({ batchSize: 1000 })) addGroup(snapshot, g);
   snapshot.loadedMs = Date.now() - started;
   current = snapshot;
   return snapshot;
@@ -146,21 +144,20 @@ async function applyChanges(snapshot: AudienceSnapshot, changes: AudienceChanges
     unplace(snapshot, p._id);
     place(snapshot, p);
   }
-  const groups = await findEach([...changes.buyingGroups], (id) => BuyingGroup.find({ _id: id }, GROUP_PROJECTION).lean());
-  const groupAccounts = new Set([...changes.buyingGroups].map(accountOfGroupId).concat(groups.map((g) => g.accountKey)));
-  const regrouped = await findEach([...groupAccounts], (accountKey) => BuyingGroup.find({ accountKey }, GROUP_PROJECTION).lean());
+  // A changed group's account keeps all its groups: they are read again together.
+  const changedGroups = await findEach([...changes.buyingGroups], (id) => BuyingGroup.find({ _id: id }, { accountKey: 1 }).lean());
+  const groupAccounts = [...new Set(changedGroups.map((g) => g.accountKey))];
+  const regrouped = await findEach(groupAccounts, (accountKey) => BuyingGroup.find({ accountKey }, GROUP_PROJECTION).lean());
   for (const key of groupAccounts) snapshot.groupsByAccount.delete(key);
-  for (const g of regrouped) snapshot.groupsByAccount.set(g.accountKey, [...(snapshot.groupsByAccount.get(g.accountKey) ?? []), groupFacts(g)]);
+  for (const g of regrouped) addGroup(snapshot, g);
 }
 
-/** `bg:<accountKey>:<templateKey>` (models/buying-group): the account of a group no longer there to read. */
-const accountOfGroupId = (id: string) => id.slice(3, id.lastIndexOf(':'));
-
-const groupFacts = (g: { solutionInterest: string; status?: string | null; missingRoles?: string[] | null }): BuyingGroupFacts => ({
-  solutionInterest: g.solutionInterest,
-  complete: g.status !== 'incomplete',
-  missingRoles: g.missingRoles ?? [],
-});
+function addGroup(snapshot: AudienceSnapshot, g: { accountKey: string; solutionInterest: string; status?: string | null; missingRoles?: string[] | null }): void {
+  const facts: BuyingGroupFacts = { solutionInterest: g.solutionInterest, complete: g.status !== 'incomplete', missingRoles: g.missingRoles ?? [] };
+  const groups = snapshot.groupsByAccount.get(g.accountKey);
+  if (groups) groups.push(facts);
+  else snapshot.groupsByAccount.set(g.accountKey, [facts]);
+}
 
 function place(snapshot: AudienceSnapshot, p: Record<string, any> & { _id: string }): void {
   if (p.mergedInto) return;
