@@ -1,5 +1,6 @@
 import type { AccountEvent } from '../domain/events';
 import type { EntityRef } from '../domain/routing';
+import { noteOnceFor } from '../lib/audience-feed';
 import { recordMessages } from '../lib/deliveries';
 import { announceChanges } from './entity-batch/announce';
 import type { AccountHooks } from './entity-batch/hooks';
@@ -28,14 +29,18 @@ export interface EntityUpdate {
  * read; decide (scores, groups, segments); announce what changed (before the
  * members' fields, so a retry still sees it); write the entity's documents
  * (each carries the batch id, so a retry after a partial write counts nothing
- * twice); then tell journeys and drop the pending markers.
+ * twice); then tell journeys and drop the pending markers. What the middle
+ * steps wrote reaches segment previews in one audience note, before journeys
+ * hear of it.
  */
 export async function applyToEntity(entity: EntityRef, batchId: string, events: AccountEvent[], hooks?: AccountHooks, fresh = events.length === 0): Promise<EntityUpdate> {
   const batch = await readEntity(entity, batchId, events, fresh);
   const scores = scoreEveryone(batch);
-  const memberships = await judgeGroupsAndSegments(batch, scores, fresh, hooks?.deliver ?? recordMessages);
-  const announced = await announceChanges(batch, scores, memberships, hooks);
-  const written = await writeEntity(batch, scores, memberships, announced);
+  const written = await noteOnceFor(async () => {
+    const memberships = await judgeGroupsAndSegments(batch, scores, fresh, hooks?.deliver ?? recordMessages);
+    const announced = await announceChanges(batch, scores, memberships, hooks);
+    return writeEntity(batch, scores, memberships, announced);
+  });
   await finishBatch(batch, written, hooks);
   return { applied: batch.events.length, nextChangeAt: written.nextChangeAt, statusChanges: scores.statusChanges, modelVersion: batch.scoring.version };
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Types } from 'mongoose';
 import { AudienceChange } from '../models/audience-change';
 import { findEach } from './each-statement';
@@ -29,6 +30,8 @@ interface Batch extends AudienceChanges {
 }
 
 let gathering: Batch | undefined;
+/** The changes of the unit of work running here, noted once at its end (see noteOnceFor). */
+const deferred = new AsyncLocalStorage<AudienceChanges>();
 let prunedUpTo = 0;
 
 const emptyChanges = (): AudienceChanges => ({ people: new Set(), accounts: new Set(), buyingGroups: new Set() });
@@ -41,6 +44,11 @@ export const slotOf = (ms: number) => Math.floor(ms / SLOT_MS);
  */
 export function noteAudienceChange(kind: AudienceKind, ids: readonly string[]): Promise<void> {
   if (!ids.length) return Promise.resolve();
+  const unit = deferred.getStore();
+  if (unit) {
+    for (const id of ids) unit[kind].add(id);
+    return Promise.resolve();
+  }
   if (!gathering) {
     let settle!: (err?: unknown) => void;
     const done = new Promise<void>((resolve, reject) => (settle = (err) => (err ? reject(err) : resolve())));
@@ -49,6 +57,23 @@ export function noteAudienceChange(kind: AudienceKind, ids: readonly string[]): 
   }
   for (const id of ids) gathering[kind].add(id);
   return gathering.done;
+}
+
+/**
+ * Runs `work` and notes everything it wrote in one note at its end, rather
+ * than one after each write: a unit acknowledged as a whole (an entity's
+ * batch) waits for one note instead of one per step. What was written is
+ * noted even when the work fails, since a retry that finds it written
+ * would write, and note, nothing.
+ */
+export async function noteOnceFor<T>(work: () => Promise<T>): Promise<T> {
+  const changes = emptyChanges();
+  try {
+    return await deferred.run(changes, work);
+  } finally {
+    // Called together, the three kinds land in one note.
+    await Promise.all((['people', 'accounts', 'buyingGroups'] as const).map((kind) => noteAudienceChange(kind, [...changes[kind]])));
+  }
 }
 
 async function flush(): Promise<void> {

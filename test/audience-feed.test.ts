@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
-import { slotOf } from '../lib/audience-feed';
+import { noteOnceFor, slotOf } from '../lib/audience-feed';
 import { op } from '../lib/query';
+import { Account } from '../models/account';
 import { AudienceChange } from '../models/audience-change';
 import { Person } from '../models/person';
 import { Harness, startHarness } from './support/harness';
@@ -57,4 +58,24 @@ test('a guarded write that matches nobody adds no note', async () => {
   const noted = (await notedSince(since)).flatMap((n) => n.people ?? []);
   expect(noted).not.toContain('p_feed_handed');
   expect(noted).not.toContain('p_feed_nobody');
+});
+
+test('an account and its people written as one batch are noted once, after the last write, and a batch that fails part-way still notes what it wrote', async () => {
+  const since = new Date();
+  const notesNaming = async (id: string) => (await notedSince(since)).filter((n) => [...(n.people ?? []), ...(n.accounts ?? [])].includes(id));
+  await noteOnceFor(async () => {
+    await Person.create({ _id: 'p_feed_unit', email: 'unit@feed.example' });
+    await Account.create({ _id: 'feed-unit.example', name: 'Feed Unit' });
+    expect(await notesNaming('p_feed_unit')).toHaveLength(0);
+  });
+  const [note, ...others] = await notesNaming('p_feed_unit');
+  expect(others).toHaveLength(0);
+  expect(note.accounts).toEqual(['feed-unit.example']);
+
+  const failed = noteOnceFor(async () => {
+    await Person.create({ _id: 'p_feed_unit_failed', email: 'failed@feed.example' });
+    throw new Error('the worker lost its database');
+  });
+  await expect(failed).rejects.toThrow('the worker lost its database');
+  expect(await notesNaming('p_feed_unit_failed')).toHaveLength(1);
 });
