@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import { personFacts } from '../domain/entity-context';
 import type { ScoredEvent } from '../domain/scoring/evaluate';
 import type { BuyingGroupFacts, PersonFacts, TimedEvent } from '../domain/segments/evaluate';
+import { PerformerIndex } from '../domain/segments/performers';
 import { BuyingGroup } from '../models/buying-group';
 import { Account } from '../models/account';
 import { Person } from '../models/person';
@@ -24,6 +25,8 @@ export interface AudienceSnapshot {
   accounts: Map<string, Record<string, unknown>>;
   peopleByAccount: Map<string, Map<string, SnapshotPerson>>;
   groupsByAccount: Map<string, BuyingGroupFacts[]>;
+  /** Everyone's events by type and day, for the `performed` parts of a definition. */
+  performers: PerformerIndex;
   /** When the last catch-up (or the load) began, and the notes read since in slots still read again (note id → slot). */
   followedAt: number;
   known: Map<string, number>;
@@ -103,7 +106,7 @@ async function load(): Promise<AudienceSnapshot> {
   // Whatever is written from now on, during the load too, is applied again from the feed.
   const accounts = new Map<string, Record<string, unknown>>();
   for await (const a of Account.find({}, ACCOUNT_PROJECTION).lean().cursor({ batchSize: 1000 })) accounts.set(a._id, a);
-  const snapshot: AudienceSnapshot = { asOf: new Date(started), loadedMs: 0, people: new Map(), accounts, peopleByAccount: new Map(), groupsByAccount: new Map(), followedAt: started, known: new Map() };
+  const snapshot: AudienceSnapshot = { asOf: new Date(started), loadedMs: 0, people: new Map(), accounts, peopleByAccount: new Map(), groupsByAccount: new Map(), performers: new PerformerIndex(), followedAt: started, known: new Map() };
   for await (const p of Person.find({}, PERSON_PROJECTION).lean().cursor({ batchSize: 1000 })) place(snapshot, p);
   for await (const g of BuyingGroup.find({}, GROUP_PROJECTION).lean().cursor({ batchSize: 1000 })) addGroup(snapshot, g);
   snapshot.loadedMs = Date.now() - started;
@@ -169,6 +172,7 @@ function place(snapshot: AudienceSnapshot, p: Record<string, any> & { _id: strin
     facts: personFacts(p, account, timed(p.recentEvents ?? []), p.score ?? { total: 0, status: 'nurture' }),
   };
   snapshot.people.set(person.id, person);
+  snapshot.performers.add(person.id, person.facts);
   if (!person.accountKey) return;
   const colleagues = snapshot.peopleByAccount.get(person.accountKey) ?? new Map<string, SnapshotPerson>();
   colleagues.set(person.id, person);
@@ -185,5 +189,6 @@ function unplace(snapshot: AudienceSnapshot, id: string): void {
   const before = snapshot.people.get(id);
   if (!before) return;
   snapshot.people.delete(id);
+  snapshot.performers.remove(id, before.facts);
   if (before.accountKey) snapshot.peopleByAccount.get(before.accountKey)?.delete(id);
 }

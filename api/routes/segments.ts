@@ -3,8 +3,7 @@ import { unknownEventTypes } from '../../lib/event-types';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { accountDefinitionSchema, checkDefinition, personDefinitionSchema } from '../../domain/segments/definition';
 import { MAX_SEGMENT_DEPTH } from '../../domain/segments/limits';
-import { matchAccount, matchPerson } from '../../domain/segments/evaluate';
-import { accountContext } from '../../domain/entity-context';
+import { previewAudience } from '../../lib/audience-preview';
 import { audienceSnapshot } from '../../lib/audience-snapshot';
 import { op } from '../../lib/query';
 import { deleteSegment, saveSegment } from '../../lib/segment-store';
@@ -23,7 +22,6 @@ import { audit } from './accounts';
 import { exportMembers } from './segment-export';
 import { TABLE_FORMATS } from './table-download';
 
-const SAMPLE_SIZE = 10;
 const SEGMENT_RULES = `definitions at most ${MAX_SEGMENT_DEPTH} levels deep; condition fields known to their scope (person segments: person.<name>, account.<name>, in performed.where also event.<name>; account segments: account.<name>; attributes.* and properties.* free); ranked values (fundingRound, seniority) among the known ones; performed names a built-in or registered event type (GET /v1/event-types)`;
 
 const PersonLevel = z.object({ level: z.literal('person'), definition: personDefinitionSchema }).strict();
@@ -71,23 +69,9 @@ export function segmentRoutes(deps: RouteDeps): void {
     checkedBeyondSchema: SEGMENT_RULES,
     responses: { 200: { description: 'count and sample', schema: z.object({ count: z.number(), sample: z.array(z.unknown()), asOf: z.string(), loadedMs: z.number() }) } },
     handler: async ({ body, query }) => {
-      const { level, definition } = await checked(body);
+      const request = await checked(body);
       const snapshot = await audienceSnapshot({ reload: query.fresh === 'true', onError: (err) => deps.logger.warn({ err }, 'audience snapshot refresh failed') });
-      const now = Date.now();
-      const sample: unknown[] = [];
-      let count = 0;
-      if (level === 'person') {
-        for (const p of snapshot.people.values()) {
-          if (!matchPerson(definition, p.facts, now).match) continue;
-          if (++count <= SAMPLE_SIZE) sample.push({ personId: p.id, email: p.email ?? null, accountKey: p.accountKey ?? null });
-        }
-      } else {
-        for (const [key, account] of snapshot.accounts) {
-          const people = [...(snapshot.peopleByAccount.get(key)?.values() ?? [])].map((p) => p.facts);
-          if (!matchAccount(definition, { account: accountContext({ _id: key, ...account })!, people, buyingGroups: snapshot.groupsByAccount.get(key) }, now).match) continue;
-          if (++count <= SAMPLE_SIZE) sample.push({ accountKey: key, name: account.name ?? null });
-        }
-      }
+      const { count, sample } = previewAudience(snapshot, request, Date.now());
       return { status: 200, body: { count, sample, asOf: snapshot.asOf.toISOString(), loadedMs: snapshot.loadedMs } };
     },
   });

@@ -42,11 +42,17 @@ const sooner = (a: number | undefined, b: number | undefined) => (a === undefine
 /** Parsed once per window: a preview runs `performed` for every person. */
 const windows = new Map<string, number>();
 
-function windowOf(within: string): number {
+export function windowOf(within: string): number {
   let ms = windows.get(within);
   if (ms === undefined) windows.set(within, (ms = parseDuration(within)!));
   return ms;
 }
+
+export const timeOf = (e: TimedEvent) => e.occurredMs ?? Date.parse(e.occurredAt);
+
+/** Whether a `performed` part's `where` holds for one of the person's events. */
+export const performedWhere = (d: Performed, e: TimedEvent, facts: PersonFacts) =>
+  !d.where || evaluate(d.where, { event: e as unknown as Record<string, unknown>, person: facts.person, account: facts.account });
 
 /** An event counts while occurredAt is in (now - within, now], as for scoring rules; `where` is asked only of events in time. */
 function performed(d: Performed, facts: PersonFacts, now: number): Verdict {
@@ -55,9 +61,9 @@ function performed(d: Performed, facts: PersonFacts, now: number): Verdict {
   let next: number | undefined;
   for (const e of facts.events) {
     if (!eventIs(e, d.performed)) continue;
-    const t = e.occurredMs ?? Date.parse(e.occurredAt);
+    const t = timeOf(e);
     if (t <= now - within) continue;
-    if (d.where && !evaluate(d.where, { event: e as unknown as Record<string, unknown>, person: facts.person, account: facts.account })) continue;
+    if (!performedWhere(d, e, facts)) continue;
     if (t > now) next = sooner(next, t);
     else {
       count++;
