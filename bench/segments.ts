@@ -13,6 +13,7 @@ import { Account } from '../models/account';
 import { Interaction } from '../models/interaction';
 import { Person } from '../models/person';
 import { CIRCLE_URLS, countMatches, Definition, EVENTS_PER_PERSON, generate, personDocument, SeedData, SeedInteraction } from './segment-data';
+import { memorySnapshots } from './memory';
 import { forEachLimit, Scenario, ScenarioContext, sleep, within } from './scenario';
 import { ratePerSecond, round, summarize } from './stats';
 
@@ -155,7 +156,9 @@ export const segments: Scenario = async ({ stack, people, log }) => {
       return { ms, count: res.body.count as number, asOf: Date.parse(res.body.asOf), loadedMs: res.body.loadedMs as number | undefined };
     };
 
-    // (a) The first preview loads the snapshot.
+    // (a) The first preview loads the snapshot; its memory is this process's heap after a forced GC, before and after.
+    const mem = memorySnapshots(stack);
+    const withoutSnapshot = mem.snapshot();
     const cold = await preview('circle');
     log(`segments: cold preview ${round(cold.ms)} ms (loadedMs ${cold.loadedMs ?? '-'}), asOf ${new Date(cold.asOf).toISOString()}`);
     // The counts compare only on a snapshot taken after seeding: wait for one (bounded).
@@ -183,11 +186,16 @@ export const segments: Scenario = async ({ stack, people, log }) => {
       log(`segments: ${name}: ${count} (Node scan ${baselineCount[name]}), p50 ${previewMs.p50} ms, max ${previewMs.max} ms`);
     }
 
+    const withSnapshot = mem.snapshot();
+    const heapUsed = (m: typeof withSnapshot) => (m.afterGc ?? m.withoutGc).heapUsedMB;
+    const memory = { forcedGc: mem.forcedGc, withoutSnapshot, withSnapshot, snapshotHeapMB: round(heapUsed(withSnapshot) - heapUsed(withoutSnapshot)) };
+    log(`segments: the snapshot holds ${memory.snapshotHeapMB} MB of heap (rss ${withoutSnapshot.withoutGc.rssMB} → ${withSnapshot.withoutGc.rssMB} MB)`);
+
     const afterWrites = await previewsAfterWrites(stack, preview);
     log(`segments: previews right after writes: ${afterWrites.exact}/${afterWrites.rounds} exact, p50 ${afterWrites.previewMs.p50} ms`);
 
     return {
-      figures: { ...seeded, coldPreviewMs: round(cold.ms), coldLoadedMs: cold.loadedMs ?? null, snapshotFresh, definitions, afterWrites },
+      figures: { ...seeded, coldPreviewMs: round(cold.ms), coldLoadedMs: cold.loadedMs ?? null, snapshotFresh, definitions, memory, afterWrites },
       baseline,
     };
   } finally {

@@ -134,8 +134,15 @@ function compile(c: Condition): Predicate {
     const inner = compile(c.not);
     return (ctx) => !inner(ctx);
   }
-  const [scope, ...path] = c.field.split('.');
-  const get = (ctx: ConditionContext): unknown => {
+  const get = fieldReader(c.field);
+  const test = valueTest(c);
+  return (ctx) => test(get(ctx));
+}
+
+/** Reads a condition's field (`person.attributes.plan`) from a context. */
+export function fieldReader(field: string): (ctx: ConditionContext) => unknown {
+  const [scope, ...path] = field.split('.');
+  return (ctx) => {
     let v: unknown = ctx[scope as Scope];
     for (const p of path) {
       if (v === null || typeof v !== 'object') return undefined;
@@ -143,43 +150,36 @@ function compile(c: Condition): Predicate {
     }
     return v;
   };
+}
+
+/** Whether a field's value satisfies the condition: what `evaluate` asks of the value its field reads. */
+export function valueTest(c: FieldCondition): (value: unknown) => boolean {
   const want = norm(c.value);
   const equals = (x: unknown) => norm(x) === want;
   const anyOrOne = (a: unknown, test: (x: unknown) => boolean) => (Array.isArray(a) ? a.some(test) : test(a));
   switch (c.op) {
     case 'exists': {
       const expected = c.value === undefined ? true : c.value === true;
-      return (ctx) => isPresent(get(ctx)) === expected;
+      return (a) => isPresent(a) === expected;
     }
     case 'eq':
-      return (ctx) => {
-        const a = get(ctx);
-        return isPresent(a) && anyOrOne(a, equals);
-      };
+      return (a) => isPresent(a) && anyOrOne(a, equals);
     case 'ne':
-      return (ctx) => {
-        const a = get(ctx);
-        return !(isPresent(a) && anyOrOne(a, equals));
-      };
+      return (a) => !(isPresent(a) && anyOrOne(a, equals));
     case 'in': {
       const wanted = new Set((c.value as Scalar[]).map(norm));
-      return (ctx) => {
-        const a = get(ctx);
-        return isPresent(a) && anyOrOne(a, (x) => wanted.has(norm(x)));
-      };
+      return (a) => isPresent(a) && anyOrOne(a, (x) => wanted.has(norm(x)));
     }
     case 'contains': {
       const needle = String(c.value).toLowerCase();
-      return (ctx) => {
-        const a = get(ctx);
+      return (a) => {
         if (Array.isArray(a)) return a.some(equals);
         return typeof a === 'string' && a.toLowerCase().includes(needle);
       };
     }
     default: {
       const op = c.op;
-      return (ctx) => {
-        const a = get(ctx);
+      return (a) => {
         if (!isPresent(a)) return false;
         const d = compare(c.field, a, c.value);
         if (d === undefined) return false;

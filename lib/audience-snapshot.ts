@@ -1,8 +1,9 @@
 import mongoose from 'mongoose';
-import { personFacts } from '../domain/entity-context';
+import { accountContext, personFacts } from '../domain/entity-context';
 import type { ScoredEvent } from '../domain/scoring/evaluate';
 import type { BuyingGroupFacts, PersonFacts, TimedEvent } from '../domain/segments/evaluate';
 import { PerformerIndex } from '../domain/segments/performers';
+import { Rows } from '../domain/segments/rows';
 import { BuyingGroup } from '../models/buying-group';
 import { Account } from '../models/account';
 import { Person } from '../models/person';
@@ -27,6 +28,9 @@ export interface AudienceSnapshot {
   groupsByAccount: Map<string, BuyingGroupFacts[]>;
   /** Everyone's events by type and day, for the `performed` parts of a definition. */
   performers: PerformerIndex;
+  /** People and accounts by row, with the columns previews asked for. */
+  personRows: Rows;
+  accountRows: Rows;
   /** When the last catch-up (or the load) began, and the notes read since in slots still read again (note id → slot). */
   followedAt: number;
   known: Map<string, number>;
@@ -104,9 +108,20 @@ function follow(onError: (err: unknown) => void): void {
 async function load(): Promise<AudienceSnapshot> {
   const started = Date.now();
   // Whatever is written from now on, during the load too, is applied again from the feed.
-  const accounts = new Map<string, Record<string, unknown>>();
-  for await (const a of Account.find({}, ACCOUNT_PROJECTION).lean().cursor({ batchSize: 1000 })) accounts.set(a._id, a);
-  const snapshot: AudienceSnapshot = { asOf: new Date(started), loadedMs: 0, people: new Map(), accounts, peopleByAccount: new Map(), groupsByAccount: new Map(), performers: new PerformerIndex(), followedAt: started, known: new Map() };
+  const snapshot: AudienceSnapshot = {
+    asOf: new Date(started),
+    loadedMs: 0,
+    people: new Map(),
+    accounts: new Map(),
+    peopleByAccount: new Map(),
+    groupsByAccount: new Map(),
+    performers: new PerformerIndex(),
+    personRows: new Rows(),
+    accountRows: new Rows(),
+    followedAt: started,
+    known: new Map(),
+  };
+  for await (const a of Account.find({}, ACCOUNT_PROJECTION).lean().cursor({ batchSize: 1000 })) setAccount(snapshot, a);
   for await (const p of Person.find({}, PERSON_PROJECTION).lean().cursor({ batchSize: 1000 })) place(snapshot, p);
   for await (const g of BuyingGroup.find({}, GROUP_PROJECTION).lean().cursor({ batchSize: 1000 })) addGroup(snapshot, g);
   snapshot.loadedMs = Date.now() - started;
@@ -135,8 +150,11 @@ async function applyFeed(): Promise<void> {
 async function applyChanges(snapshot: AudienceSnapshot, changes: AudienceChanges): Promise<void> {
   const accountKeys = [...changes.accounts];
   const accounts = await findEach(accountKeys, (key) => Account.find({ _id: key }, ACCOUNT_PROJECTION).lean());
-  for (const key of accountKeys) snapshot.accounts.delete(key);
-  for (const a of accounts) snapshot.accounts.set(a._id, a);
+  for (const key of accountKeys) {
+    snapshot.accounts.delete(key);
+    snapshot.accountRows.delete(key);
+  }
+  for (const a of accounts) setAccount(snapshot, a);
   // An account's facts are part of each of its people's: they are read again with it.
   const people = [
     ...(await findEach([...changes.people], (id) => Person.find({ _id: id }, PERSON_PROJECTION).lean())),
@@ -153,6 +171,11 @@ async function applyChanges(snapshot: AudienceSnapshot, changes: AudienceChanges
   const regrouped = await findEach(groupAccounts, (accountKey) => BuyingGroup.find({ accountKey }, GROUP_PROJECTION).lean());
   for (const key of groupAccounts) snapshot.groupsByAccount.delete(key);
   for (const g of regrouped) addGroup(snapshot, g);
+}
+
+function setAccount(snapshot: AudienceSnapshot, a: Record<string, unknown> & { _id: string }): void {
+  snapshot.accounts.set(a._id, a);
+  snapshot.accountRows.set(a._id, { account: accountContext(a) });
 }
 
 function addGroup(snapshot: AudienceSnapshot, g: { accountKey: string; solutionInterest: string; status?: string | null; missingRoles?: string[] | null }): void {
@@ -172,7 +195,8 @@ function place(snapshot: AudienceSnapshot, p: Record<string, any> & { _id: strin
     facts: personFacts(p, account, timed(p.recentEvents ?? []), p.score ?? { total: 0, status: 'nurture' }),
   };
   snapshot.people.set(person.id, person);
-  snapshot.performers.add(person.id, person.facts);
+  const row = snapshot.personRows.set(person.id, { person: person.facts.person, account: person.facts.account });
+  snapshot.performers.add(row, person.facts);
   if (!person.accountKey) return;
   const colleagues = snapshot.peopleByAccount.get(person.accountKey) ?? new Map<string, SnapshotPerson>();
   colleagues.set(person.id, person);
@@ -189,6 +213,7 @@ function unplace(snapshot: AudienceSnapshot, id: string): void {
   const before = snapshot.people.get(id);
   if (!before) return;
   snapshot.people.delete(id);
-  snapshot.performers.remove(id, before.facts);
+  snapshot.performers.remove(snapshot.personRows.row(id)!, before.facts);
+  snapshot.personRows.delete(id);
   if (before.accountKey) snapshot.peopleByAccount.get(before.accountKey)?.delete(id);
 }
