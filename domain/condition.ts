@@ -152,6 +152,22 @@ export function fieldReader(field: string): (ctx: ConditionContext) => unknown {
   };
 }
 
+/**
+ * valueTest, remembering its verdict for each text, number or flag it saw:
+ * a column holds few distinct values (titles, industries, pages), so each is
+ * tested once. Made anew for each pass over a column.
+ */
+export function valueTestOncePerValue(c: FieldCondition): (value: unknown) => boolean {
+  const test = valueTest(c);
+  const verdicts = new Map<unknown, boolean>();
+  return (value) => {
+    if (typeof value === 'object' && value !== null) return test(value);
+    let verdict = verdicts.get(value);
+    if (verdict === undefined) verdicts.set(value, (verdict = test(value)));
+    return verdict;
+  };
+}
+
 /** Whether a field's value satisfies the condition: what `evaluate` asks of the value its field reads. */
 export function valueTest(c: FieldCondition): (value: unknown) => boolean {
   const want = norm(c.value);

@@ -51,7 +51,7 @@ export function windowOf(within: string): number {
 export const timeOf = (e: TimedEvent) => e.occurredMs ?? Date.parse(e.occurredAt);
 
 /** Whether a `performed` part's `where` holds for one of the person's events. */
-export const performedWhere = (d: Performed, e: TimedEvent, facts: PersonFacts) =>
+const performedWhere = (d: Performed, e: TimedEvent, facts: PersonFacts) =>
   !d.where || evaluate(d.where, { event: e as unknown as Record<string, unknown>, person: facts.person, account: facts.account });
 
 /** An event counts while occurredAt is in (now - within, now], as for scoring rules; `where` is asked only of events in time. */

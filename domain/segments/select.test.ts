@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import type { Condition } from '../condition';
 import type { ScoredEvent } from '../scoring/evaluate';
 import type { AccountDefinition, PersonDefinition } from './definition';
 import { matchAccount, matchPerson, PersonFacts } from './evaluate';
@@ -47,8 +48,15 @@ const people = fc.array(fc.record({ account: fc.integer({ min: 0, max: 4 }), eve
   })),
 );
 
-const performed = fc.record({ performed: fc.constantFrom(...TYPES), within: fc.constantFrom('P1D', 'P7D', 'P30D', 'PT36H'), minCount: fc.integer({ min: 1, max: 2 }), url: fc.boolean() }).map(
-  ({ url, ...p }): PersonDefinition => (url ? { ...p, where: { field: 'event.properties.url', op: 'eq', value: '/pricing' } } : p),
+// A `where` may read the event's fields and the person's.
+const wheres: (Condition | undefined)[] = [
+  undefined,
+  { field: 'event.properties.url', op: 'eq', value: '/pricing' },
+  { not: { field: 'event.properties.url', op: 'in', value: ['/blog'] } },
+  { any: [{ field: 'event.properties.url', op: 'contains', value: 'PRIC' }, { field: 'person.jobTitle', op: 'eq', value: 'cto' }] },
+];
+const performed = fc.record({ performed: fc.constantFrom(...TYPES), within: fc.constantFrom('P1D', 'P7D', 'P30D', 'PT36H'), minCount: fc.integer({ min: 1, max: 2 }), where: fc.constantFrom(...wheres) }).map(
+  ({ where, ...p }): PersonDefinition => (where ? { ...p, where } : p),
 );
 const field: fc.Arbitrary<PersonDefinition> = fc.constantFrom<PersonDefinition>(
   { field: 'person.jobTitle', op: 'eq', value: 'CTO' },

@@ -1,6 +1,6 @@
-import { valueTest } from '../condition';
+import { valueTestOncePerValue } from '../condition';
 import { AccountDefinition, isBuyingGroup, isPeople, isPerformed, Performed, PersonDefinition } from './definition';
-import { type BuyingGroupFacts, matchAccount, performedWhere, windowOf } from './evaluate';
+import { type BuyingGroupFacts, matchAccount, windowOf } from './evaluate';
 import type { PerformerIndex } from './performers';
 import type { Rows } from './rows';
 
@@ -15,7 +15,7 @@ export function selectPeople(d: PersonDefinition, people: Rows, performers: Perf
   if ('any' in d) return combine(people, d.any.map((x) => selectPeople(x, people, performers, now)), 'any');
   if ('not' in d) return negate(people, selectPeople(d.not, people, performers, now));
   if (isPerformed(d)) return performedBy(d, people, performers, now);
-  return byColumn(people, d.field, valueTest(d));
+  return byColumn(people, d.field, valueTestOncePerValue(d));
 }
 
 export interface AccountLevel {
@@ -50,16 +50,14 @@ export function selectAccounts(d: AccountDefinition, level: AccountLevel, now: n
     });
     return flags;
   }
-  return byColumn(accounts, d.field, valueTest(d));
+  return byColumn(accounts, d.field, valueTestOncePerValue(d));
 }
 
 /** The people with at least minCount such events in (now - within, now], as matchPerson counts them. */
 function performedBy(d: Performed, people: Rows, performers: PerformerIndex, now: number): Uint8Array {
   const from = now - windowOf(d.within);
   const counts = new Uint32Array(people.length);
-  performers.forEach(d.performed, from, now, (row, facts, e, t) => {
-    if (t > from && t <= now && performedWhere(d, e, facts)) counts[row]++;
-  });
+  performers.count(d.performed, from, now, d.where, counts);
   return atLeast(counts, d.minCount ?? 1);
 }
 
@@ -69,22 +67,10 @@ function atLeast(counts: Uint32Array, least: number): Uint8Array {
   return flags;
 }
 
-/** A column holds few distinct values (titles, industries, statuses): each is tested once. */
 function byColumn(rows: Rows, field: string, test: (value: unknown) => boolean): Uint8Array {
   const values = rows.column(field);
-  const verdicts = new Map<unknown, number>();
   const flags = new Uint8Array(rows.length);
-  for (let r = 0; r < flags.length; r++) {
-    if (rows.ids[r] === undefined) continue;
-    const v = values[r];
-    if (typeof v === 'object' && v !== null) {
-      flags[r] = test(v) ? 1 : 0;
-      continue;
-    }
-    let verdict = verdicts.get(v);
-    if (verdict === undefined) verdicts.set(v, (verdict = test(v) ? 1 : 0));
-    flags[r] = verdict;
-  }
+  for (let r = 0; r < flags.length; r++) flags[r] = rows.ids[r] !== undefined && test(values[r]) ? 1 : 0;
   return flags;
 }
 
