@@ -23,7 +23,6 @@ export function previewAudience(snapshot: AudienceSnapshot, request: PreviewRequ
     accounts: snapshot.accountRows,
     people: snapshot.personRows,
     performers: snapshot.performers,
-    accountOf: (id: string) => snapshot.people.get(id)?.accountKey,
     groupsOf: (key: string) => snapshot.groupsByAccount.get(key),
   };
   const { count, first } = tally(snapshot.accountRows, selectAccounts(request.definition, level, now));

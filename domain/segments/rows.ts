@@ -1,8 +1,43 @@
 import { type ConditionContext, fieldReader } from '../condition';
 
-interface Column {
+/**
+ * A field's values, dictionary-encoded: each row holds the code of its value,
+ * and a condition is tested once per distinct value. Texts, numbers and flags
+ * share a code; a list or object gets one of its own, given back when no row
+ * holds it any more.
+ */
+export interface Column {
   read: (ctx: ConditionContext) => unknown;
+  /** The code of each row's value. */
+  codes: number[];
+  /** The value of each code. */
   values: unknown[];
+  codeOf: Map<unknown, number>;
+  freeCodes: number[];
+}
+
+const shared = (v: unknown) => typeof v !== 'object' || v === null;
+
+function encode(c: Column, value: unknown): number {
+  if (shared(value)) {
+    let code = c.codeOf.get(value);
+    if (code === undefined) {
+      code = c.values.push(value) - 1;
+      c.codeOf.set(value, code);
+    }
+    return code;
+  }
+  const code = c.freeCodes.pop() ?? c.values.length;
+  c.values[code] = value;
+  return code;
+}
+
+function release(c: Column, row: number): void {
+  const code = c.codes[row];
+  if (code !== undefined && !shared(c.values[code])) {
+    c.values[code] = undefined;
+    c.freeCodes.push(code);
+  }
 }
 
 /**
@@ -37,7 +72,10 @@ export class Rows {
       this.ids[row] = id;
     }
     this.contexts[row] = ctx;
-    for (const c of this.columns.values()) c.values[row] = c.read(ctx);
+    for (const c of this.columns.values()) {
+      release(c, row);
+      c.codes[row] = encode(c, c.read(ctx));
+    }
     return row;
   }
 
@@ -47,19 +85,23 @@ export class Rows {
     this.rowOf.delete(id);
     this.ids[row] = undefined;
     this.contexts[row] = undefined;
-    for (const c of this.columns.values()) c.values[row] = undefined;
+    for (const c of this.columns.values()) {
+      release(c, row);
+      c.codes[row] = encode(c, undefined);
+    }
     this.free.push(row);
   }
 
-  /** The field's value in every row (`person.jobTitle`, `account.industry`). */
-  column(field: string): readonly unknown[] {
+  /** The field's values in every row (`person.jobTitle`, `account.industry`). */
+  column(field: string): Readonly<Column> {
     let c = this.columns.get(field);
     if (!c) {
       const read = fieldReader(field);
-      c = { read, values: this.contexts.map((ctx) => (ctx ? read(ctx) : undefined)) };
-      this.columns.set(field, c);
+      const column: Column = { read, codes: [], values: [], codeOf: new Map(), freeCodes: [] };
+      column.codes = this.contexts.map((ctx) => encode(column, ctx ? read(ctx) : undefined));
+      this.columns.set(field, (c = column));
     }
-    return c.values;
+    return c;
   }
 
   /** 1 in each row that holds a member. */

@@ -32,7 +32,7 @@ const people = fc.array(fc.record({ account: fc.integer({ min: 0, max: 4 }), eve
     id: `p${i}`,
     accountKey: `a${p.account}`,
     facts: {
-      person: { jobTitle: p.title, ...(p.seniority ? { seniority: p.seniority } : {}) },
+      person: { jobTitle: p.title, accountKey: `a${p.account}`, ...(p.seniority ? { seniority: p.seniority } : {}) },
       account: industryOf(`a${p.account}`),
       events: p.events.map(
         (e, k): ScoredEvent => ({
@@ -126,8 +126,7 @@ test('an account segment selects exactly the accounts it matches one by one, on 
       const accounts = new Rows();
       const keys = [...new Set(everyone.map((p) => p.accountKey))];
       for (const key of keys) accounts.set(key, { account: industryOf(key) });
-      const accountOf = (id: string) => everyone.find((p) => p.id === id)?.accountKey;
-      const flags = selectAccounts(d, { accounts, people: personRows, performers, accountOf, groupsOf }, NOW);
+      const flags = selectAccounts(d, { accounts, people: personRows, performers, groupsOf }, NOW);
       const matched = keys.filter((key) => matchAccount(d, { account: industryOf(key), people: everyone.filter((p) => p.accountKey === key).map((p) => p.facts), buyingGroups: groupsOf(key) }, NOW).match);
       expect(flagged(accounts, flags)).toEqual(matched.sort());
       if (matched.length) withMatches++;
@@ -135,4 +134,21 @@ test('an account segment selects exactly the accounts it matches one by one, on 
     { numRuns: 500 },
   );
   expect(withMatches).toBeGreaterThan(50);
+});
+
+test('a list field such as tags matches whoever holds the tag, and a person re-tagged or taken out is judged on what she holds now', () => {
+  const rows = new Rows();
+  const performers = new PerformerIndex();
+  const tagged = (tags: string[]) => ({ person: { attributes: { tags } } });
+  rows.set('ana', tagged(['Cloud', 'AI']));
+  rows.set('ben', tagged(['AI']));
+  const d: PersonDefinition = { field: 'person.attributes.tags', op: 'eq', value: 'cloud' };
+  const select = () => flagged(rows, selectPeople(d, rows, performers, NOW));
+  expect(select()).toEqual(['ana']);
+  rows.set('ana', tagged(['AI']));
+  rows.set('ben', tagged(['cloud']));
+  expect(select()).toEqual(['ben']);
+  rows.delete('ben');
+  rows.set('cy', tagged(['CLOUD']));
+  expect(select()).toEqual(['cy']);
 });

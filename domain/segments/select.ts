@@ -1,4 +1,4 @@
-import { valueTestOncePerValue } from '../condition';
+import { valueTest } from '../condition';
 import { AccountDefinition, isBuyingGroup, isPeople, isPerformed, Performed, PersonDefinition } from './definition';
 import { type BuyingGroupFacts, matchAccount, windowOf } from './evaluate';
 import type { PerformerIndex } from './performers';
@@ -15,14 +15,14 @@ export function selectPeople(d: PersonDefinition, people: Rows, performers: Perf
   if ('any' in d) return combine(people, d.any.map((x) => selectPeople(x, people, performers, now)), 'any');
   if ('not' in d) return negate(people, selectPeople(d.not, people, performers, now));
   if (isPerformed(d)) return performedBy(d, people, performers, now);
-  return byColumn(people, d.field, valueTestOncePerValue(d));
+  return byColumn(people, d.field, valueTest(d));
 }
 
+/** People's rows hold their account's key as `person.accountKey`. */
 export interface AccountLevel {
   accounts: Rows;
   people: Rows;
   performers: PerformerIndex;
-  accountOf: (personId: string) => string | undefined;
   groupsOf: (accountKey: string) => readonly BuyingGroupFacts[] | undefined;
 }
 
@@ -34,11 +34,12 @@ export function selectAccounts(d: AccountDefinition, level: AccountLevel, now: n
   if (isPeople(d)) {
     // An account matches when at least minCount of its people do.
     const matched = selectPeople(d.people, level.people, level.performers, now);
+    // Each person's account, through the column of account keys: one lookup per account, not per person.
+    const { codes, values } = level.people.column('person.accountKey');
+    const accountRows = values.map((key) => (typeof key === 'string' ? accounts.row(key) : undefined));
     const counts = new Uint32Array(accounts.length);
     for (let r = 0; r < matched.length; r++) {
-      if (!matched[r]) continue;
-      const key = level.accountOf(level.people.ids[r]!);
-      const row = key === undefined ? undefined : accounts.row(key);
+      const row = matched[r] ? accountRows[codes[r]] : undefined;
       if (row !== undefined) counts[row]++;
     }
     return atLeast(counts, d.minCount ?? 1);
@@ -50,7 +51,7 @@ export function selectAccounts(d: AccountDefinition, level: AccountLevel, now: n
     });
     return flags;
   }
-  return byColumn(accounts, d.field, valueTestOncePerValue(d));
+  return byColumn(accounts, d.field, valueTest(d));
 }
 
 /** The people with at least minCount such events in (now - within, now], as matchPerson counts them. */
@@ -67,10 +68,12 @@ function atLeast(counts: Uint32Array, least: number): Uint8Array {
   return flags;
 }
 
+/** The condition is tested once per distinct value of the column, then each row takes its value's verdict. */
 function byColumn(rows: Rows, field: string, test: (value: unknown) => boolean): Uint8Array {
-  const values = rows.column(field);
+  const { codes, values } = rows.column(field);
+  const verdicts = Uint8Array.from(values, (v) => (test(v) ? 1 : 0));
   const flags = new Uint8Array(rows.length);
-  for (let r = 0; r < flags.length; r++) flags[r] = rows.ids[r] !== undefined && test(values[r]) ? 1 : 0;
+  for (let r = 0; r < flags.length; r++) flags[r] = rows.ids[r] === undefined ? 0 : verdicts[codes[r]];
   return flags;
 }
 
