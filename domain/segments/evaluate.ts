@@ -50,10 +50,6 @@ export function windowOf(within: string): number {
 
 export const timeOf = (e: TimedEvent) => e.occurredMs ?? Date.parse(e.occurredAt);
 
-/** Whether a `performed` part's `where` holds for one of the person's events. */
-const performedWhere = (d: Performed, e: TimedEvent, facts: PersonFacts) =>
-  !d.where || evaluate(d.where, { event: e as unknown as Record<string, unknown>, person: facts.person, account: facts.account });
-
 /** An event counts while occurredAt is in (now - within, now], as for scoring rules; `where` is asked only of events in time. */
 function performed(d: Performed, facts: PersonFacts, now: number): Verdict {
   const within = windowOf(d.within);
@@ -63,7 +59,7 @@ function performed(d: Performed, facts: PersonFacts, now: number): Verdict {
     if (!eventIs(e, d.performed)) continue;
     const t = timeOf(e);
     if (t <= now - within) continue;
-    if (!performedWhere(d, e, facts)) continue;
+    if (d.where && !evaluate(d.where, { event: e as unknown as Record<string, unknown>, person: facts.person, account: facts.account })) continue;
     if (t > now) next = sooner(next, t);
     else {
       count++;
