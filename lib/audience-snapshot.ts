@@ -24,7 +24,6 @@ export interface AudienceSnapshot {
   loadedMs: number;
   people: Map<string, SnapshotPerson>;
   accounts: Map<string, Record<string, unknown>>;
-  peopleByAccount: Map<string, Map<string, SnapshotPerson>>;
   groupsByAccount: Map<string, BuyingGroupFacts[]>;
   /** Everyone's events by type and day, for the `performed` parts of a definition. */
   performers: PerformerIndex;
@@ -113,7 +112,6 @@ async function load(): Promise<AudienceSnapshot> {
     loadedMs: 0,
     people: new Map(),
     accounts: new Map(),
-    peopleByAccount: new Map(),
     groupsByAccount: new Map(),
     performers: new PerformerIndex(),
     personRows: new Rows(),
@@ -197,10 +195,6 @@ function place(snapshot: AudienceSnapshot, p: Record<string, any> & { _id: strin
   snapshot.people.set(person.id, person);
   const row = snapshot.personRows.set(person.id, { person: person.facts.person, account: person.facts.account });
   snapshot.performers.add(row, person.facts);
-  if (!person.accountKey) return;
-  const colleagues = snapshot.peopleByAccount.get(person.accountKey) ?? new Map<string, SnapshotPerson>();
-  colleagues.set(person.id, person);
-  snapshot.peopleByAccount.set(person.accountKey, colleagues);
 }
 
 /** Times parsed once here rather than at every evaluation. */
@@ -215,5 +209,4 @@ function unplace(snapshot: AudienceSnapshot, id: string): void {
   snapshot.people.delete(id);
   snapshot.performers.remove(snapshot.personRows.row(id)!, before.facts);
   snapshot.personRows.delete(id);
-  if (before.accountKey) snapshot.peopleByAccount.get(before.accountKey)?.delete(id);
 }

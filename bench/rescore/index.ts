@@ -134,7 +134,7 @@ export const rescore: Scenario = async ({ stack, people, seconds, log }) => {
   scoreAll();
   const memoryMs = performance.now() - t;
 
-  const floor = await storageFloor(keys, Number(process.env.BACKGROUND_CONCURRENCY ?? 4));
+  const floor = await storageFloor(keys, stack.config.BACKGROUND_CONCURRENCY);
   log(`rescore: storage floor (the same people read and written by account, no Temporal): ${floor.peoplePerSecond} people/s`);
 
   await removeAccounts([...keys, ...liveKeys]);
