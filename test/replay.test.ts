@@ -19,6 +19,8 @@ const fixtures = [
   { file: 'account-workflow-live-events-first.json', workflowId: 'account:initech', story: 'a visit, a refresh done in the background, a refresh withdrawn for a visit that came first, two refreshes and two visits' },
   // Recorded from the code of 4633377, before the journey hardening.
   { file: 'account-workflow-time-rescore.json', workflowId: 'account:wayne', story: 'a visit scored, then re-scored when it left its 3 s window' },
+  // Recorded from the code of 399842e, before refresh requests carried the definitions they need.
+  { file: 'account-workflow-before-refresh-needs.json', workflowId: 'account:hooli', story: 'a person added, a visit, two model changes, a segment saved, a person changed and two more events' },
   { file: 'journey-workflow-stop.json', workflowId: 'journey:stop:acme', story: 'a long wait ended by a stop' },
   { file: 'journey-workflow-exit-rule-event.json', workflowId: 'journey:exit-event:globex', story: 'an exit rule on an event met during a wait for another event' },
   { file: 'journey-workflow-exit-rule-attribute.json', workflowId: 'journey:exit-attribute:initech', story: 'an exit rule on an account attribute met at the next node' },
