@@ -1,4 +1,4 @@
-// `npm run bench [-- ingest-lag ingest-max rescore segments buying-groups journeys email crm nurture]`:
+// `npm run bench [-- ingest-lag ingest-max rescore segments segment-save buying-groups journeys email crm nurture]`:
 // one stack, the chosen scenarios (all by default), a JSON file per result in
 // bench/results/ and one line per figure on stdout. Every file records the
 // machine, the commit measured (and whether the tree differed from it) and the
@@ -18,11 +18,12 @@ import { journeys } from './journeys';
 import { nurture } from './nurture';
 import { rescore } from './rescore';
 import type { Scenario } from './scenario';
+import { segmentSave } from './segment-save';
 import { segments } from './segments';
 import { BenchStack, startStack } from './stack';
 import { tracking } from './tracking';
 
-const SCENARIOS: Record<string, Scenario> = { 'ingest-lag': ingestLag, 'ingest-max': ingestMax, rescore, segments, 'buying-groups': buyingGroups, journeys, email, crm, nurture, tracking };
+const SCENARIOS: Record<string, Scenario> = { 'ingest-lag': ingestLag, 'ingest-max': ingestMax, rescore, segments, 'segment-save': segmentSave, 'buying-groups': buyingGroups, journeys, email, crm, nurture, tracking };
 
 function positiveInt(name: string, fallback: number): number {
   const raw = process.env[name];
