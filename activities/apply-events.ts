@@ -1,3 +1,4 @@
+import type { DefinitionNeeds } from '../domain/definition-versions';
 import type { AccountEvent } from '../domain/events';
 import { EntityRef, entityRefFor, entityWorkflowId } from '../domain/routing';
 import { DeliveryTarget, deliverEvents, requestRefresh } from '../lib/deliver-events';
@@ -51,19 +52,24 @@ export function makeEntityActivities(delivery: DeliveryTarget) {
       }
       // Before the batch's pending records are cleared: a failure here retries the batch, so no unsubscribe is lost.
       await applyUnsubscribeEvents(delivery, input.events);
-      const update = await applyToEntity(input.entity, input.batchId, input.events, toJourneys, input.fresh || undefined);
+      const update = await applyToEntity(input.entity, input.batchId, input.events, toJourneys, input.fresh ? { latest: true } : undefined);
       await recheckNurtures(delivery, update.statusChanges, input.events);
       return update;
     }),
 
-    /** Re-scores the entity at the current time: a behaviour left its window, the model or a person changed. */
-    refreshEntity: (input: { entity: EntityRef; batchId: string }): Promise<EntityUpdate & { forwardedTo?: string }> => whileAlive(async () => {
+    /**
+     * Re-scores the entity at the current time: a behaviour left its window, the
+     * model or a person changed. `atLeast` names the definitions to judge by
+     * (absent: a workflow from before it was named, which reads everything as saved now).
+     */
+    refreshEntity: (input: { entity: EntityRef; batchId: string; atLeast?: DefinitionNeeds }): Promise<EntityUpdate & { forwardedTo?: string }> => whileAlive(async () => {
+      const needs = input.atLeast ?? { latest: true };
       const owner = await currentOwner(input.entity);
       if (entityWorkflowId(owner) !== entityWorkflowId(input.entity)) {
-        await requestRefresh(delivery, owner, 'handed over by a person entity');
+        await requestRefresh(delivery, owner, 'handed over by a person entity', needs);
         return { applied: 0, statusChanges: [], modelVersion: 0, forwardedTo: entityWorkflowId(owner) };
       }
-      const update = await applyToEntity(input.entity, input.batchId, [], toJourneys);
+      const update = await applyToEntity(input.entity, input.batchId, [], toJourneys, needs);
       await recheckNurtures(delivery, update.statusChanges, []);
       return update;
     }),

@@ -27,10 +27,10 @@ export async function refreshAccountGroups(
   accountKey: string,
   candidates: readonly Candidate[],
   now: Date,
-  opts: { fresh: boolean },
+  opts: { fresh: boolean; atLeast?: number },
   deliver: (messages: NewMessage[]) => Promise<unknown>,
 ): Promise<BuyingGroupFacts[]> {
-  let templates = await roleTemplates({ fresh: opts.fresh });
+  let templates = await roleTemplates(opts);
   // No template, no group: the common case costs no read.
   if (templates.revision === 0) return [];
   const groups = await BuyingGroup.find({ accountKey }).lean();

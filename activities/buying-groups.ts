@@ -22,14 +22,14 @@ export interface RefreshBuyingGroupsResult {
 }
 
 /** Creates the account's group for the template unless it exists, and asks the account's workflow to evaluate it now. */
-export async function setUpGroup(target: DeliveryTarget, accountKey: string, templateKey: string, template: RoleTemplate): Promise<'created' | 'kept' | 'unknown'> {
+export async function setUpGroup(target: DeliveryTarget, accountKey: string, templateKey: string, template: RoleTemplate, templatesRevision: number): Promise<'created' | 'kept' | 'unknown'> {
   const account = await Account.findOne({ _id: accountKey }, { name: 1 }).lean();
   if (!account) return 'unknown';
   const [isNew] = await insertNew(
     (docs) => BuyingGroup.insertMany(docs),
     [{ _id: buyingGroupId(accountKey, templateKey), accountKey, templateKey, solutionInterest: template.solutionInterest, name: groupName(account.name, template.solutionInterest), createdAt: new Date() }],
   );
-  await requestRefresh(target, { kind: 'account', accountKey }, `buying group ${templateKey}`);
+  await requestRefresh(target, { kind: 'account', accountKey }, `buying group ${templateKey}`, { templates: templatesRevision });
   return isNew ? 'created' : 'kept';
 }
 
@@ -41,7 +41,8 @@ export async function setUpGroup(target: DeliveryTarget, accountKey: string, tem
  */
 export function makeRefreshBuyingGroups(target: DeliveryTarget) {
   return async function refreshBuyingGroups(input: RefreshBuyingGroupsInput): Promise<RefreshBuyingGroupsResult> {
-    const template = (await readTemplates()).byKey.get(input.templateKey);
+    const templates = await readTemplates();
+    const template = templates.byKey.get(input.templateKey);
     if (!template) throw ApplicationFailure.nonRetryable(`role template '${input.templateKey}' does not exist`);
     const keys = input.accountKeys ?? (await SegmentMember.find({ segmentId: input.segmentId }, { memberId: 1 }).lean()).map((m) => m.memberId);
     const list = [...new Set(keys)];
@@ -53,7 +54,7 @@ export function makeRefreshBuyingGroups(target: DeliveryTarget) {
       (accountKey) => accountKey,
       context.info.heartbeatDetails,
       async (accountKey) => {
-        const outcome = await setUpGroup(target, accountKey, input.templateKey, template);
+        const outcome = await setUpGroup(target, accountKey, input.templateKey, template, templates.revision);
         if (outcome === 'unknown') unknown++;
         if (outcome === 'created') created++;
       },

@@ -1,3 +1,4 @@
+import type { DefinitionNeeds } from '../domain/definition-versions';
 import type { AccountEvent } from '../domain/events';
 import type { EntityRef } from '../domain/routing';
 import { noteOnceFor } from '../lib/audience-feed';
@@ -22,8 +23,9 @@ export interface EntityUpdate {
  * Applies a batch of events to an entity (account, or a person without one) and
  * re-scores everyone in it at the current time: counters, recent events, score
  * with breakdown, status, segments, buying groups, account roll-up. An empty
- * batch is a refresh (time moved, the model or a person changed); `fresh`
- * reads the model, segments and group definitions as saved now, not cached.
+ * batch is a refresh (time moved, the model or a person changed); `needs`
+ * says which versions of the model, segments and role templates it must judge
+ * by (`latest`: as saved now, not cached), by default a refresh's: the latest.
  *
  * The steps run in this order, and each takes the proof of the one before:
  * read; decide (scores, groups, segments); announce what changed (before the
@@ -33,11 +35,11 @@ export interface EntityUpdate {
  * steps wrote reaches segment previews in one audience note, before journeys
  * hear of it.
  */
-export async function applyToEntity(entity: EntityRef, batchId: string, events: AccountEvent[], hooks?: AccountHooks, fresh = events.length === 0): Promise<EntityUpdate> {
-  const batch = await readEntity(entity, batchId, events, fresh);
+export async function applyToEntity(entity: EntityRef, batchId: string, events: AccountEvent[], hooks?: AccountHooks, needs: DefinitionNeeds = { latest: events.length === 0 }): Promise<EntityUpdate> {
+  const batch = await readEntity(entity, batchId, events, needs);
   const scores = scoreEveryone(batch);
   const written = await noteOnceFor(async () => {
-    const memberships = await judgeGroupsAndSegments(batch, scores, fresh, hooks?.deliver ?? recordMessages);
+    const memberships = await judgeGroupsAndSegments(batch, scores, needs, hooks?.deliver ?? recordMessages);
     const announced = await announceChanges(batch, scores, memberships, hooks);
     return writeEntity(batch, scores, memberships, announced);
   });

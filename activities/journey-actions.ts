@@ -55,9 +55,10 @@ export function makeRunJourneyAction(target: DeliveryTarget, webhooks: WebhookSe
       }
       case 'refreshBuyingGroup': {
         const key = (params as { roleTemplate: string }).roleTemplate;
-        const template = (await readTemplates()).byKey.get(key);
+        const templates = await readTemplates();
+        const template = templates.byKey.get(key);
         if (!template) throw ApplicationFailure.nonRetryable(`role template '${key}' does not exist`, 'UnknownTemplate');
-        return { done: `buying group ${await setUpGroup(target, accountKey, key, template)}` };
+        return { done: `buying group ${await setUpGroup(target, accountKey, key, template, templates.revision)}` };
       }
       case 'sendEmail': {
         const p = params as { template: string; to?: Recipients };

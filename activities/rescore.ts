@@ -3,6 +3,7 @@ import { backgroundQueue } from '../domain/background-queue';
 import { EntityRef, entityRefFor, entityWorkflowId } from '../domain/routing';
 import { backlogGate } from '../lib/backlog-gate';
 import { DeliveryTarget, requestRefresh } from '../lib/deliver-events';
+import { savedDefinitions } from '../lib/definition-versions';
 import { eachResumable } from '../lib/each-statement';
 import { op } from '../lib/query';
 import { activeModel } from '../lib/scoring-model-store';
@@ -28,9 +29,10 @@ const BACKLOG_READ_EVERY_MS = 500;
  */
 export function makeSignalRefreshAll(target: DeliveryTarget, backgroundSlots: number) {
   return async function signalRefreshAll(input: { version?: number; reason?: string }): Promise<{ entities: number; people: number }> {
-    const [accounts, people] = await Promise.all([
+    const [accounts, people, atLeast] = await Promise.all([
       Account.find({}, { _id: 1 }).lean(),
       Person.find({ mergedInto: op({ $exists: false }) }, { _id: 1, accountKey: 1 }).lean(),
+      savedDefinitions(),
     ]);
     const entities = new Map<string, EntityRef>();
     const add = (ref: EntityRef) => entities.set(entityWorkflowId(ref), ref);
@@ -49,7 +51,7 @@ export function makeSignalRefreshAll(target: DeliveryTarget, backgroundSlots: nu
       [...entities.values()],
       entityWorkflowId,
       resumeFrom,
-      (ref) => requestRefresh(target, ref, input.reason ?? `scoring model v${input.version}`),
+      (ref) => requestRefresh(target, ref, input.reason ?? `scoring model v${input.version}`, atLeast),
       (key) => context.heartbeat((resumeFrom = key)),
       roomInBackground,
     );

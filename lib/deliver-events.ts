@@ -3,6 +3,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import type { DispatchSettings } from '../domain/delivery/queues';
 import type { AccountEvent } from '../domain/events';
 import { EntityRef, entityWorkflowId } from '../domain/routing';
+import type { DefinitionNeeds } from '../domain/definition-versions';
 import { AccountKey } from '../domain/search-attributes';
 import { eventsSignal, refreshSignal } from '../workflows/account-messages';
 import type { accountWorkflow } from '../workflows/account';
@@ -33,8 +34,8 @@ export async function deliverEvents(target: DeliveryTarget, entity: EntityRef, e
 }
 
 /** Asks the entity to re-score now (a person, an account or the model changed). */
-export async function requestRefresh(target: DeliveryTarget, entity: EntityRef, reason: string): Promise<void> {
-  await target.client.workflow.signalWithStart(accountWorkflowName, { ...startOptions(target, entity), signal: refreshSignal, signalArgs: [{ reason }] });
+export async function requestRefresh(target: DeliveryTarget, entity: EntityRef, reason: string, atLeast: DefinitionNeeds = {}): Promise<void> {
+  await target.client.workflow.signalWithStart(accountWorkflowName, { ...startOptions(target, entity), signal: refreshSignal, signalArgs: [{ reason, atLeast }] });
 }
 
 /** Groups events by their entity workflow and delivers each group with one call. */

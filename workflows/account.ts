@@ -1,6 +1,7 @@
 import { ActivityCancellationType, allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { backgroundQueue } from '../domain/background-queue';
+import { bothNeeds, type DefinitionNeeds, withoutLatest } from '../domain/definition-versions';
 import type { AccountEvent } from '../domain/events';
 import { freshEvents, RecentIds } from '../domain/recent-ids';
 import type { EntityRef } from '../domain/routing';
@@ -18,6 +19,8 @@ export interface AccountWorkflowInput {
   nextChangeAt?: string;
   /** Carried over a continue-as-new: a refresh was asked for and not done yet. */
   refreshRequested?: boolean;
+  /** Carried over a continue-as-new: the definitions the refreshes asked for must be judged by. */
+  refreshNeeds?: DefinitionNeeds;
 }
 
 /** Events applied per activity call. */
@@ -31,6 +34,9 @@ export const LIVE_EVENTS_FIRST = 'live-events-first';
 
 /** Patch: applies and refreshes heartbeat, so a dead worker's batch is retried after 20 s instead of a minute. */
 export const APPLY_HEARTBEAT = 'apply-heartbeat';
+
+/** Patch: a refresh reads the definitions its requests name (cached when the worker has them), not all of them afresh. */
+export const REFRESH_NEEDS = 'refresh-needs';
 
 const OPTIONS = { startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '30 seconds' } } as const;
 /** Well beyond the activities' beat (lib/liveness.ts, at most every 5 s), so only a dead worker misses it. */
@@ -53,6 +59,7 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
   let batchesApplied = 0;
   let nextChangeAt = input.nextChangeAt;
   let refreshRequested = input.refreshRequested ?? false;
+  let refreshNeeds: DefinitionNeeds = input.refreshNeeds ?? {};
   const nextBatchId = () => `${workflowInfo().runId}:${++batchesApplied}`;
   const options = patched(APPLY_HEARTBEAT) ? { ...OPTIONS, heartbeatTimeout: HEARTBEAT_TIMEOUT } : OPTIONS;
   const { applyEvents, refreshEntity } = proxyActivities<Activities>(options);
@@ -67,7 +74,7 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
   async function refreshUnlessEventsCome(): Promise<{ nextChangeAt?: string } | undefined> {
     const refreshing = new CancellationScope();
     const listening = new CancellationScope();
-    const refresh = refreshing.run(() => refreshInBackground({ entity: input.entity, batchId: nextBatchId() }));
+    const refresh = refreshing.run(() => refreshInBackground(refreshInput()));
     const eventsCame = listening.run(() => condition(() => pending.length > 0)).then(
       () => true,
       () => false,
@@ -87,8 +94,18 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
   setHandler(eventsSignal, (events) => {
     pending.push(...events);
   });
-  setHandler(refreshSignal, () => {
+  /** The refresh's input; what it reads as saved now is not needed again by the next. */
+  function refreshInput(): { entity: EntityRef; batchId: string; atLeast?: DefinitionNeeds } {
+    const base = { entity: input.entity, batchId: nextBatchId() };
+    if (!patched(REFRESH_NEEDS)) return base;
+    const atLeast = refreshNeeds;
+    refreshNeeds = withoutLatest(refreshNeeds);
+    return { ...base, atLeast };
+  }
+
+  setHandler(refreshSignal, (request) => {
     refreshRequested = true;
+    refreshNeeds = bothNeeds(refreshNeeds, request?.atLeast ?? { latest: true });
   });
   setHandler(entityStateQuery, () => ({ pending: pending.length, remembered: applied.toArray().length, batchesApplied, nextChangeAt }));
 
@@ -124,7 +141,7 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
     if (owed) refreshRequested = true;
     if (shouldContinueAsNew(input.historyLimit)) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof accountWorkflow>({ ...input, pending, appliedIds: applied.toArray(), nextChangeAt, refreshRequested });
+      await continueAsNew<typeof accountWorkflow>({ ...input, pending, appliedIds: applied.toArray(), nextChangeAt, refreshRequested, ...(patched(REFRESH_NEEDS) ? { refreshNeeds } : {}) });
     }
   }
 }

@@ -1,3 +1,4 @@
+import type { DefinitionNeeds } from '../../domain/definition-versions';
 import type { AccountEvent } from '../../domain/events';
 import type { EntityRef } from '../../domain/routing';
 import { op } from '../../lib/query';
@@ -26,12 +27,14 @@ const MAX_MERGE_HOPS = 5;
 
 /**
  * Reads the entity's account and people, the scoring model and the saved
- * segments: cached unless `fresh`, and never older than what these people were
- * last judged by (another worker saw a newer one first).
+ * segments: cached unless `needs` asks for the latest or a newer version, and
+ * never older than what these people were last judged by (another worker saw
+ * a newer one first).
  */
-export async function readEntity(entity: EntityRef, batchId: string, events: AccountEvent[], fresh: boolean): Promise<EntityBatch> {
+export async function readEntity(entity: EntityRef, batchId: string, events: AccountEvent[], needs: DefinitionNeeds): Promise<EntityBatch> {
   const now = Date.now();
-  const [cachedModel, cachedSegments] = await Promise.all([scoringModel({ fresh }), savedSegments({ fresh })]);
+  const fresh = needs.latest === true;
+  const [cachedModel, cachedSegments] = await Promise.all([scoringModel({ fresh, atLeast: needs.model }), savedSegments({ fresh, atLeast: needs.segments })]);
   const account = entity.kind === 'account' ? await Account.findOne({ _id: entity.accountKey }).lean() : null;
   const found: PersonRecord[] =
     entity.kind === 'account'

@@ -1,3 +1,4 @@
+import type { DefinitionNeeds } from '../../domain/definition-versions';
 import { accountContext } from '../../domain/entity-context';
 import { evaluateMemberships, type Memberships } from '../../domain/segments/membership';
 import type { NewMessage } from '../../lib/deliveries';
@@ -10,11 +11,11 @@ import type { Scores } from './score';
  * groups are the account's own documents), then every saved segment judged
  * for the people and the account: who is in, who entered, who left.
  */
-export async function judgeGroupsAndSegments(batch: EntityBatch, scores: Scores, fresh: boolean, deliver: (messages: NewMessage[]) => Promise<unknown>): Promise<Memberships> {
+export async function judgeGroupsAndSegments(batch: EntityBatch, scores: Scores, needs: DefinitionNeeds, deliver: (messages: NewMessage[]) => Promise<unknown>): Promise<Memberships> {
   const { entity, account, now } = batch;
   const colleagues = scores.people.filter((x) => entity.kind === 'account' && x.p.accountKey === entity.accountKey);
   const candidates = colleagues.map((x) => ({ personId: x.p._id, context: { person: x.facts.person, account: x.facts.account }, behavior: x.behavior }));
-  const buyingGroups = entity.kind === 'account' ? await refreshAccountGroups(entity.accountKey, candidates, new Date(now), { fresh }, deliver) : [];
+  const buyingGroups = entity.kind === 'account' ? await refreshAccountGroups(entity.accountKey, candidates, new Date(now), { fresh: needs.latest === true, atLeast: needs.templates }, deliver) : [];
   const members = scores.people.map(({ p, facts }) => ({ id: p._id, facts, current: p.segments ?? [] }));
   const accountMember =
     entity.kind === 'account'
