@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { searchAttributeCliArgs } from '../domain/search-attributes';
+import { dynamicConfigCliArgs } from '../scripts/stack/temporal';
 import { Config, loadConfig } from '../lib/config';
 
 interface Service {
@@ -17,6 +18,7 @@ interface Service {
   ports?: (string | { target: number; host_ip?: string })[];
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string | string[]; disable?: boolean };
+  volumes?: string[];
 }
 
 const root = path.resolve(__dirname, '..');
@@ -139,6 +141,15 @@ describe('the production stack (docker-compose.yml)', () => {
       .filter((a) => a !== '--search-attribute')
       .map((a) => a.replace('=', ':'));
     expect(registered).toEqual(declared);
+  });
+
+  test('the temporal service reads the dynamic config the embedded server is started with', () => {
+    const temporal = services.temporal;
+    const target = String(temporal.environment?.DYNAMIC_CONFIG_FILE_PATH);
+    const mounts = (temporal.volumes ?? []).map((v) => v.split(':'));
+    expect(mounts).toContainEqual(['./deploy/temporal/dynamicconfig.yaml', target, 'ro']);
+    // The backlog count the background fan-outs pace themselves by, cached no longer than they wait between readings.
+    expect(dynamicConfigCliArgs()).toEqual(['--dynamic-config-value', 'matching.TaskQueueInfoByBuildIdTTL="500ms"']);
   });
 });
 

@@ -1,5 +1,7 @@
 import { Connection } from '@temporalio/client';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
 import { searchAttributeCliArgs } from '../../domain/search-attributes';
 import { exitAsError, startChild } from './child';
 import { waitForPort } from './ports';
@@ -13,7 +15,8 @@ export interface TemporalHandle {
 /**
  * Temporal CLI dev server: SQLite file under dataDir (WAL and synchronous=normal:
  * measured about 3x the signal throughput of the default, still crash-safe),
- * UI on uiPort, the project's search attributes registered, loopback only.
+ * UI on uiPort, the project's search attributes registered and its dynamic
+ * config set, loopback only.
  */
 export async function startTemporal(opts: { binary: string; dataDir: string; port: number; uiPort: number; logDir: string }): Promise<TemporalHandle> {
   const args = [
@@ -25,6 +28,7 @@ export async function startTemporal(opts: { binary: string; dataDir: string; por
     '--sqlite-pragma', 'journal_mode=wal',
     '--sqlite-pragma', 'synchronous=normal',
     '--log-level', 'warn',
+    ...dynamicConfigCliArgs(),
     ...searchAttributeCliArgs(),
   ];
   const child = startChild('temporal', opts.binary, args, { logDir: opts.logDir });
@@ -37,6 +41,13 @@ export async function startTemporal(opts: { binary: string; dataDir: string; por
     await child.stop();
     throw err;
   }
+}
+
+/** The settings of deploy/temporal/dynamicconfig.yaml (what docker-compose.yml mounts) as `--dynamic-config-value` arguments. */
+export function dynamicConfigCliArgs(): string[] {
+  const file = path.resolve(__dirname, '..', '..', 'deploy', 'temporal', 'dynamicconfig.yaml');
+  const settings = parse(readFileSync(file, 'utf8')) as Record<string, { value: unknown }[]>;
+  return Object.entries(settings).flatMap(([key, [{ value }]]) => ['--dynamic-config-value', `${key}=${JSON.stringify(value)}`]);
 }
 
 /** The gRPC port opens before the default namespace is served: wait for that. */
