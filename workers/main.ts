@@ -1,9 +1,10 @@
-import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../lib/config';
 import { logger } from '../lib/logger';
 import { closeMailers } from '../lib/mailer';
 import { connectMongo, disconnectMongo } from '../lib/mongo';
 import { connectTemporalClient } from '../lib/temporal';
+import { bundleInChild } from './bundle';
 import { createWorkers, workerOptions } from './options';
 import { ensureDeliverySweeperSchedule, ensureSegmentRefreshSchedule, ensureSweeperSchedule } from './schedules';
 
@@ -13,7 +14,7 @@ async function main(): Promise<void> {
   const client = await connectTemporalClient(config);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   // Bundled once for the workers that run workflows (the main queue and the dispatchers').
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') });
+  const workflowBundle = await bundleInChild();
   const workers = await createWorkers(workerOptions(config, connection, client, { workflowBundle }));
   await ensureSweeperSchedule(client, {
     taskQueue: config.TASK_QUEUE,
