@@ -5,6 +5,7 @@ import { rollUpAccount } from '../../domain/scoring/account';
 import type { Memberships } from '../../domain/segments/membership';
 import { writeEach } from '../../lib/each-statement';
 import { isDuplicateKey } from '../../lib/mongo-errors';
+import { sameAsStored } from '../../lib/same-stored';
 import { clearPending } from '../../lib/pending-markers';
 import { op } from '../../lib/query';
 import { Account } from '../../models/account';
@@ -22,6 +23,12 @@ export interface Written {
 
 function counterUpdate(delta: ActivityDelta) {
   return { $inc: activityIncrements(delta), $max: { lastActivityAt: new Date(delta.lastActivityAt) } };
+}
+
+/** Nothing to write: the revision alone is no reason, as nothing reads it on accounts (progress counts people). */
+function sameAccount(stored: Record<string, unknown>, set: Record<string, unknown>): boolean {
+  const { segmentsRevision: _revision, ...computed } = set;
+  return sameAsStored(Object.fromEntries(Object.keys(computed).map((k) => [k, stored[k]])), computed);
 }
 
 const sameMembers = (a: readonly string[] | undefined | null, b: readonly string[]) => (a ?? []).length === b.length && b.every((id) => a!.includes(id));
@@ -66,7 +73,7 @@ export async function writeEntity(batch: EntityBatch, scores: Scores, membership
       // The upsert collides only with an account that already has this batch.
       if (!isDuplicateKey(err)) throw err;
     }
-  } else if (batch.account) {
+  } else if (batch.account && !sameAccount(batch.account, set)) {
     await Account.updateOne({ _id: entity.accountKey }, { $set: set });
   }
   return { written: true, nextChangeAt };
