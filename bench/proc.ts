@@ -1,6 +1,6 @@
 // What Linux's /proc says about the stack's processes: CPU ticks per process
 // (this one, its children, and the servers whose command line names the run's
-// data dir), and this process's resident set now and at its peak. Off Linux
+// data dir), and a process's resident set now and at its peak. Off Linux
 // every reader answers nothing (an empty map, null) rather than failing a run.
 import { readdirSync, readFileSync } from 'node:fs';
 import { round } from './stats';
@@ -66,15 +66,18 @@ export function cpuByCommand(before: Map<number, ProcTicks>, after: Map<number, 
   return out;
 }
 
-/** A line of /proc/self/status in MB (VmRSS: now; VmHWM: the peak so far), or null off Linux. */
-function statusMb(field: 'VmRSS' | 'VmHWM'): number | null {
+/** A line of /proc/<pid>/status in MB (VmRSS: now; VmHWM: the peak so far), or null off Linux or once the process is gone. */
+function statusMb(field: 'VmRSS' | 'VmHWM', pid: number | 'self'): number | null {
   try {
-    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'));
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? round(Number(m[1]) / 1024) : null;
   } catch {
     return null;
   }
 }
 
-/** Peak resident set of this process so far, in MB. */
-export const peakRssMb = () => statusMb('VmHWM');
+/** Resident set of a process (this one by default) now, in MB. */
+export const rssMb = (pid: number | 'self' = 'self') => statusMb('VmRSS', pid);
+
+/** Peak resident set of a process (this one by default) so far, in MB. */
+export const peakRssMb = (pid: number | 'self' = 'self') => statusMb('VmHWM', pid);

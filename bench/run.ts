@@ -1,6 +1,7 @@
-// `npm run bench [-- ingest-lag ingest-max rescore segments segment-save buying-groups journeys email crm nurture]`:
+// `npm run bench [-- ingest-lag ingest-max rescore segments segment-save buying-groups journeys email crm nurture tracking]`:
 // one stack, the chosen scenarios (all by default), a JSON file per result in
-// bench/results/ and one line per figure on stdout. Every file records the
+// bench/results/ and one line per figure on stdout. `journeys-memory` measures
+// the worker as a process of its own: it runs alone, only when named. Every file records the
 // machine, the commit measured (and whether the tree differed from it) and the
 // floor its figures are compared with. BENCH_PEOPLE (10000) and BENCH_SECONDS
 // (30) size the runs; with MONGO_URL / TEMPORAL_ADDRESS set, those servers are
@@ -15,15 +16,18 @@ import { email } from './email';
 import { ingestLag } from './ingest-lag';
 import { ingestMax } from './ingest-max';
 import { journeys } from './journeys';
+import { journeysMemory } from './journeys-memory';
 import { nurture } from './nurture';
 import { rescore } from './rescore';
-import type { Scenario } from './scenario';
+import type { Scenario, ScenarioResult } from './scenario';
 import { segmentSave } from './segment-save';
 import { segments } from './segments';
-import { BenchStack, startStack } from './stack';
+import { BenchStack, startStack, WorkerProcessStack } from './stack';
 import { tracking } from './tracking';
 
 const SCENARIOS: Record<string, Scenario> = { 'ingest-lag': ingestLag, 'ingest-max': ingestMax, rescore, segments, 'segment-save': segmentSave, 'buying-groups': buyingGroups, journeys, email, crm, nurture, tracking };
+/** Scenarios whose stack runs the worker as its own process. */
+const WORKER_PROCESS_SCENARIOS: Record<string, Scenario<WorkerProcessStack>> = { 'journeys-memory': journeysMemory };
 
 function positiveInt(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -79,9 +83,14 @@ function flatten(prefix: string, value: unknown, out: string[]): string[] {
 
 async function main(): Promise<number> {
   const names = process.argv.slice(2);
-  const unknown = names.filter((n) => !SCENARIOS[n]);
+  const unknown = names.filter((n) => !SCENARIOS[n] && !WORKER_PROCESS_SCENARIOS[n]);
   if (unknown.length) {
-    console.error(`unknown scenario ${unknown.join(', ')}; choose from: ${Object.keys(SCENARIOS).join(' ')}`);
+    console.error(`unknown scenario ${unknown.join(', ')}; choose from: ${[...Object.keys(SCENARIOS), ...Object.keys(WORKER_PROCESS_SCENARIOS)].join(' ')}`);
+    return 2;
+  }
+  const workerProcess = names.some((n) => WORKER_PROCESS_SCENARIOS[n]);
+  if (workerProcess && names.length > 1) {
+    console.error(`${names.filter((n) => WORKER_PROCESS_SCENARIOS[n]).join(', ')} runs alone: its worker is a process of its own`);
     return 2;
   }
   const selected = names.length ? names : Object.keys(SCENARIOS);
@@ -93,7 +102,7 @@ async function main(): Promise<number> {
 
   const commit = codeCommit();
   log(`[bench] ${selected.join(', ')} with ${people} people, ${seconds} s of load; code ${commit.head}${commit.dirty ? ' with changes' : ''}`);
-  let starting: Promise<BenchStack> | undefined;
+  let starting: Promise<BenchStack | WorkerProcessStack> | undefined;
   // One stop, awaited by whoever comes second too: exiting before it ends would orphan
   // servers. A stack still starting is waited for, then stopped (a failed start cleans up itself).
   let stopped: Promise<void> | undefined;
@@ -114,22 +123,22 @@ async function main(): Promise<number> {
 
   let failed = false;
   try {
-    starting = startStack(log);
+    starting = workerProcess ? startStack(log, { worker: 'process' }) : startStack(log);
     const stack = await starting;
     for (const name of selected) {
       const startedAt = new Date().toISOString();
       const loadAtStart = loadAvg();
-      log(`[bench] ${name}...`);
-      try {
-        const result = await SCENARIOS[name]({ stack, people, seconds, log });
+      const file = path.join(resultsDir, `${name}-${people}.json`);
+      const write = (result: ScenarioResult, partial: boolean) => {
         const record = {
           scenario: name,
           people,
+          ...(partial ? { partial: 'the scenario had not finished when this was written: the figures so far' } : {}),
           startedAt,
-          finishedAt: new Date().toISOString(),
+          [partial ? 'writtenAt' : 'finishedAt']: new Date().toISOString(),
           machine: machine(),
           /** The machine's 1, 5 and 15 minute load averages when the scenario started and ended (other work on it shows here). */
-          machineLoad: { atStart: loadAtStart, atEnd: loadAvg() },
+          machineLoad: { atStart: loadAtStart, [partial ? 'atWrite' : 'atEnd']: loadAvg() },
           commit,
           database: stack.database,
           ...(result.skipped ? { skipped: result.skipped } : {}),
@@ -137,8 +146,13 @@ async function main(): Promise<number> {
           /** What the figures are compared with: measured in the same run, on the same database. */
           floor: result.baseline,
         };
-        const file = path.join(resultsDir, `${name}-${people}.json`);
         writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+      };
+      log(`[bench] ${name}...`);
+      try {
+        const ctx = { people, seconds, log, progress: (partial: ScenarioResult) => write(partial, true) };
+        const result = await (stack.workerProcess ? WORKER_PROCESS_SCENARIOS[name]({ ...ctx, stack }) : SCENARIOS[name]({ ...ctx, stack }));
+        write(result, false);
         const lines = [...flatten('', result.figures, []), ...flatten('floor', result.baseline, [])];
         console.log(lines.map((l) => `${name}  ${l}`).join('\n'));
         log(`[bench] ${name} written to ${path.relative(process.cwd(), file)}`);

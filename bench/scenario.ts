@@ -3,13 +3,15 @@ import { op } from '../lib/query';
 import { Account } from '../models/account';
 import { Identity } from '../models/identity';
 import { Person } from '../models/person';
-import type { ApiResponse, BenchStack } from './stack';
+import type { AnyStack, ApiResponse, BenchStack } from './stack';
 
-export interface ScenarioContext {
-  stack: BenchStack;
+export interface ScenarioContext<S extends AnyStack = BenchStack> {
+  stack: S;
   people: number;
   seconds: number;
   log: (line: string) => void;
+  /** Writes what a long scenario has measured so far to its result file, marked partial: a run stopped later still leaves those figures. */
+  progress(partial: ScenarioResult): void;
 }
 
 export interface ScenarioResult {
@@ -20,7 +22,7 @@ export interface ScenarioResult {
   skipped?: string;
 }
 
-export type Scenario = (ctx: ScenarioContext) => Promise<ScenarioResult>;
+export type Scenario<S extends AnyStack = BenchStack> = (ctx: ScenarioContext<S>) => Promise<ScenarioResult>;
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -2,8 +2,9 @@
 // PostgreSQL + FerretDB and the Temporal dev server on free loopback ports with
 // throw-away state (or the servers MONGO_URL / TEMPORAL_ADDRESS name), a
 // counting SMTP server for the email, the worker, and the API on an ephemeral
-// port. stop() undoes all of it, each step bounded in time, so a hung server
-// cannot keep the bench alive.
+// port. With { worker: 'process' } the worker runs as its own process, as
+// `npm start` runs it, so that its memory can be read apart. stop() undoes all
+// of it, each step bounded in time, so a hung server cannot keep the bench alive.
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
@@ -24,6 +25,7 @@ import { createWorkers, workerOptions } from '../workers/options';
 import { deliveryTargetFor } from '../lib/delivery-target';
 import { closeMailers } from '../lib/mailer';
 import { SmtpSink, startSink } from './email/sink';
+import { startWorkerProcess, type WorkerProcess } from './worker-process';
 
 export const ADMIN_KEY = 'bench-admin-key';
 /** No single request may hold a scenario up longer than this (a stalled database would, forever). */
@@ -40,12 +42,11 @@ export interface ApiResponse<T = any> {
   body: T;
 }
 
-export interface BenchStack {
+/** What every stack has, wherever its worker runs. */
+export interface AnyStack {
   config: Config;
   client: Client;
   database: 'ferretdb-embedded' | 'external';
-  /** The worker running in this process (its status: cached workflows; its options: the cache size). */
-  worker: Worker;
   /** The SMTP server all email of the run goes to (SMTP_URL); EMAIL_RATE_PER_SECOND is config's. */
   smtp: SmtpSink;
   /** Where the API listens, e.g. http://127.0.0.1:41234. */
@@ -53,6 +54,19 @@ export interface BenchStack {
   /** Calls the real API over HTTP (keep-alive) with the admin key. */
   api<T = any>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>>;
   stop(): Promise<void>;
+}
+
+/** The default stack: the worker runs in this process. */
+export interface BenchStack extends AnyStack {
+  /** The worker running in this process (its status: cached workflows; its options: the cache size). */
+  worker: Worker;
+  workerProcess?: undefined;
+}
+
+/** The worker in a process of its own: only what /proc tells of it. */
+export interface WorkerProcessStack extends AnyStack {
+  worker?: undefined;
+  workerProcess: WorkerProcess;
 }
 
 /** Same host(s) and options, another database: the bench never writes into a database it was pointed at. */
@@ -68,7 +82,9 @@ async function bounded(what: string, p: Promise<unknown>, ms: number, log: (line
   await Promise.race([p.catch((err: Error) => log(`[bench] ${what} failed: ${err.message}`)), timeout]).finally(() => clearTimeout(timer));
 }
 
-export async function startStack(log: (line: string) => void): Promise<BenchStack> {
+export function startStack(log: (line: string) => void): Promise<BenchStack>;
+export function startStack(log: (line: string) => void, opts: { worker: 'process' }): Promise<WorkerProcessStack>;
+export async function startStack(log: (line: string) => void, opts?: { worker: 'process' }): Promise<BenchStack | WorkerProcessStack> {
   const suffix = randomBytes(4).toString('hex');
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'b2b-bench-'));
   // PostgreSQL runs as its own user when we are root: it must be able to enter the folder.
@@ -76,7 +92,7 @@ export async function startStack(log: (line: string) => void): Promise<BenchStac
   const externalMongo = process.env.MONGO_URL;
   const externalTemporal = process.env.TEMPORAL_ADDRESS;
   // Reverse-order closers, registered as soon as each thing exists, so a failed start cleans up too.
-  const closers: { what: string; close: () => Promise<unknown> }[] = [];
+  const closers: Closers = [];
   const stop = async () => {
     for (const c of closers.reverse()) await bounded(c.what, c.close(), 30000, log);
     closers.length = 0;
@@ -96,7 +112,8 @@ export async function startStack(log: (line: string) => void): Promise<BenchStac
     // Stopped after the worker: pooled SMTP connections would hold the sink (and this process) open.
     closers.push({ what: 'SMTP connections', close: closeMailers });
 
-    const config = loadConfig({
+    // The worker process is configured by the same variables (its environment).
+    const env: NodeJS.ProcessEnv = {
       MONGO_URL: externalMongo ? withDatabase(externalMongo, `b2b_bench_${suffix}`) : embedded.mongoUrl,
       TEMPORAL_ADDRESS: externalTemporal ?? embedded.temporalAddress,
       TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',
@@ -110,10 +127,8 @@ export async function startStack(log: (line: string) => void): Promise<BenchStac
       // The worker's cache (memory against replays) and its background slots (background speed against live lag): a run may set them.
       ...(process.env.WORKFLOW_CACHE_SIZE ? { WORKFLOW_CACHE_SIZE: process.env.WORKFLOW_CACHE_SIZE } : {}),
       ...(process.env.BACKGROUND_CONCURRENCY ? { BACKGROUND_CONCURRENCY: process.env.BACKGROUND_CONCURRENCY } : {}),
-    });
-
-    // Quiet SDK logs; no signal hooks of its own: run.ts owns Ctrl-C and stops in order.
-    Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
+    };
+    const config = loadConfig(env);
 
     await connectMongo(config.MONGO_URL);
     closers.push({ what: 'mongo', close: disconnectMongo });
@@ -126,22 +141,16 @@ export async function startStack(log: (line: string) => void): Promise<BenchStac
     // Entity workflows never end by themselves: on a shared cluster, end the ones this run started.
     if (externalTemporal) closers.push({ what: 'terminating bench workflows', close: () => terminateAll(client, config.TASK_QUEUE) });
 
-    const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-    closers.push({ what: 'worker connection', close: () => nativeConnection.close() });
-    log('[bench] bundling workflows and starting the worker...');
-    const workers = await createWorkers(
-      // An activity mid-way through a slow query ignores cancellation: do not wait for it forever.
-      workerOptions(config, nativeConnection, client, { workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') }) }).map((o) => ({ ...o, shutdownForceTime: '15s' })),
-    );
-    const running = workers.run();
-    closers.push({
-      what: 'worker',
-      close: async () => {
-        workers.shutdown();
-        await running;
-      },
-    });
-
+    let worker: { main: Worker } | { process: WorkerProcess };
+    if (opts?.worker === 'process') {
+      log('[bench] starting the worker process (it bundles the workflows)...');
+      // Its errors reach the bench's log; the level is the only setting that differs.
+      const child = await startWorkerProcess({ ...env, LOG_LEVEL: 'error' }, client, config.TASK_QUEUE, log);
+      closers.push({ what: 'the worker process', close: child.stop });
+      worker = { process: child };
+    } else {
+      worker = { main: await startInProcessWorker(config, client, closers, log) };
+    }
     const delivery = deliveryTargetFor(config, client);
     const app = createApp({ temporal: client, delivery, logger: pino({ level: 'silent' }) });
     const port = await freePort();
@@ -159,11 +168,10 @@ export async function startStack(log: (line: string) => void): Promise<BenchStac
     });
     const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    return {
+    const stack: AnyStack = {
       config,
       client,
       database: externalMongo ? 'external' : 'ferretdb-embedded',
-      worker: workers.main,
       smtp,
       baseUrl,
       async api(method, urlPath, body) {
@@ -186,10 +194,34 @@ export async function startStack(log: (line: string) => void): Promise<BenchStac
       },
       stop,
     };
+    return 'main' in worker ? { ...stack, worker: worker.main } : { ...stack, workerProcess: worker.process };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+type Closers = { what: string; close: () => Promise<unknown> }[];
+
+async function startInProcessWorker(config: Config, client: Client, closers: Closers, log: (line: string) => void): Promise<Worker> {
+  // Quiet SDK logs; no signal hooks of its own: run.ts owns Ctrl-C and stops in order.
+  Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
+  const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  closers.push({ what: 'worker connection', close: () => nativeConnection.close() });
+  log('[bench] bundling workflows and starting the worker...');
+  const workers = await createWorkers(
+    // An activity mid-way through a slow query ignores cancellation: do not wait for it forever.
+    workerOptions(config, nativeConnection, client, { workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') }) }).map((o) => ({ ...o, shutdownForceTime: '15s' })),
+  );
+  const running = workers.run();
+  closers.push({
+    what: 'worker',
+    close: async () => {
+      workers.shutdown();
+      await running;
+    },
+  });
+  return workers.main;
 }
 
 async function terminateAll(client: Client, taskQueue: string): Promise<void> {

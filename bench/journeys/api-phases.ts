@@ -3,7 +3,7 @@
 // the instances counted until they all wait (launch) or none waits (stop).
 import { ratePerSecond } from '../stats';
 import type { ScenarioContext } from '../scenario';
-import type { BenchStack } from '../stack';
+import type { BenchStack, WorkerProcessStack } from '../stack';
 import type { SeedAccount } from './accounts';
 import { awaitJob, JobAnswer, JobOutcome, postJob } from './jobs';
 import { recorded } from './recorded';
@@ -16,7 +16,7 @@ const MAX_KEYS_PER_CALL = 10000;
 const jobsFinishedMs = (start: number, answers: JobAnswer[], jobs: JobOutcome[]) =>
   jobs.every((j) => j.finishedAfterMs !== null) ? Math.max(...jobs.map((j, i) => answers[i].sentAt + j.finishedAfterMs! - start)) : null;
 
-export async function launchByApi(stack: BenchStack, journeyId: string, accounts: SeedAccount[], log: ScenarioContext['log'], what: string) {
+export async function launchByApi(stack: BenchStack | WorkerProcessStack, journeyId: string, accounts: SeedAccount[], log: ScenarioContext['log'], what: string) {
   const answers: JobAnswer[] = [];
   const jobs: JobOutcome[] = [];
   const s = await settle(stack, what, log, () => waitingCount(journeyId), accounts.length, async () => {
@@ -55,7 +55,7 @@ export async function launchByApi(stack: BenchStack, journeyId: string, accounts
 }
 
 /** POST stop, its job polled until finished, the instances counted until none waits (`expected` were waiting). */
-export async function stopByApi(stack: BenchStack, journeyId: string, expected: number, log: ScenarioContext['log'], what: string) {
+export async function stopByApi(stack: BenchStack | WorkerProcessStack, journeyId: string, expected: number, log: ScenarioContext['log'], what: string) {
   let answer: JobAnswer | undefined;
   let job: JobOutcome | undefined;
   const s = await settle(stack, what, log, async () => expected - (await waitingCount(journeyId)), expected, async () => {

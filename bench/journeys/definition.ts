@@ -4,7 +4,7 @@ import type { JourneyDefinition } from '../../domain/journeys/definition';
 import { LiveJourney } from '../../lib/journey-launch';
 import { versionOf } from '../../lib/journey-store';
 import { expectStatus, within } from '../scenario';
-import type { BenchStack } from '../stack';
+import type { AnyStack } from '../stack';
 
 export const PREFIX = 'jnb';
 export const EVENT = 'whitepaper_download';
@@ -23,7 +23,7 @@ const definitionOf = (name: string) => ({
 });
 
 /** A published journey, and the same as the in-process baseline's startJourney takes it. */
-export async function createJourney(stack: BenchStack, name: string): Promise<{ id: string; live: LiveJourney }> {
+export async function createJourney(stack: AnyStack, name: string): Promise<{ id: string; live: LiveJourney }> {
   const created = await stack.api('POST', '/v1/journeys', definitionOf(name));
   expectStatus(created, [201], 'POST /v1/journeys');
   const id = created.body.id as string;

@@ -1,7 +1,7 @@
 // The journey job API as a client uses it: POST launch / stop answers 202 with
 // a job id at once, GET /v1/journeys/:id/jobs/:jobId tells how far the job is.
 import { expectStatus, waitForProgress } from '../scenario';
-import type { BenchStack } from '../stack';
+import type { AnyStack } from '../stack';
 import { summarize } from '../stats';
 
 /** Progress reads: often enough that a job's end is seen within a quarter second. */
@@ -26,7 +26,7 @@ export interface JobAnswer {
   answerMs: number;
 }
 
-export async function postJob(stack: BenchStack, journeyId: string, action: 'launch' | 'stop', body?: unknown): Promise<JobAnswer> {
+export async function postJob(stack: AnyStack, journeyId: string, action: 'launch' | 'stop', body?: unknown): Promise<JobAnswer> {
   const sentAt = Date.now();
   const res = await stack.api('POST', `/v1/journeys/${journeyId}/${action}`, body);
   const answerMs = Date.now() - sentAt;
@@ -47,7 +47,7 @@ interface Progress {
 }
 
 /** Reads the job's progress until it is no longer running (or stalls): its outcome and times. */
-export async function awaitJob(stack: BenchStack, answer: JobAnswer) {
+export async function awaitJob(stack: AnyStack, answer: JobAnswer) {
   const url = `/v1/journeys/${answer.journeyId}/jobs/${answer.jobId}`;
   const readMs: number[] = [];
   const seen: { last?: Progress } = {};

@@ -2,7 +2,7 @@
 // reaches what the work promises: instances waiting, or none waiting any more.
 import { JourneyInstance } from '../../models/journey';
 import { ScenarioContext, waitForProgress } from '../scenario';
-import type { BenchStack } from '../stack';
+import type { BenchStack, WorkerProcessStack } from '../stack';
 import { mb } from '../memory';
 
 const COUNT_POLL_MS = 2000;
@@ -21,12 +21,20 @@ export interface Settled {
   /** Start → the count reached `expected` (read every COUNT_POLL_MS), null if it never did. */
   countedMs: number | null;
   count: number;
+  /** This process's peak rss over the phase (with the worker in it, the worker's too). */
   peakRssMB: number;
-  peakCachedWorkflows: number;
+  /** Null when the worker runs in its own process (its cache is not visible from here). */
+  peakCachedWorkflows: number | null;
+}
+
+/** This process's rss, and the worker's cache or the worker process's rss, for the progress line. */
+function memoryLine(stack: BenchStack | WorkerProcessStack): string {
+  const own = `rss ${mb(process.memoryUsage().rss)} MB`;
+  return stack.worker ? `${own}, ${stack.worker.getStatus().numCachedWorkflows} cached` : `${own}, worker process rss ${stack.workerProcess.rssMb() ?? '-'} MB`;
 }
 
 export async function settle(
-  stack: BenchStack,
+  stack: BenchStack | WorkerProcessStack,
   what: string,
   log: ScenarioContext['log'],
   count: () => Promise<number>,
@@ -34,7 +42,7 @@ export async function settle(
   work: () => Promise<unknown>,
 ): Promise<Settled> {
   let peakRss = 0;
-  let peakCached = 0;
+  let peakCached: number | null = stack.worker ? 0 : null;
   let lastLogged = 0;
   const start = Date.now();
   let workMs = -1;
@@ -47,10 +55,10 @@ export async function settle(
     async () => {
       const n = await count();
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
-      peakCached = Math.max(peakCached, stack.worker.getStatus().numCachedWorkflows);
+      if (stack.worker) peakCached = Math.max(peakCached ?? 0, stack.worker.getStatus().numCachedWorkflows);
       if (Date.now() - lastLogged > 10000 || n >= expected) {
         lastLogged = Date.now();
-        log(`journeys: ${what}: ${n}/${expected} after ${((Date.now() - start) / 1000).toFixed(1)} s${workMs >= 0 ? ` (work done in ${(workMs / 1000).toFixed(1)} s)` : ''}, rss ${mb(process.memoryUsage().rss)} MB, ${stack.worker.getStatus().numCachedWorkflows} cached`);
+        log(`journeys: ${what}: ${n}/${expected} after ${((Date.now() - start) / 1000).toFixed(1)} s${workMs >= 0 ? ` (work done in ${(workMs / 1000).toFixed(1)} s)` : ''}, ${memoryLine(stack)}`);
       }
       return n;
     },
