@@ -24,11 +24,17 @@ import { SaveInput, timedSave } from './save';
 
 const BIG = { field: 'account.employees', op: 'gt', value: 1000 };
 
-async function previewMs(stack: BenchStack, save: SaveInput): Promise<{ count: number; ms: number }> {
-  const t = Date.now();
-  const res = await stack.api('POST', '/v1/segments/preview', { level: save.level, definition: save.definition });
-  expectStatus(res, [200], 'POST /v1/segments/preview');
-  return { count: res.body.count as number, ms: Date.now() - t };
+/** The definition previewed through the API twice: the first builds the columns it names, the second is the warm answer. */
+async function previewMs(stack: BenchStack, save: SaveInput): Promise<{ count: number; firstMs: number; warmMs: number }> {
+  const once = async () => {
+    const t = Date.now();
+    const res = await stack.api('POST', '/v1/segments/preview', { level: save.level, definition: save.definition });
+    expectStatus(res, [200], 'POST /v1/segments/preview');
+    return { count: res.body.count as number, ms: Date.now() - t };
+  };
+  const first = await once();
+  const warm = await once();
+  return { count: warm.count, firstMs: first.ms, warmMs: warm.ms };
 }
 
 export const segmentSave: Scenario = async ({ stack, people, log }) => {
@@ -46,7 +52,7 @@ export const segmentSave: Scenario = async ({ stack, people, log }) => {
     const seedStart = Date.now();
     await seed(accounts, log);
     const seedMs = Date.now() - seedStart;
-    const previews: { count: number; ms: number }[] = [];
+    const previews: Awaited<ReturnType<typeof previewMs>>[] = [];
     for (const s of saves) previews.push(await previewMs(stack, s));
     log(`segment-save: seeded in ${(seedMs / 1000).toFixed(1)} s; previews ${JSON.stringify(previews)}`);
     const first = await timedSave(stack, saves[0], saved, maxMs, log);
@@ -61,7 +67,7 @@ export const segmentSave: Scenario = async ({ stack, people, log }) => {
     return {
       figures: { seed: { accounts: accounts.length, peoplePerAccount: 1, seedMs }, firstSaveStartingWorkflows: first, savedWithWorkflowsRunning: { ...warm, statementsByActivity: activities } },
       baseline: {
-        previews: saves.map((s, i) => ({ name: s.name, expected: s.expected, count: previews[i].count, ms: previews[i].ms })),
+        previews: saves.map((s, i) => ({ name: s.name, expected: s.expected, ...previews[i] })),
         storageFloor: { ...floor, accountsPerSecond: round((floor.peoplePerSecond * accounts.length) / Math.max(1, floor.people)), backgroundSlots: stack.config.BACKGROUND_CONCURRENCY },
       },
     };
