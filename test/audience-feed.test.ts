@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import { noteOnceFor, slotOf } from '../lib/audience-feed';
+import { audienceSnapshot } from '../lib/audience-snapshot';
 import { op } from '../lib/query';
 import { Account } from '../models/account';
 import { AudienceChange } from '../models/audience-change';
@@ -78,4 +79,20 @@ test('an account and its people written as one batch are noted once, after the l
   });
   await expect(failed).rejects.toThrow('the worker lost its database');
   expect(await notesNaming('p_feed_unit_failed')).toHaveLength(1);
+});
+
+test('a preview right after an import of more accounts than the snapshot held loads everything again once, then follows the feed in place', async () => {
+  const bulk = (industry: string) =>
+    h.api('POST', '/v1/segments/preview', { level: 'account', definition: { field: 'account.industry', op: 'eq', value: industry } }).then((r) => r.body.count as number);
+  const snapshotNow = () => audienceSnapshot({ onError: (err) => { throw err; } });
+  expect(await bulk('Bulk Feed')).toBe(0);
+  const before = await snapshotNow();
+  await Account.insertMany(Array.from({ length: 300 }, (_, i) => ({ _id: `feed-bulk-${i}`, name: `Bulk ${i}`, industry: 'Bulk Feed' })));
+  expect(await bulk('Bulk Feed')).toBe(300);
+  const reloaded = await snapshotNow();
+  expect(reloaded).not.toBe(before);
+  // The import's notes are still read again for 30 s; they are not a reason to load everything again.
+  await Account.updateOne({ _id: 'feed-bulk-0' }, { $set: { industry: 'Other' } });
+  expect(await bulk('Bulk Feed')).toBe(299);
+  expect(await snapshotNow()).toBe(reloaded);
 });
