@@ -59,7 +59,8 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
   let batchesApplied = 0;
   let nextChangeAt = input.nextChangeAt;
   let refreshRequested = input.refreshRequested ?? false;
-  let refreshNeeds: DefinitionNeeds = input.refreshNeeds ?? {};
+  // A refresh carried over from a run before needs were named reads everything as saved.
+  let refreshNeeds: DefinitionNeeds = input.refreshNeeds ?? (input.refreshRequested ? { latest: true } : {});
   const nextBatchId = () => `${workflowInfo().runId}:${++batchesApplied}`;
   const options = patched(APPLY_HEARTBEAT) ? { ...OPTIONS, heartbeatTimeout: HEARTBEAT_TIMEOUT } : OPTIONS;
   const { applyEvents, refreshEntity } = proxyActivities<Activities>(options);
@@ -74,7 +75,8 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
   async function refreshUnlessEventsCome(): Promise<{ nextChangeAt?: string } | undefined> {
     const refreshing = new CancellationScope();
     const listening = new CancellationScope();
-    const refresh = refreshing.run(() => refreshInBackground(refreshInput()));
+    const request = refreshInput();
+    const refresh = refreshing.run(() => refreshInBackground(request));
     const eventsCame = listening.run(() => condition(() => pending.length > 0)).then(
       () => true,
       () => false,
@@ -86,7 +88,11 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
     try {
       return await refresh;
     } catch (err) {
-      if (isCancellation(err)) return undefined;
+      if (isCancellation(err)) {
+        // Withdrawn: what it was to read is still owed.
+        if (request.atLeast) refreshNeeds = bothNeeds(refreshNeeds, request.atLeast);
+        return undefined;
+      }
       throw err;
     }
   }
