@@ -28,3 +28,8 @@ export function bothNeeds(a: DefinitionNeeds, b: DefinitionNeeds): DefinitionNee
 export function withoutLatest({ latest: _latest, ...versions }: DefinitionNeeds): DefinitionNeeds {
   return versions;
 }
+
+/** How a worker's cache of one definition serves these needs: read afresh, or at least this version. */
+export function cacheRead(needs: DefinitionNeeds, definition: 'model' | 'segments' | 'templates'): { fresh: boolean; atLeast?: number } {
+  return { fresh: needs.latest === true, atLeast: needs[definition] };
+}

@@ -1,4 +1,4 @@
-import type { DefinitionNeeds } from '../../domain/definition-versions';
+import { cacheRead, type DefinitionNeeds } from '../../domain/definition-versions';
 import type { AccountEvent } from '../../domain/events';
 import type { EntityRef } from '../../domain/routing';
 import { op } from '../../lib/query';
@@ -33,8 +33,7 @@ const MAX_MERGE_HOPS = 5;
  */
 export async function readEntity(entity: EntityRef, batchId: string, events: AccountEvent[], needs: DefinitionNeeds): Promise<EntityBatch> {
   const now = Date.now();
-  const fresh = needs.latest === true;
-  const [cachedModel, cachedSegments] = await Promise.all([scoringModel({ fresh, atLeast: needs.model }), savedSegments({ fresh, atLeast: needs.segments })]);
+  const [cachedModel, cachedSegments] = await Promise.all([scoringModel(cacheRead(needs, 'model')), savedSegments(cacheRead(needs, 'segments'))]);
   const account = entity.kind === 'account' ? await Account.findOne({ _id: entity.accountKey }).lean() : null;
   const found: PersonRecord[] =
     entity.kind === 'account'

@@ -1,4 +1,4 @@
-import type { DefinitionNeeds } from '../../domain/definition-versions';
+import { cacheRead, type DefinitionNeeds } from '../../domain/definition-versions';
 import { accountContext } from '../../domain/entity-context';
 import { evaluateMemberships, type Memberships } from '../../domain/segments/membership';
 import type { NewMessage } from '../../lib/deliveries';
@@ -15,7 +15,7 @@ export async function judgeGroupsAndSegments(batch: EntityBatch, scores: Scores,
   const { entity, account, now } = batch;
   const colleagues = scores.people.filter((x) => entity.kind === 'account' && x.p.accountKey === entity.accountKey);
   const candidates = colleagues.map((x) => ({ personId: x.p._id, context: { person: x.facts.person, account: x.facts.account }, behavior: x.behavior }));
-  const buyingGroups = entity.kind === 'account' ? await refreshAccountGroups(entity.accountKey, candidates, new Date(now), { fresh: needs.latest === true, atLeast: needs.templates }, deliver) : [];
+  const buyingGroups = entity.kind === 'account' ? await refreshAccountGroups(entity.accountKey, candidates, new Date(now), cacheRead(needs, 'templates'), deliver) : [];
   const members = scores.people.map(({ p, facts }) => ({ id: p._id, facts, current: p.segments ?? [] }));
   const accountMember =
     entity.kind === 'account'
