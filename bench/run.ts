@@ -1,4 +1,4 @@
-// `npm run bench [-- ingest-lag ingest-max rescore segments segment-save buying-groups journeys email crm nurture tracking]`:
+// `npm run bench [-- ingest-lag ingest-max people-upsert rescore segments segment-save buying-groups journeys email crm nurture tracking]`:
 // one stack, the chosen scenarios (all by default), a JSON file per result in
 // bench/results/ and one line per figure on stdout. `journeys-memory` measures
 // the worker as a process of its own: it runs alone, only when named. Every file records the
@@ -18,6 +18,7 @@ import { ingestMax } from './ingest-max';
 import { journeys } from './journeys';
 import { journeysMemory } from './journeys-memory';
 import { nurture } from './nurture';
+import { peopleUpsert } from './people-upsert';
 import { rescore } from './rescore';
 import type { Scenario, ScenarioResult } from './scenario';
 import { segmentSave } from './segment-save';
@@ -25,7 +26,7 @@ import { segments } from './segments';
 import { BenchStack, startStack, WorkerProcessStack } from './stack';
 import { tracking } from './tracking';
 
-const SCENARIOS: Record<string, Scenario> = { 'ingest-lag': ingestLag, 'ingest-max': ingestMax, rescore, segments, 'segment-save': segmentSave, 'buying-groups': buyingGroups, journeys, email, crm, nurture, tracking };
+const SCENARIOS: Record<string, Scenario> = { 'ingest-lag': ingestLag, 'ingest-max': ingestMax, 'people-upsert': peopleUpsert, rescore, segments, 'segment-save': segmentSave, 'buying-groups': buyingGroups, journeys, email, crm, nurture, tracking };
 /** Scenarios whose stack runs the worker as its own process. */
 const WORKER_PROCESS_SCENARIOS: Record<string, Scenario<WorkerProcessStack>> = { 'journeys-memory': journeysMemory };
 

@@ -1,6 +1,6 @@
-// Closed-loop clients: each posts a batch to POST /v1/events, waits for the
-// answer and posts the next, until the load's time is up (or MAX_EVENTS were
-// posted). The rate is what the API answers, not a rate we chose.
+// Closed-loop clients posting batches to POST /v1/events until the load's time
+// is up (or MAX_EVENTS were posted).
+import { closedLoop } from '../closed-loop';
 import type { ScenarioContext } from '../scenario';
 import type { BenchStack } from '../stack';
 import { ratePerSecond, summarize } from '../stats';
@@ -26,40 +26,36 @@ export interface Posted {
   error?: string;
 }
 
-export async function closedLoop(stack: BenchStack, accounts: SeedAccount[], runTag: string, seconds: number, log: ScenarioContext['log']) {
+export async function postBatches(stack: BenchStack, accounts: SeedAccount[], runTag: string, seconds: number, log: ScenarioContext['log']) {
   const posted: Posted[] = [];
-  const start = Date.now();
-  const deadline = start + seconds * 1000;
   let next = 0;
-  let lastLogged = start;
-  const client = async (c: number) => {
-    while (Date.now() < deadline && next * BATCH < MAX_EVENTS) {
-      const events = batchOf(accounts, runTag, next++);
-      const sentAt = Date.now();
-      const p: Posted = { events, client: c, sentAfterMs: sentAt - start, ms: 0, status: 0, accepted: 0, duplicates: 0, rejected: 0 };
-      try {
-        const res = await stack.api('POST', '/v1/events', { events });
-        p.status = res.status;
-        p.accepted = res.body?.accepted ?? 0;
-        p.duplicates = res.body?.duplicates ?? 0;
-        p.rejected = Array.isArray(res.body?.rejected) ? res.body.rejected.length : 0;
-        if (res.status !== 202) p.error = JSON.stringify(res.body).slice(0, 200);
-        else if (p.rejected) p.error = `${p.rejected} rejected, e.g. ${JSON.stringify(res.body.rejected[0]).slice(0, 200)}`;
-      } catch (err) {
-        p.error = (err as Error).message.slice(0, 200);
-      }
-      p.ms = Date.now() - sentAt;
-      if (p.error && !posted.some((b) => b.error)) log(`ingest-max: a POST did not take every event (HTTP ${p.status}): ${p.error}`);
-      posted.push(p);
-      if (Date.now() - lastLogged > 10000) {
-        lastLogged = Date.now();
-        const accepted = posted.reduce((n, b) => n + b.accepted, 0);
-        log(`ingest-max: ${accepted} events accepted after ${((Date.now() - start) / 1000).toFixed(0)} s (${ratePerSecond(accepted, Date.now() - start)}/s)`);
-      }
+  let lastLogged = Date.now();
+  const { start, loadMs } = await closedLoop(CLIENTS, seconds, async (c, loadStart) => {
+    if (next * BATCH >= MAX_EVENTS) return false;
+    const events = batchOf(accounts, runTag, next++);
+    const sentAt = Date.now();
+    const p: Posted = { events, client: c, sentAfterMs: sentAt - loadStart, ms: 0, status: 0, accepted: 0, duplicates: 0, rejected: 0 };
+    try {
+      const res = await stack.api('POST', '/v1/events', { events });
+      p.status = res.status;
+      p.accepted = res.body?.accepted ?? 0;
+      p.duplicates = res.body?.duplicates ?? 0;
+      p.rejected = Array.isArray(res.body?.rejected) ? res.body.rejected.length : 0;
+      if (res.status !== 202) p.error = JSON.stringify(res.body).slice(0, 200);
+      else if (p.rejected) p.error = `${p.rejected} rejected, e.g. ${JSON.stringify(res.body.rejected[0]).slice(0, 200)}`;
+    } catch (err) {
+      p.error = (err as Error).message.slice(0, 200);
     }
-  };
-  await Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)));
-  const loadMs = Date.now() - start;
+    p.ms = Date.now() - sentAt;
+    if (p.error && !posted.some((b) => b.error)) log(`ingest-max: a POST did not take every event (HTTP ${p.status}): ${p.error}`);
+    posted.push(p);
+    if (Date.now() - lastLogged > 10000) {
+      lastLogged = Date.now();
+      const accepted = posted.reduce((n, b) => n + b.accepted, 0);
+      log(`ingest-max: ${accepted} events accepted after ${((Date.now() - loadStart) / 1000).toFixed(0)} s (${ratePerSecond(accepted, Date.now() - loadStart)}/s)`);
+    }
+    return true;
+  });
   const accepted = posted.reduce((n, b) => n + b.accepted, 0);
   const failed = posted.filter((b) => b.status !== 202 || b.accepted !== b.events.length);
   // The steady rate: batches sent after the first WARM_SHARE of the load, over the time from the first of them to the end.

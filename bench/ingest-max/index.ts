@@ -26,7 +26,7 @@ import { round } from '../stats';
 import { acceptApart, APART_BATCHES } from './accept-apart';
 import { untilApplied } from './applied';
 import { cleanUp } from './clean-up';
-import { closedLoop } from './clients';
+import { postBatches } from './clients';
 import { BATCH } from './events';
 import { insertManyFloor } from './floor';
 import { applyCalls } from './histories';
@@ -59,7 +59,7 @@ export const ingestMax: Scenario = async ({ stack, people, seconds, log }) => {
     // --- (1) The load, then until every accepted event is applied.
     const trace = traceStatements(stack);
     const load = processLoad(stack.config.DATA_DIR);
-    const posted = await closedLoop(stack, accounts, runTag, seconds, log);
+    const posted = await postBatches(stack, accounts, runTag, seconds, log);
     const loadEnd = Date.now();
     const loadProcess = load();
     if (posted.accepted === 0) throw new Error(`no event was accepted: ${JSON.stringify(posted.figures.failedSamples ?? [])}`);
