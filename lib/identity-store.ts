@@ -13,6 +13,8 @@ export interface PersonClaim {
   ids: Identifiers;
   /** Explicit account of the event or call, if any. */
   accountKey?: string;
+  /** Fields a person this claim creates starts with: the caller's own write, made by the creation instead of after it. */
+  create?: Record<string, unknown>;
 }
 
 export interface ResolvedPerson {
@@ -53,7 +55,7 @@ export async function resolvePeople(claims: PersonClaim[]): Promise<ResolvedPers
   // New people, and known people without an account, join the account of their email's domain.
   const domains = await accountsByDomain(claims.filter((c) => !c.accountKey && !keysOf(c).some((k) => bound.get(k)?.accountKey)));
   const results: ResolvedPerson[] = [];
-  const newPeople = new Map<string, { _id: string; email?: string; accountKey?: string }>();
+  const newPeople = new Map<string, Record<string, unknown> & { _id: string; email?: string; accountKey?: string }>();
   const newBindings: { _id: string; personId: string; kind: string; value: string; accountKey?: string }[] = [];
 
   for (const [i, claim] of claims.entries()) {
@@ -71,7 +73,7 @@ export async function resolvePeople(claims: PersonClaim[]): Promise<ResolvedPers
       const email = claim.ids.email ? normalizeEmail(claim.ids.email) : undefined;
       const domain = companyDomain(email);
       person = { personId: newId('p'), accountKey: claim.accountKey ?? (domain ? domains.get(domain) : undefined) };
-      newPeople.set(person.personId, { _id: person.personId, email, accountKey: person.accountKey });
+      newPeople.set(person.personId, { ...claim.create, _id: person.personId, email, accountKey: person.accountKey });
       created = true;
     }
     let emailAdded: string | undefined;

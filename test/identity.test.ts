@@ -103,3 +103,18 @@ test('an anonymous visitor who identifies with her email through /v1/identify ca
   expect(again.personId).toBe(personId);
   expect((await Person.findOne({ _id: personId }).lean())!.email).toBe('dora@acme.example');
 });
+
+test('a person created through PUT /v1/people has every field sent on her profile and is scored on them; a later PUT changes them', async () => {
+  const created = await h.api('PUT', '/v1/people/grace@acme.example', { firstName: 'Grace', jobTitle: 'CTO', seniority: 'executive', attributes: { city: 'Delft' } });
+  expect(created.status).toBe(201);
+  const { personId } = created.body;
+  expect((await h.api('GET', `/v1/people/${personId}`)).body).toMatchObject({
+    accountKey: 'acme',
+    attributes: { firstName: 'Grace', jobTitle: 'CTO', seniority: 'executive', email: 'grace@acme.example', city: 'Delft' },
+  });
+  await score(personId, 30);
+  const updated = await h.api('PUT', '/v1/people/grace@acme.example', { jobTitle: 'Head of Sales' });
+  expect(updated.status).toBe(200);
+  expect((await h.api('GET', `/v1/people/${personId}`)).body.attributes).toMatchObject({ firstName: 'Grace', jobTitle: 'Head of Sales' });
+  await score(personId, 0);
+});

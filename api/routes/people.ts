@@ -93,12 +93,12 @@ export function peopleRoutes(deps: RouteDeps): void {
         throw ApiError.validation(unknown.map((t) => ({ path: `consent.topics.${t}`, message: `no subscription topic '${t}'; define it with PUT /v1/subscription-topics/${t}` })));
       }
       await assertMayLink(auth, { email: params.email }, body.accountKey);
-      const [person] = await resolvePeople([{ ids: { email: params.email }, accountKey: body.accountKey }]);
-      await Person.updateOne({ _id: person.personId }, { $set: fields });
+      const [person] = await resolvePeople([{ ids: { email: params.email }, accountKey: body.accountKey, create: fields }]);
+      if (!person.created) await Person.updateOne({ _id: person.personId }, { $set: fields });
       // Consent changes field by field, recorded with its source and audited.
       if (consent) await changeConsent(person.personId, consent, { source: 'api', by: { keyId: auth.keyId, role: auth.role } });
-      // A consent withdrawn or an attribute an exit rule names: the person's streams judge them now.
-      await recheckPeople(deps.delivery, [person.personId]);
+      // A consent withdrawn or an attribute an exit rule names: the person's streams judge them now (one created here is on none).
+      if (!person.created) await recheckPeople(deps.delivery, [person.personId]);
       const moved = body.accountKey && body.accountKey !== person.linkedAccountKey;
       if (moved) await Identity.updateMany({ personId: person.personId }, { $set: { accountKey: body.accountKey } });
       // Fit rules see the new attributes; a move takes the person's contribution to the new account.
