@@ -9,6 +9,7 @@ import pino from 'pino';
 import { makeImportActivities } from '../activities/import';
 import { createApp } from '../api/app';
 import { ImportChunk } from '../models/import';
+import { Person } from '../models/person';
 import { importWorkflowId } from '../workflows/import';
 import type { importWorkflow } from '../workflows/import';
 import { event } from './support/events';
@@ -63,6 +64,21 @@ async function accountActivity(key: string, total: number) {
     { what: `account ${key} to show ${total} interactions`, timeoutMs: 30000 },
   );
 }
+
+describe('importing people', () => {
+  test('a people CSV creates each new person with every column on her profile, and of two rows for one new person the later one wins', async () => {
+    const csv = ['email,firstName,jobTitle,seniority', 'nia@rows.example,Nia,CTO,executive', 'oz@rows.example,Oz,Engineer,senior', 'oz@rows.example,Oscar,Head of Engineering,director'].join('\n');
+    const res = await upload('kind=people&format=csv', `${csv}\n`);
+    expect(res.status).toBe(202);
+    expect(await finished(res.body.importId)).toMatchObject({ status: 'completed', failed: 0 });
+    const profile = async (email: string) => {
+      const person = await Person.findOne({ email }).lean();
+      return (await h.api('GET', `/v1/people/${person!._id}`)).body.attributes;
+    };
+    expect(await profile('nia@rows.example')).toMatchObject({ firstName: 'Nia', jobTitle: 'CTO', seniority: 'executive' });
+    expect(await profile('oz@rows.example')).toMatchObject({ firstName: 'Oscar', jobTitle: 'Head of Engineering', seniority: 'director' });
+  });
+});
 
 describe('importing accounts', () => {
   test('a CSV of accounts with quoted names and one bad row imports the good rows and names the bad row and field', async () => {
