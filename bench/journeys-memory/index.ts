@@ -75,7 +75,8 @@ export const journeysMemory: Scenario<WorkerProcessStack> = async ({ stack, peop
       worker: memory,
       withinGoal: memory.peakRssMB !== null && memory.peakRssMB <= GIB_MB,
     });
-    log(`journeys-memory: ${open} open journeys: worker rss ${memory.rssMB} MB, ${memory.rssAfterIdleMB} MB after ${IDLE_MS / 1000} s idle, peak ${memory.peakRssMB} MB (before any journey ${before.rssAfterIdleMB} MB); bench process ${memory.benchProcessRssMB} MB`);
+    const heaps = memory.threadHeapsAfterIdle.map((h) => `${h.main ? 'main' : `thread ${h.thread}`} ${h.heapUsedMB}/${h.heapTotalMB} (max ${h.maxHeapTotalMB})`).join(', ');
+    log(`journeys-memory: ${open} open journeys: worker rss ${memory.rssMB} MB, ${memory.rssAfterIdleMB} MB after ${IDLE_MS / 1000} s idle, peak ${memory.peakRssMB} MB (before any journey ${before.rssAfterIdleMB} MB); heaps used/total MB ${heaps}; bench process ${memory.benchProcessRssMB} MB`);
     progress(result());
     from = target;
   }
