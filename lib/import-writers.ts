@@ -85,9 +85,8 @@ export async function writePeople(delivery: DeliveryTarget, rows: PersonRow[], r
   const consents = new Map<string, Consent>();
   const moves = new Map<string, string>();
   const refs = new Map<string, EntityRef>();
-  // A person created from a single row of the chunk was created with its fields: nothing is left to write.
-  const rowsOf = new Map<string, number>();
-  const createdHere = new Set<string>();
+  // A person created from a row was created with its fields: only rows for people already there (another row's too) are written.
+  const existing = new Set<string>();
   rows.forEach((r, index) => {
     const topic = unknownTopicOf[index];
     if (topic) {
@@ -106,15 +105,14 @@ export async function writePeople(delivery: DeliveryTarget, rows: PersonRow[], r
     }
     const { consent, ...input } = r.input;
     updates.set(p.personId, { ...updates.get(p.personId), ...input });
-    rowsOf.set(p.personId, (rowsOf.get(p.personId) ?? 0) + 1);
-    if (p.created) createdHere.add(p.personId);
+    if (!p.created) existing.add(p.personId);
     if (consent) consents.set(p.personId, laterConsent(consents.get(p.personId), consent));
     if (moved) moves.set(p.personId, r.input.accountKey!);
     // Fit rules see the new attributes; a move takes the person's contribution to the new account.
     touch(refs, entityRefFor(r.input.accountKey ?? p.linkedAccountKey, p.personId));
     if (moved && p.linkedAccountKey) touch(refs, { kind: 'account', accountKey: p.linkedAccountKey });
   });
-  const writes = [...updates].filter(([personId, input]) => Object.keys(input).length > 0 && !(createdHere.has(personId) && rowsOf.get(personId) === 1));
+  const writes = [...updates].filter(([personId, input]) => existing.has(personId) && Object.keys(input).length > 0);
   await writeEach(writes, ([personId, input]) => Person.updateOne({ _id: personId }, { $set: input }));
   // As through the API: field by field, recorded and audited; a retried chunk finds nothing left to change.
   await writeEach([...consents], ([personId, consent]) => changeConsent(personId, consent, { source: 'import', ref: importId }));
