@@ -115,12 +115,15 @@ export async function eventLegs(stack: BenchStack, targets: SentEvent[]) {
   const recordQueue: number[] = [];
   const recordRun: number[] = [];
   const journeyRecorded: number[] = [];
+  const accountEvents: number[] = [];
+  const journeyEvents: number[] = [];
   let failed = 0;
   const resolved = targets.filter((t) => t.branchedAt !== undefined);
   await forEachLimit(resolved, HISTORY_IN_FLIGHT, async (t) => {
     const sentAt = t.sentAt!;
     try {
       const acc = events(await fetchHistory(stack, `account:${t.accountKey}`));
+      accountEvents.push(acc.length);
       const sig = acc.findIndex((e) => e.workflowExecutionSignaledEventAttributes?.signalName === eventsSignal.name && timeOf(e) >= sentAt);
       if (sig >= 0) {
         const leg = legAfter(acc, sig);
@@ -131,6 +134,7 @@ export async function eventLegs(stack: BenchStack, targets: SentEvent[]) {
         if (leg.activity?.started !== undefined && leg.activity.completed !== undefined) applyRun.push(leg.activity.completed - leg.activity.started);
       }
       const jny = events(await fetchHistory(stack, t.workflowId));
+      journeyEvents.push(jny.length);
       const jsig = jny.findIndex((e) => e.workflowExecutionSignaledEventAttributes?.signalName === journeyEventsSignal.name && timeOf(e) >= sentAt);
       if (jsig >= 0) {
         const leg = legAfter(jny, jsig);
@@ -150,6 +154,9 @@ export async function eventLegs(stack: BenchStack, targets: SentEvent[]) {
   return {
     historiesRead: resolved.length - failed,
     historiesUnread: failed,
+    /** Each history's length once the event was handled: what a replay of an evicted workflow goes through. */
+    accountHistoryEvents: summarize(accountEvents),
+    journeyHistoryEvents: summarize(journeyEvents),
     /** Sent → the account workflow has the event (the POST's own work ends about here). */
     accountSignalledAfterMs: summarize(accountSignalled),
     /** Account signal → its workflow task picked up, and that task's run (replayed when out of the cache). */
