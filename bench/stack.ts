@@ -21,6 +21,7 @@ import { loadConfig, type Config } from '../lib/config';
 import { connectMongo, disconnectMongo } from '../lib/mongo';
 import { startEmbedded } from '../scripts/stack/embedded';
 import { freePort } from '../scripts/stack/ports';
+import { workflowBundleOptions } from '../workers/bundle';
 import { createWorkers, workerOptions } from '../workers/options';
 import { deliveryTargetFor } from '../lib/delivery-target';
 import { closeMailers } from '../lib/mailer';
@@ -211,7 +212,7 @@ async function startInProcessWorker(config: Config, client: Client, closers: Clo
   log('[bench] bundling workflows and starting the worker...');
   const workers = await createWorkers(
     // An activity mid-way through a slow query ignores cancellation: do not wait for it forever.
-    workerOptions(config, nativeConnection, client, { workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') }) }).map((o) => ({ ...o, shutdownForceTime: '15s' })),
+    workerOptions(config, nativeConnection, client, { workflowBundle: await bundleWorkflowCode(workflowBundleOptions) }).map((o) => ({ ...o, shutdownForceTime: '15s' })),
   );
   const running = workers.run();
   closers.push({

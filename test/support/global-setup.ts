@@ -7,6 +7,7 @@ import { allSearchAttributes } from '../../domain/search-attributes';
 import { startEmbedded } from '../../scripts/stack/embedded';
 import { freePort } from '../../scripts/stack/ports';
 import { ensureTools } from '../../scripts/tools/ensure';
+import { workflowBundleOptions } from '../../workers/bundle';
 import { TEST_ENV, TEST_NAMESPACES } from './servers';
 
 /**
@@ -39,7 +40,7 @@ export default async function globalSetup(): Promise<void> {
         extraArgs: ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal', ...TEST_NAMESPACES.flatMap((ns) => ['--namespace', ns])],
       },
     }),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger }),
+    bundleWorkflowCode({ ...workflowBundleOptions, logger: quietLogger }),
   ]);
   const [embeddedStart, envStart, bundleStart] = started;
   if (embeddedStart.status === 'rejected' || envStart.status === 'rejected' || bundleStart.status === 'rejected') {
