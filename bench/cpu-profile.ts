@@ -1,8 +1,10 @@
 // Reads a V8 CPU profile (`node --cpu-prof`, one file per thread) and says
 // where the CPU went: self time by file (ours by path, dependencies by package),
 // and the inclusive time of the functions named on the command line (a sample
-// counts once for a function however deep it recurses).
-//   npx tsx bench/cpu-profile.ts <file.cpuprofile> [functionName ...]
+// counts once for a function however deep it recurses). `--window=FROM-TO`
+// counts only the samples taken between two readings of the monotonic clock in
+// microseconds (`monotonicMicros()`, which a scenario logs around a phase).
+//   npx tsx bench/cpu-profile.ts [--window=FROM-TO] <file.cpuprofile> [functionName ...]
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -34,7 +36,10 @@ function owner(url: string): string {
   return file.startsWith(root) ? path.relative(root, file) : file;
 }
 
-export function summarizeProfile(profile: Profile, names: string[], top = 25) {
+/** The clock V8 stamps its profile samples with (CLOCK_MONOTONIC), in microseconds. */
+export const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
+
+export function summarizeProfile(profile: Profile, names: string[], top = 25, window?: { from: number; to: number }) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -42,7 +47,10 @@ export function summarizeProfile(profile: Profile, names: string[], top = 25) {
   const inclusive = new Map<string, number>(names.map((n) => [n, 0]));
   let total = 0;
   let idle = 0;
+  let at = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
+    at += profile.timeDeltas[i] ?? 0;
+    if (window && (at < window.from || at > window.to)) continue;
     const ms = (profile.timeDeltas[i] ?? 0) / 1000;
     const node = byId.get(profile.samples[i])!;
     total += ms;
@@ -63,7 +71,7 @@ export function summarizeProfile(profile: Profile, names: string[], top = 25) {
   }
   const ms = (v: number) => Math.round(v);
   return {
-    wallMs: ms((profile.endTime - profile.startTime) / 1000),
+    wallMs: ms(((window?.to ?? profile.endTime) - (window?.from ?? profile.startTime)) / 1000),
     sampledMs: ms(total),
     idleMs: ms(idle),
     busyMs: ms(total - idle),
@@ -73,10 +81,14 @@ export function summarizeProfile(profile: Profile, names: string[], top = 25) {
 }
 
 if (require.main === module) {
-  const [file, ...names] = process.argv.slice(2);
-  if (!file) {
-    console.error('usage: npx tsx bench/cpu-profile.ts <file.cpuprofile> [functionName ...]');
+  const args = process.argv.slice(2);
+  const windowArg = args.find((a) => a.startsWith('--window='))?.slice('--window='.length);
+  const [file, ...names] = args.filter((a) => !a.startsWith('--window='));
+  const [from, to] = (windowArg ?? '').split('-').map(Number);
+  if (!file || (windowArg !== undefined && !(from < to))) {
+    console.error('usage: npx tsx bench/cpu-profile.ts [--window=FROM-TO] <file.cpuprofile> [functionName ...]');
     process.exit(2);
   }
-  console.log(JSON.stringify(summarizeProfile(JSON.parse(readFileSync(file, 'utf8')) as Profile, names), null, 2));
+  const window = windowArg === undefined ? undefined : { from, to };
+  console.log(JSON.stringify(summarizeProfile(JSON.parse(readFileSync(file, 'utf8')) as Profile, names, 25, window), null, 2));
 }

@@ -6,6 +6,7 @@
 // latency into its legs (server timestamps).
 import { JourneyInstance } from '../../models/journey';
 import { journeyWorkflowId } from '../../workflows/journey-messages';
+import { monotonicMicros } from '../cpu-profile';
 import { processLoad } from '../load';
 import { sendOpenLoop } from '../open-loop';
 import { backingOff, Polled, startPollers } from '../pollers';
@@ -81,12 +82,14 @@ export async function eventToBranch(stack: BenchStack, journeyId: string, chosen
     }
   };
   const loadEvents = processLoad(stack.config.DATA_DIR);
+  const phaseFrom = monotonicMicros();
   log(`journeys: ${targets.length} ${EVENT} events at ${EVENTS_PER_SECOND}/s`);
   const sending = await sendOpenLoop({ ticks: targets.length, tickMs: TICK_MS, maxInFlight: MAX_IN_FLIGHT }, send);
   const { sent, sendMs, skippedTicks } = sending;
   const tailMs = await pollers.drain(() => targets.every((t) => t.sentAt === undefined || t.done), TAIL_MS);
   const { polls, pollErrors } = await pollers.stop();
   const eventLoad = loadEvents();
+  log(`journeys: the event phase, for bench/cpu-profile.ts: --window=${phaseFrom}-${monotonicMicros()}`);
   const unresolved = targets.filter((t) => t.sentAt !== undefined && !t.done);
   if (unresolved.length) log(`journeys: ${unresolved.length} instances not at 'hot' ${TAIL_MS / 1000} s after the last event (e.g. ${unresolved[0].workflowId})`);
   const branchLegs = await eventLegs(stack, targets);
