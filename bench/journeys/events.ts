@@ -3,11 +3,15 @@
 // (EVENTS_PER_SECOND; each account's workflow was woken before the launch, as
 // a live account's is); pollers read each instance by _id until it is at
 // 'hot' or 'done'. The account's and the journey's histories then split each
-// latency into its legs (server timestamps).
+// latency into its legs (server timestamps). Every statement and Temporal call
+// the API and the activities make meanwhile is counted per event (the pollers
+// read through the driver, around the trace).
+import mongoose from 'mongoose';
 import { JourneyInstance } from '../../models/journey';
 import { journeyWorkflowId } from '../../workflows/journey-messages';
 import { monotonicMicros } from '../cpu-profile';
 import { processLoad } from '../load';
+import { byActivity, byKind, traceStatements } from '../ingest-max/trace';
 import { sendOpenLoop } from '../open-loop';
 import { backingOff, Polled, startPollers } from '../pollers';
 import { ScenarioContext, sleep, within } from '../scenario';
@@ -35,6 +39,9 @@ const REPOLL_FRACTION = 0.1;
 const TAIL_MS = 60000;
 const IDLE_MS = 5000;
 
+/** The instances' collection through the driver: the bench's reads stay out of the statement trace. */
+const instances = () => mongoose.connection.db!.collection<{ _id: string; nodeId: string; status: string }>(JourneyInstance.collection.collectionName);
+
 interface Target extends SentEvent, Polled {
   account: SeedAccount;
   eventId: string;
@@ -58,7 +65,7 @@ export async function eventToBranch(stack: BenchStack, journeyId: string, chosen
     // The sent, unresolved target whose next read is due first.
     dueAt: backingOff<Target>({ minMs: MIN_REPOLL_MS, maxMs: MAX_REPOLL_MS, fraction: REPOLL_FRACTION }, (t) => (t.done ? undefined : t.sentAt)),
     read: async (t) => {
-      const i = await within(JourneyInstance.findOne({ _id: t.workflowId }, { nodeId: 1, status: 1 }).lean(), 30000, 'reading an instance');
+      const i = await within(instances().findOne({ _id: t.workflowId }, { projection: { nodeId: 1, status: 1 } }), 30000, 'reading an instance');
       const seenAt = Date.now();
       if (!t.done && i && BRANCH_NODES.has(i.nodeId)) {
         t.done = true;
@@ -82,6 +89,7 @@ export async function eventToBranch(stack: BenchStack, journeyId: string, chosen
     }
   };
   const loadEvents = processLoad(stack.config.DATA_DIR);
+  const trace = traceStatements(stack);
   const phaseFrom = monotonicMicros();
   log(`journeys: ${targets.length} ${EVENT} events at ${EVENTS_PER_SECOND}/s`);
   const sending = await sendOpenLoop({ ticks: targets.length, tickMs: TICK_MS, maxInFlight: MAX_IN_FLIGHT }, send);
@@ -89,6 +97,7 @@ export async function eventToBranch(stack: BenchStack, journeyId: string, chosen
   const tailMs = await pollers.drain(() => targets.every((t) => t.sentAt === undefined || t.done), TAIL_MS);
   const { polls, pollErrors } = await pollers.stop();
   const eventLoad = loadEvents();
+  const statements = trace.stop();
   log(`journeys: the event phase, for bench/cpu-profile.ts: --window=${phaseFrom}-${monotonicMicros()}`);
   const unresolved = targets.filter((t) => t.sentAt !== undefined && !t.done);
   if (unresolved.length) log(`journeys: ${unresolved.length} instances not at 'hot' ${TAIL_MS / 1000} s after the last event (e.g. ${unresolved[0].workflowId})`);
@@ -109,6 +118,8 @@ export async function eventToBranch(stack: BenchStack, journeyId: string, chosen
     instancePollsPerSecond: ratePerSecond(polls, sendMs + tailMs),
     pollErrors,
     legs: branchLegs,
+    /** Statements and Temporal calls of the phase: the API's per event sent, each activity's per execution. */
+    statements: { apiPerEvent: byKind(statements.filter((st) => !st.activity), sent), activities: byActivity(statements) },
     benchProcess: eventLoad,
     /** The same figures over IDLE_MS just before, with no events and no polls. */
     idleBefore: idleLoad,
