@@ -51,12 +51,12 @@ const schema = z.object({
   LEAD_TRANSFER_MIN_EVERY_SECONDS: z.coerce.number().int().min(1).default(60),
   /**
    * Workflows a worker keeps in memory between their tasks: beyond it the least recently used is evicted and
-   * replayed from its short history when it next wakes. Above the ~540 account workflows a re-score wakes at once,
-   * so a live account's task never waits behind their replays. The worker's RSS does not follow it closely (the
-   * journeys-memory bench: 1,789 MB at 10,000 open journeys with 2,000, 847 MB with 500; 714-776 MB at 1,000 with
-   * any of 2,000, 1,000 or 500), so it is not sized for 1 GiB yet.
+   * replayed from its short history when it next wakes. 1,000 is the largest size measured to keep the worker within
+   * 1 GiB at 10,000 open journeys (the journeys-memory bench: 821 MB settled, peak 995 MB; 2,000 held 1,331 MB, 500
+   * held 721 MB, peak 863 MB), and it stays above the ~540 account workflows a re-score wakes at once, so a live
+   * account's task does not wait behind their replays.
    */
-  WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(0).default(2000),
+  WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(0).default(1000),
   /**
    * Background activities (refreshes no event asked for: re-scores, segment evaluations, buying-group set-ups) a worker
    * runs at a time: enough to keep the database busy, few enough to leave it to live events.
