@@ -16,7 +16,7 @@ const workflowsPath = require.resolve('../workflows');
  * the worker's shared V8 context instead of once for each workflow it creates
  * or replays: a created workflow then holds 12 KB of heap instead of 78 KB, and
  * a cache of a given size fits in less memory. This is safe only while those
- * modules keep no state at module scope; test/workflow-modules.test.ts holds
+ * modules keep no state at module scope; test/workflow-bundle.test.ts holds
  * them to that.
  */
 export const workflowBundleOptions: BundleOptions = { workflowsPath, preloadModules: ['@temporalio/workflow', workflowsPath] };
