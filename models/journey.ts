@@ -41,6 +41,8 @@ const journeyInstanceSchema = new Schema(
     nodeId: { type: String, required: true },
     status: { type: String, required: true },
     history: { type: [Schema.Types.Mixed], default: [] },
+    /** `<nodeId>@<at>` of the last step in `history`: a retried write finds it there and appends nothing. */
+    lastStep: { type: String },
     /** When the account last entered: where a dry run of it starts by default. */
     enteredAt: { type: Date },
     /** The launch job that started this entry, if any. */

@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { recordJourneyStep } from '../activities/journey-data';
 import { postWebhook } from '../activities/webhook';
+import { JourneyInstance } from '../models/journey';
 import { event } from './support/events';
 import { eventually, Harness, startHarness } from './support/harness';
 import { journeyApi } from './support/journeys';
@@ -192,5 +194,28 @@ describe('journeys that cannot run are refused, naming the node', () => {
   test('launching a draft', async () => {
     const created = await h.api('POST', '/v1/journeys', { name: 'Draft', entry: { manual: true }, start: 'a', nodes: { a: { type: 'exit' } } });
     expect((await h.api('POST', `/v1/journeys/${created.body.id}/launch`, { accountKeys: ['acme'] })).status).toBe(409);
+  });
+});
+
+describe("an instance's recorded path", () => {
+  const record = (workflowId: string, i: number) =>
+    recordJourneyStep({ workflowId, journeyId: 'jny_path', version: 1, accountKey: 'acme', nodeId: `n${i + 1}`, status: 'running', step: { nodeId: `n${i}`, at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), outcome: 'done' } });
+
+  test('shows a step once when the write recording it is retried', async () => {
+    await record('path-retried', 0);
+    await record('path-retried', 1);
+    await record('path-retried', 1);
+    const doc = await JourneyInstance.findOne({ _id: 'path-retried' }).lean();
+    expect(doc?.history.map((s: { nodeId: string }) => s.nodeId)).toEqual(['n0', 'n1']);
+    expect(doc?.nodeId).toBe('n2');
+  });
+
+  test('keeps the latest steps of a long-running instance, at most 150 of them', async () => {
+    for (let i = 0; i < 160; i++) await record('path-long', i);
+    const history = (await JourneyInstance.findOne({ _id: 'path-long' }).lean())!.history as { nodeId: string }[];
+    expect(history.length).toBeLessThanOrEqual(150);
+    expect(history.length).toBeGreaterThanOrEqual(100);
+    expect(history.at(-1)!.nodeId).toBe('n159');
+    expect(history.map((s) => Number(s.nodeId.slice(1)))).toEqual(Array.from({ length: history.length }, (_, k) => 160 - history.length + k));
   });
 });
