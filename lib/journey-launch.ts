@@ -4,7 +4,7 @@ import type { AccountEvent } from '../domain/events';
 import type { JourneyDefinition } from '../domain/journeys/definition';
 import { eventTypesHeard } from '../domain/journeys/graph';
 import { AccountKey, JourneyId, JourneyStatus, JourneyVersion, NodeId } from '../domain/search-attributes';
-import { Journey, JourneyInstance, JourneyVersion as JourneyVersionDoc } from '../models/journey';
+import { Journey, JourneyInstance } from '../models/journey';
 import { journeyEventsSignal, journeyWorkflowId, pauseSignal, resumeSignal, stopSignal } from '../workflows/journey-messages';
 import type { journeyWorkflow } from '../workflows/journey';
 import type { DeliveryTarget } from './deliver-events';
@@ -22,22 +22,6 @@ export interface LiveJourney {
 /** Statuses of an instance that still runs. */
 export const ACTIVE = new Set(['running', 'waiting', 'paused']);
 
-/** Published journeys with their latest version (a small collection: read whole). */
-async function readLive(): Promise<{ stamp: number; journeys: LiveJourney[] }> {
-  const journeys = (await Journey.find({}).lean()).filter((j) => j.latestVersion > 0);
-  const live: LiveJourney[] = [];
-  for (const j of journeys) {
-    const v = await JourneyVersionDoc.findOne({ _id: `${j._id}:v${j.latestVersion}` }).lean();
-    if (v) live.push({ id: j._id, name: j.name, version: v.version, definition: v.definition as JourneyDefinition, state: j.state });
-  }
-  return { stamp: Date.now(), journeys: live };
-}
-
-/** What entry rules see, read at most once a second per process. */
-export const liveJourneys = versionedCache(readLive, (l) => l.stamp);
-
-export type StartOutcome = 'started' | 'alreadyRunning' | 'alreadyEntered';
-
 /** Published versions never change: each is read once per process. */
 const versions = new Map<string, Promise<JourneyDefinition | undefined>>();
 export function publishedVersion(journeyId: string, version: number): Promise<JourneyDefinition | undefined> {
@@ -50,6 +34,22 @@ export function publishedVersion(journeyId: string, version: number): Promise<Jo
   }
   return read;
 }
+
+/** Published journeys with their latest version (a small collection: read whole; each version read once per process). */
+async function readLive(): Promise<{ stamp: number; journeys: LiveJourney[] }> {
+  const journeys = (await Journey.find({}).lean()).filter((j) => j.latestVersion > 0);
+  const live: LiveJourney[] = [];
+  for (const j of journeys) {
+    const definition = await publishedVersion(j._id, j.latestVersion);
+    if (definition) live.push({ id: j._id, name: j.name, version: j.latestVersion, definition, state: j.state });
+  }
+  return { stamp: Date.now(), journeys: live };
+}
+
+/** What entry rules see, read at most once a second per process. */
+export const liveJourneys = versionedCache(readLive, (l) => l.stamp);
+
+export type StartOutcome = 'started' | 'alreadyRunning' | 'alreadyEntered';
 
 /** Tells one instance what its journey's state became; an instance that has ended takes nothing. */
 export async function steerInstance(target: DeliveryTarget, workflowId: string, state: 'active' | 'paused' | 'stopped'): Promise<boolean> {
