@@ -7,6 +7,7 @@ import { wakeSignal } from '../workflows/dispatch-messages';
 import type { DeliveryTarget } from './deliver-events';
 import { insertNew } from './mongo-errors';
 import { writeEach } from './each-statement';
+import { coalesced } from './coalesced-call';
 
 /** About four hours of retries (30 s doubling, at most 30 min apart) before a message is dead; batches of 50, four at a time. */
 export const DEFAULT_DISPATCH: DispatchSettings = { retry: { maximumAttempts: 12, initialIntervalSeconds: 30 }, batchSize: 50, concurrency: 4 };
@@ -44,8 +45,7 @@ function dispatchOf(target: DeliveryTarget, lane: Lane): DispatchSettings {
   return email;
 }
 
-/** Wakes a lane's dispatcher, starting it if it is not running: one Temporal call. */
-export async function wakeDispatcher(target: DeliveryTarget, lane: Lane): Promise<void> {
+async function signalDispatcher(target: DeliveryTarget, lane: Lane): Promise<void> {
   await target.client.workflow.signalWithStart<typeof dispatchWorkflow>('dispatchWorkflow', {
     workflowId: dispatcherId(lane),
     taskQueue: dispatcherQueue(target.taskQueue),
@@ -53,6 +53,21 @@ export async function wakeDispatcher(target: DeliveryTarget, lane: Lane): Promis
     signal: wakeSignal,
     staticSummary: `deliver the ${lane} lane`,
   });
+}
+
+const wakes = new WeakMap<DeliveryTarget, Map<Lane, () => Promise<void>>>();
+
+/**
+ * Wakes a lane's dispatcher, starting it if it is not running: one Temporal
+ * call, shared by the wakes of the lane that this process asks for while it
+ * is under way (a journey action per event would otherwise signal per event).
+ */
+export function wakeDispatcher(target: DeliveryTarget, lane: Lane): Promise<void> {
+  let lanes = wakes.get(target);
+  if (!lanes) wakes.set(target, (lanes = new Map()));
+  let wake = lanes.get(lane);
+  if (!wake) lanes.set(lane, (wake = coalesced(() => signalDispatcher(target, lane))));
+  return wake();
 }
 
 /**
