@@ -27,11 +27,13 @@ const send = (accountKey: string, type: string, properties: Record<string, unkno
 /**
  * Events one by one, each applied before the next, until the instance's run has
  * more history than the limit the harness sets: a loaded worker may take several
- * signals in one workflow task, so a fixed count is not enough.
+ * signals in one workflow task, so a fixed count is not enough. The workflow
+ * sees its length as of its task's start, one event short of what describe
+ * shows once that task has completed.
  */
 async function pastHistoryLimit(accountKey: string, run: { describe(): Promise<WorkflowExecutionDescription> }, type: string, properties: Record<string, unknown>) {
   const total = async () => (await h.api('GET', `/v1/accounts/${accountKey}`)).body.activity?.total ?? 0;
-  for (let i = 1; (await run.describe()).historyLength <= HISTORY_LIMIT; i++) {
+  for (let i = 1; (await run.describe()).historyLength <= HISTORY_LIMIT + 1; i++) {
     if (i > 100) throw new Error(`the history of ${accountKey}'s instance did not pass ${HISTORY_LIMIT} events`);
     const before = await total();
     await send(accountKey, type, properties);

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { evaluate } from '../domain/condition';
 import { eventIs, type AccountEvent } from '../domain/events';
@@ -41,7 +41,16 @@ const CONTINUE_AFTER_EVENTS = 5000;
  */
 export const KEEPS_ITS_PROMISES = 'journey-keeps-its-promises';
 
-const { recordJourneyStep, accountMatches } = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { maximumInterval: '30 seconds' } });
+/**
+ * Patch: the projection write runs as a local activity, inside the workflow
+ * task that takes the step, instead of as an activity task that needs a
+ * workflow task of its own to go on (2-3 per event that moves an instance).
+ */
+export const STEPS_RECORDED_LOCALLY = 'journey-steps-recorded-locally';
+
+const projectionWrites = { startToCloseTimeout: '30 seconds', retry: { maximumInterval: '30 seconds' } } as const;
+const { recordJourneyStep, accountMatches } = proxyActivities<Activities>(projectionWrites);
+const local = proxyLocalActivities<Activities>(projectionWrites);
 
 const migrationVersion = (m: MigrateRequest | MigrateTo) => ('at' in m ? m.version : m.toVersion);
 const migrationTarget = (m: MigrateRequest | MigrateTo, nodeId: string): string | undefined => ('at' in m ? m.at : m.nodeMap[nodeId]);
@@ -56,6 +65,7 @@ export async function journeyWorkflow(input: JourneyInput): Promise<{ status: In
   const def = input.definition;
   const { workflowId, firstExecutionRunId } = workflowInfo();
   const keepsPromises = patched(KEEPS_ITS_PROMISES);
+  const recordStep = patched(STEPS_RECORDED_LOCALLY) ? local.recordJourneyStep : recordJourneyStep;
   const historyLimit = input.historyLimit ?? CONTINUE_AFTER_EVENTS;
   let nodeId = input.at ?? def.start;
   let history = [...(input.history ?? [])];
@@ -102,7 +112,7 @@ export async function journeyWorkflow(input: JourneyInput): Promise<{ status: In
       { key: NodeId, value: nodeId },
       { key: JourneyStatus, value: status },
     ]);
-    await recordJourneyStep({ workflowId, journeyId: input.journeyId, version: input.version, accountKey: input.accountKey, nodeId, status, step });
+    await recordStep({ workflowId, journeyId: input.journeyId, version: input.version, accountKey: input.accountKey, nodeId, status, step });
   };
   // The step just finished is recorded with the next transition: one projection write per node.
   let lastStep: JourneyStep | undefined;

@@ -24,9 +24,11 @@ interface Leg {
   firstTaskStarted?: number;
   firstTaskCompleted?: number;
   activity?: { name: string; scheduled: number; started?: number; completed?: number };
+  /** The projection write ran as a local activity within the first task (recorded when that task completed). */
+  recordedInTask?: number;
 }
 
-/** From the anchor event on: the first workflow task, and the first activity with its start and completion. */
+/** From the anchor event on: the first workflow task, and the first activity (or local activity, a marker) with its start and completion. */
 function legAfter(events: HistoryEvent[], anchor: number): Leg {
   const at = timeOf(events[anchor]);
   const leg: Leg = { at };
@@ -35,7 +37,10 @@ function legAfter(events: HistoryEvent[], anchor: number): Leg {
     const e = events[i];
     if (e.workflowTaskStartedEventAttributes && leg.firstTaskStarted === undefined) leg.firstTaskStarted = timeOf(e);
     else if (e.workflowTaskCompletedEventAttributes && leg.firstTaskCompleted === undefined) leg.firstTaskCompleted = timeOf(e);
-    else if (e.activityTaskScheduledEventAttributes && activityId === undefined) {
+    else if (e.markerRecordedEventAttributes?.markerName === 'core_local_activity' && activityId === undefined) {
+      leg.recordedInTask = timeOf(e);
+      break;
+    } else if (e.activityTaskScheduledEventAttributes && activityId === undefined) {
       activityId = idOf(e);
       leg.activity = { name: e.activityTaskScheduledEventAttributes.activityType?.name ?? '?', scheduled: timeOf(e) };
     } else if (e.activityTaskStartedEventAttributes && activityId !== undefined && Number(e.activityTaskStartedEventAttributes.scheduledEventId) === activityId) leg.activity!.started = timeOf(e);
@@ -72,7 +77,8 @@ export async function startLegs(stack: BenchStack, journeyId: string, accountKey
       const act = leg.activity;
       if (act?.started !== undefined) recordQueue.push(act.started - act.scheduled);
       if (act?.started !== undefined && act.completed !== undefined) recordRun.push(act.completed - act.started);
-      if (act?.completed !== undefined) startToRecorded.push(act.completed - leg.at);
+      const recorded = act?.completed ?? leg.recordedInTask;
+      if (recorded !== undefined) startToRecorded.push(recorded - leg.at);
     } catch {
       failed++;
     }
@@ -85,7 +91,7 @@ export async function startLegs(stack: BenchStack, journeyId: string, accountKey
     /** Start accepted → the worker picks up its first workflow task (task queue backlog). */
     firstWorkflowTaskQueueMs: summarize(firstTaskQueue),
     firstWorkflowTaskRunMs: summarize(firstTaskRun),
-    /** recordJourneyStep (the projection write): scheduled → picked up (activity backlog), and its run. */
+    /** recordJourneyStep (the projection write) as an activity task: scheduled → picked up (activity backlog), and its run; none when it runs locally. */
     recordActivityQueueMs: summarize(recordQueue),
     recordActivityRunMs: summarize(recordRun),
     /** Start accepted → the projection says waiting. */
@@ -145,7 +151,8 @@ export async function eventLegs(stack: BenchStack, targets: SentEvent[]) {
         const act = leg.activity;
         if (act?.started !== undefined) recordQueue.push(act.started - act.scheduled);
         if (act?.started !== undefined && act.completed !== undefined) recordRun.push(act.completed - act.started);
-        if (act?.completed !== undefined) journeyRecorded.push(act.completed - sentAt);
+        const recorded = act?.completed ?? leg.recordedInTask;
+        if (recorded !== undefined) journeyRecorded.push(recorded - sentAt);
       }
     } catch {
       failed++;
@@ -172,10 +179,10 @@ export async function eventLegs(stack: BenchStack, targets: SentEvent[]) {
     journeyTaskRunMs: summarize(journeyTaskRun),
     /** Sent → the workflow has taken the branch (the task that schedules the 'hot' step completed). */
     branchDecidedAfterMs: summarize(branchDecided),
-    /** recordJourneyStep for 'hot': scheduled → picked up (activity backlog), and its run. */
+    /** recordJourneyStep for 'hot' as an activity task: scheduled → picked up (activity backlog), and its run; none when it runs locally. */
     recordActivityQueueMs: summarize(recordQueue),
     recordActivityRunMs: summarize(recordRun),
-    /** Sent → the projection says 'hot' (recordJourneyStep completed). */
+    /** Sent → the projection says 'hot' (recordJourneyStep completed, or the task that ran it locally). */
     journeyRecordedAfterMs: summarize(journeyRecorded),
   };
 }
