@@ -41,8 +41,9 @@ const journeyInstanceSchema = new Schema(
     nodeId: { type: String, required: true },
     status: { type: String, required: true },
     history: { type: [Schema.Types.Mixed], default: [] },
-    /** `<nodeId>@<at>` of the last step in `history`: a retried write finds it there and appends nothing. */
-    lastStep: { type: String },
+    /** Where the last step in `history` stands (its run, its number there): a repeated write of it appends nothing. */
+    stepRun: { type: String },
+    stepNo: { type: Number },
     /** When the account last entered: where a dry run of it starts by default. */
     enteredAt: { type: Date },
     /** The launch job that started this entry, if any. */

@@ -198,24 +198,41 @@ describe('journeys that cannot run are refused, naming the node', () => {
 });
 
 describe("an instance's recorded path", () => {
-  const record = (workflowId: string, i: number) =>
-    recordJourneyStep({ workflowId, journeyId: 'jny_path', version: 1, accountKey: 'acme', nodeId: `n${i + 1}`, status: 'running', step: { nodeId: `n${i}`, at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), outcome: 'done' } });
+  const stepAt = (i: number, second = i) => ({ nodeId: `n${i}`, at: new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString(), outcome: 'done' });
+  const record = (workflowId: string, i: number, opts: { runId?: string; second?: number; numbered?: boolean } = {}) =>
+    recordJourneyStep({
+      workflowId, journeyId: 'jny_path', version: 1, accountKey: 'acme', nodeId: `n${i + 1}`, status: 'running',
+      step: stepAt(i, opts.second),
+      ...(opts.numbered === false ? {} : { place: { runId: opts.runId ?? 'run-1', n: i + 1 } }),
+    });
+  const path = async (workflowId: string) => ((await JourneyInstance.findOne({ _id: workflowId }).lean())!.history as { nodeId: string }[]).map((s) => s.nodeId);
 
-  test('shows a step once when the write recording it is retried', async () => {
+  test('shows each step once when the workflow task that recorded two steps is retried with a later clock', async () => {
     await record('path-retried', 0);
     await record('path-retried', 1);
-    await record('path-retried', 1);
-    const doc = await JourneyInstance.findOne({ _id: 'path-retried' }).lean();
-    expect(doc?.history.map((s: { nodeId: string }) => s.nodeId)).toEqual(['n0', 'n1']);
-    expect(doc?.nodeId).toBe('n2');
+    await record('path-retried', 2);
+    // The retried task: the same steps at the same places, the time read again.
+    await record('path-retried', 1, { second: 41 });
+    await record('path-retried', 2, { second: 42 });
+    expect(await path('path-retried')).toEqual(['n0', 'n1', 'n2']);
+    expect((await JourneyInstance.findOne({ _id: 'path-retried' }).lean())?.nodeId).toBe('n3');
+    // The next run (a continue-as-new, or the account entering again) numbers its steps afresh.
+    await record('path-retried', 0, { runId: 'run-2' });
+    expect(await path('path-retried')).toEqual(['n0', 'n1', 'n2', 'n0']);
+  });
+
+  test('shows a step once when a retried call from a workflow that started before steps were numbered records it again', async () => {
+    await record('path-unnumbered', 0, { numbered: false });
+    await record('path-unnumbered', 1, { numbered: false });
+    await record('path-unnumbered', 1, { numbered: false });
+    expect(await path('path-unnumbered')).toEqual(['n0', 'n1']);
   });
 
   test('keeps the latest steps of a long-running instance, at most 150 of them', async () => {
-    for (let i = 0; i < 160; i++) await record('path-long', i);
-    const history = (await JourneyInstance.findOne({ _id: 'path-long' }).lean())!.history as { nodeId: string }[];
-    expect(history.length).toBeLessThanOrEqual(150);
-    expect(history.length).toBeGreaterThanOrEqual(100);
-    expect(history.at(-1)!.nodeId).toBe('n159');
-    expect(history.map((s) => Number(s.nodeId.slice(1)))).toEqual(Array.from({ length: history.length }, (_, k) => 160 - history.length + k));
+    for (let i = 0; i < 160; i++) await record('path-long', i, { second: 0 });
+    const steps = await path('path-long');
+    expect(steps.length).toBeLessThanOrEqual(150);
+    expect(steps.length).toBeGreaterThanOrEqual(100);
+    expect(steps.map((s) => Number(s.slice(1)))).toEqual(Array.from({ length: steps.length }, (_, k) => 160 - steps.length + k));
   });
 });

@@ -10,6 +10,12 @@ export interface JourneyStep {
   outcome?: string;
 }
 
+/** A recorded step's run and its number in that run. */
+export interface StepPlace {
+  runId: string;
+  n: number;
+}
+
 export interface JourneyState {
   nodeId: string;
   status: InstanceStatus;

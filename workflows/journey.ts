@@ -63,7 +63,7 @@ const migrationTarget = (m: MigrateRequest | MigrateTo, nodeId: string): string 
  */
 export async function journeyWorkflow(input: JourneyInput): Promise<{ status: InstanceStatus; history: JourneyStep[] }> {
   const def = input.definition;
-  const { workflowId, firstExecutionRunId } = workflowInfo();
+  const { workflowId, firstExecutionRunId, runId } = workflowInfo();
   const keepsPromises = patched(KEEPS_ITS_PROMISES);
   const recordStep = patched(STEPS_RECORDED_LOCALLY) ? local.recordJourneyStep : recordJourneyStep;
   const historyLimit = input.historyLimit ?? CONTINUE_AFTER_EVENTS;
@@ -79,6 +79,7 @@ export async function journeyWorkflow(input: JourneyInput): Promise<{ status: In
   let resume = input.resume;
   let carriedDeadline = resume?.deadline;
   let status: InstanceStatus = 'running';
+  let stepsRecorded = 0;
 
   const exitRule = def.exitWhen;
   setHandler(journeyEventsSignal, (events) => {
@@ -112,7 +113,9 @@ export async function journeyWorkflow(input: JourneyInput): Promise<{ status: In
       { key: NodeId, value: nodeId },
       { key: JourneyStatus, value: status },
     ]);
-    await recordStep({ workflowId, journeyId: input.journeyId, version: input.version, accountKey: input.accountKey, nodeId, status, step });
+    // Counted per run, so a task retried after its local writes records the same steps at the same places.
+    const place = step ? { runId, n: ++stepsRecorded } : undefined;
+    await recordStep({ workflowId, journeyId: input.journeyId, version: input.version, accountKey: input.accountKey, nodeId, status, step, place });
   };
   // The step just finished is recorded with the next transition: one projection write per node.
   let lastStep: JourneyStep | undefined;
