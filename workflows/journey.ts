@@ -48,9 +48,10 @@ export const KEEPS_ITS_PROMISES = 'journey-keeps-its-promises';
  */
 export const STEPS_RECORDED_LOCALLY = 'journey-steps-recorded-locally';
 
-const projectionWrites = { startToCloseTimeout: '30 seconds', retry: { maximumInterval: '30 seconds' } } as const;
-const { recordJourneyStep, accountMatches } = proxyActivities<Activities>(projectionWrites);
-const local = proxyLocalActivities<Activities>(projectionWrites);
+// Reads and writes of our own database: retried until they succeed.
+const ownData = { startToCloseTimeout: '30 seconds', retry: { maximumInterval: '30 seconds' } } as const;
+const { recordJourneyStep, accountMatches } = proxyActivities<Activities>(ownData);
+const local = proxyLocalActivities<Activities>(ownData);
 
 const migrationVersion = (m: MigrateRequest | MigrateTo) => ('at' in m ? m.version : m.toVersion);
 const migrationTarget = (m: MigrateRequest | MigrateTo, nodeId: string): string | undefined => ('at' in m ? m.at : m.nodeMap[nodeId]);
