@@ -3,6 +3,7 @@ import { chunkCount, chunkOf, JobChunkResult, JourneyJobKind, STEERED_STATE } fr
 import type { DeliveryTarget } from '../lib/deliver-events';
 import { findEach, writeEach } from '../lib/each-statement';
 import { ACTIVE, publishedVersion, startJourney, StartOutcome, steerInstance } from '../lib/journey-launch';
+import { jobChunkTargets, storeJobTargets } from '../lib/journey-jobs';
 import { Account } from '../models/account';
 import { Journey, JourneyInstance } from '../models/journey';
 import { JourneyJob, JourneyJobChunk } from '../models/journey-job';
@@ -11,14 +12,13 @@ import { migrateSignal } from '../workflows/journey-messages';
 
 interface LaunchRequest {
   version: number;
-  accountKeys?: string[];
 }
 interface MigrateRequest {
   fromVersion: number;
   toVersion: number;
   nodeMap: Record<string, string>;
 }
-type Job = { _id: string; journeyId: string; kind: JourneyJobKind; request: unknown; targets?: string[] | null };
+type Job = { _id: string; journeyId: string; kind: JourneyJobKind; request: unknown; chunks?: number | null; targets?: string[] | null };
 
 async function jobOrFail(jobId: string): Promise<Job> {
   const job = await JourneyJob.findOne({ _id: jobId }).lean();
@@ -26,11 +26,10 @@ async function jobOrFail(jobId: string): Promise<Job> {
   return job as Job;
 }
 
-/** Launch: the accounts asked for, else the entry segment's members. Others: the instances that run, whatever node they are at. */
+/** Launch without accounts named (those are stored with the job): the entry segment's members. Others: the instances that run, whatever node they are at. */
 async function resolveTargets(job: Job): Promise<string[]> {
   if (job.kind === 'launch') {
     const request = job.request as LaunchRequest;
-    if (request.accountKeys) return [...new Set(request.accountKeys)];
     const definition = await publishedVersion(job.journeyId, request.version);
     if (!definition || !('segmentId' in definition.entry)) return [];
     return (await SegmentMember.find({ segmentId: definition.entry.segmentId }, { memberId: 1 }).lean()).map((m) => m.memberId);
@@ -38,6 +37,14 @@ async function resolveTargets(job: Job): Promise<string[]> {
   const instances = (await JourneyInstance.find({ journeyId: job.journeyId }, { status: 1, version: 1 }).lean()).filter((i) => ACTIVE.has(i.status));
   const fromVersion = job.kind === 'migrate' ? (job.request as MigrateRequest).fromVersion : undefined;
   return instances.filter((i) => fromVersion === undefined || i.version === fromVersion).map((i) => i._id);
+}
+
+// Jobs recorded before the targets moved out of the job's document keep them there.
+async function chunkTargets(job: Job, chunk: number): Promise<string[]> {
+  if (job.targets) return chunkOf(job.targets, chunk);
+  const targets = await jobChunkTargets(job._id, chunk);
+  if (!targets) throw ApplicationFailure.nonRetryable(`journey job '${job._id}' has no chunk ${chunk}`, 'UnknownChunk');
+  return targets;
 }
 
 const emptyResult = (done: number): JobChunkResult => ({ done, counts: {}, skipped: [], rejected: [] });
@@ -101,15 +108,18 @@ export function makeJourneyJobActivities(target: DeliveryTarget) {
     /** Resolves and stores the job's targets once (a retry finds them stored); returns the number of chunks. */
     async prepareJourneyJob(input: { jobId: string }): Promise<{ chunks: number }> {
       const job = await jobOrFail(input.jobId);
-      const targets = job.targets ?? (await resolveTargets(job));
-      if (!job.targets) await JourneyJob.updateOne({ _id: job._id }, { $set: { targets } });
-      return { chunks: chunkCount(targets.length) };
+      if (job.chunks != null) return { chunks: job.chunks };
+      // A job recorded before the targets moved out of its document.
+      if (job.targets) return { chunks: chunkCount(job.targets.length) };
+      const stored = await storeJobTargets(job._id, await resolveTargets(job));
+      await JourneyJob.updateOne({ _id: job._id }, { $set: stored });
+      return { chunks: stored.chunks };
     },
 
     /** One chunk of starts or signals, each idempotent; the chunk's result replaces what an earlier attempt wrote. */
     async runJourneyJobChunk(input: { jobId: string; chunk: number }): Promise<{ done: number }> {
       const job = await jobOrFail(input.jobId);
-      const targets = chunkOf(job.targets ?? [], input.chunk);
+      const targets = await chunkTargets(job, input.chunk);
       const result =
         job.kind === 'launch' ? await launchChunk(target, job, targets) : job.kind === 'migrate' ? await migrateChunk(target, job, targets) : await steerChunk(target, job.kind, targets);
       await JourneyJobChunk.replaceOne({ _id: `${job._id}:${input.chunk}` }, { jobId: job._id, ...result }, { upsert: true });

@@ -1,15 +1,33 @@
 import type { JourneyJobKind } from '../domain/journeys/jobs';
-import { sumChunks } from '../domain/journeys/jobs';
-import { JourneyJob, JourneyJobChunk } from '../models/journey-job';
+import { chunkCount, chunkOf, sumChunks } from '../domain/journeys/jobs';
+import { JourneyJob, JourneyJobChunk, JourneyJobTargets } from '../models/journey-job';
 import { journeyJobWorkflowId } from '../workflows/journey-job';
 import type { journeyJobWorkflow } from '../workflows/journey-job';
 import type { DeliveryTarget } from './deliver-events';
 import { newId } from './ids';
 
-/** Records a job and starts its workflow; the HTTP request ends there. */
+/**
+ * Stores a job's targets a chunk to a document, replacing any an earlier
+ * attempt left, so every chunk comes from the same resolution.
+ */
+export async function storeJobTargets(jobId: string, targets: readonly string[]): Promise<{ total: number; chunks: number }> {
+  const chunks = chunkCount(targets.length);
+  await JourneyJobTargets.deleteMany({ jobId });
+  if (chunks) await JourneyJobTargets.insertMany(Array.from({ length: chunks }, (_, n) => ({ _id: `${jobId}:${n}`, jobId, targets: chunkOf(targets, n) })));
+  return { total: targets.length, chunks };
+}
+
+/** The targets of one chunk of a job (undefined: no such chunk). */
+export async function jobChunkTargets(jobId: string, chunk: number): Promise<string[] | undefined> {
+  return (await JourneyJobTargets.findOne({ _id: `${jobId}:${chunk}` }).lean())?.targets;
+}
+
+/** Records a job (with its targets, when the request names them) and starts its workflow; the HTTP request ends there. */
 export async function startJourneyJob(target: DeliveryTarget, journeyId: string, kind: JourneyJobKind, request: Record<string, unknown>, targets?: string[]): Promise<string> {
   const jobId = newId('job');
-  await JourneyJob.create({ _id: jobId, journeyId, kind, request, targets: targets ? [...new Set(targets)] : undefined, status: 'running', createdAt: new Date() });
+  // The targets first: a job on record always has them.
+  const stored = targets ? await storeJobTargets(jobId, [...new Set(targets)]) : {};
+  await JourneyJob.create({ _id: jobId, journeyId, kind, request, ...stored, status: 'running', createdAt: new Date() });
   try {
     await target.client.workflow.start<typeof journeyJobWorkflow>('journeyJobWorkflow', {
       workflowId: journeyJobWorkflowId(jobId),
@@ -34,7 +52,7 @@ export async function journeyJobProgress(journeyId: string, jobId: string) {
     journeyId: job.journeyId,
     kind: job.kind,
     status: job.status,
-    total: job.targets?.length ?? null,
+    total: job.total ?? job.targets?.length ?? null,
     done: progress.done,
     ...progress.counts,
     skipped: progress.skipped,

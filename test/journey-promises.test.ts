@@ -4,6 +4,8 @@ import { eventually, Harness, startHarness } from './support/harness';
 import { journeyApi } from './support/journeys';
 import { startWebhookReceiver } from './support/webhook-receiver';
 import { startWorkerProcess } from './support/worker-process';
+import { JourneyJob } from '../models/journey-job';
+import { journeyJobWorkflowId } from '../workflows/journey-job';
 
 // A low history limit makes journeys continue as new after a few steps or signals.
 const HISTORY_LIMIT = 50;
@@ -79,6 +81,18 @@ test('a launch answers at once with a job, and the job shows each account starte
   expect(await launch(journey, ['acme', 'globex'])).toMatchObject({ started: 0, alreadyRunning: 2 });
   expect(await steer(journey, 'stop')).toMatchObject({ kind: 'stop', total: 10, signalled: 10 });
   for (const key of ACCOUNTS) await at(journey, key, 'hold', 'stopped');
+});
+
+test('a launch recorded before its targets were kept apart from the job still starts every account and shows its total', async () => {
+  const journey = await publish({ name: 'Hold on', start: 'hold', nodes: { hold: { type: 'wait', duration: 'PT1H', next: 'done' }, done: { type: 'exit' } } });
+  const jobId = 'job_recorded-with-targets';
+  const accountKeys = ['hooli', 'umbrella', 'nobody'];
+  await JourneyJob.create({ _id: jobId, journeyId: journey, kind: 'launch', request: { version: 1, accountKeys }, targets: accountKeys, status: 'running', createdAt: new Date() });
+  await h.client.workflow.execute('journeyJobWorkflow', { workflowId: journeyJobWorkflowId(jobId), taskQueue: h.config.TASK_QUEUE, args: [{ jobId }] });
+  expect((await h.api('GET', `/v1/journeys/${journey}/jobs/${jobId}`)).body).toMatchObject({ status: 'completed', total: 3, done: 3, started: 2, rejected: [{ accountKey: 'nobody' }] });
+  await at(journey, 'hooli', 'hold');
+  await at(journey, 'umbrella', 'hold');
+  await steer(journey, 'stop');
 });
 
 test('an account that re-enters after it exited is sent the webhook again under a new idempotency key', async () => {

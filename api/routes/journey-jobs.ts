@@ -32,7 +32,7 @@ export function journeyJobRoutes(deps: RouteDeps): void {
       if (!body.accountKeys && !('segmentId' in (await versionOf(j._id, j.latestVersion))!.entry)) {
         throw ApiError.validation([{ path: 'accountKeys', message: 'this journey has no entry segment: name the accounts' }]);
       }
-      const jobId = await startJourneyJob(deps.delivery, j._id, 'launch', { version: j.latestVersion, ...(body.accountKeys ? { accountKeys: body.accountKeys } : {}) }, body.accountKeys);
+      const jobId = await startJourneyJob(deps.delivery, j._id, 'launch', { version: j.latestVersion }, body.accountKeys);
       return { status: 202, body: accepted(j._id, jobId) };
     },
   });

@@ -11,7 +11,6 @@
 // parts.ts) to say where its time goes.
 import { EmailTemplate } from '../../models/email-template';
 import { Journey, JourneyInstance, JourneyVersion } from '../../models/journey';
-import { JourneyJob, JourneyJobChunk } from '../../models/journey-job';
 import { OutboundMessage } from '../../models/outbound-message';
 import { SubscriptionTopic } from '../../models/subscription-topic';
 import { journeyWorkflowId } from '../../workflows/journey-messages';
@@ -22,6 +21,7 @@ import { dispatcherLegs, journeyLegs } from './histories';
 import { activityAlone, recordFresh } from './parts';
 import { readBack, throughJourney } from './path';
 import { createJourney, generate, PEOPLE_PER_ACCOUNT, seed, TEMPLATE, TOPIC } from './seed';
+import { removeJobs } from '../journeys/clean-up';
 
 const GOAL = 0.5;
 /** Messages the parts are measured with: a rate needs no more. */
@@ -36,10 +36,7 @@ async function cleanUp(journeyId: string | undefined, keys: string[]): Promise<v
     if (journeyId) await JourneyInstance.deleteOne({ _id: journeyWorkflowId(journeyId, accountKey) });
   });
   if (journeyId) {
-    for (const job of await JourneyJob.find({ journeyId }, { _id: 1 }).lean()) {
-      await JourneyJobChunk.deleteMany({ jobId: job._id });
-      await JourneyJob.deleteOne({ _id: job._id });
-    }
+    await removeJobs(journeyId);
     await JourneyVersion.deleteOne({ _id: `${journeyId}:v1` });
     await Journey.deleteOne({ _id: journeyId });
   }

@@ -4,7 +4,7 @@ import { Account } from '../../models/account';
 import { Identity } from '../../models/identity';
 import { Interaction } from '../../models/interaction';
 import { Journey, JourneyInstance, JourneyVersion } from '../../models/journey';
-import { JourneyJob, JourneyJobChunk } from '../../models/journey-job';
+import { JourneyJob, JourneyJobChunk, JourneyJobTargets } from '../../models/journey-job';
 import { OutboundMessage } from '../../models/outbound-message';
 import { PendingEvent } from '../../models/pending-event';
 import { Person } from '../../models/person';
@@ -33,12 +33,7 @@ export async function cleanUp(w: Written): Promise<void> {
     await OutboundMessage.deleteMany({ accountKey });
   });
   for (const j of w.journeys) await forEachLimit(j.accounts, 8, async (a) => void (await JourneyInstance.deleteOne({ _id: journeyWorkflowId(j.id, a.key) })));
-  for (const j of w.journeys) {
-    for (const job of await JourneyJob.find({ journeyId: j.id }, { _id: 1 }).lean()) {
-      await JourneyJobChunk.deleteMany({ jobId: job._id });
-      await JourneyJob.deleteOne({ _id: job._id });
-    }
-  }
+  for (const j of w.journeys) await removeJobs(j.id);
   for (const j of w.journeys) {
     await JourneyVersion.deleteOne({ _id: `${j.id}:v1` });
     await Journey.deleteOne({ _id: j.id });
@@ -48,4 +43,13 @@ export async function cleanUp(w: Written): Promise<void> {
     await Person.deleteOne({ _id: a.personId });
     await Account.deleteOne({ _id: a.key });
   });
+}
+
+/** A journey's launch and steering jobs, with their targets and chunk results. */
+export async function removeJobs(journeyId: string): Promise<void> {
+  for (const job of await JourneyJob.find({ journeyId }, { _id: 1 }).lean()) {
+    await JourneyJobTargets.deleteMany({ jobId: job._id });
+    await JourneyJobChunk.deleteMany({ jobId: job._id });
+    await JourneyJob.deleteOne({ _id: job._id });
+  }
 }
