@@ -54,6 +54,22 @@ test('an account that downloads the whitepaper takes the event branch; one that 
   expect((await h.api('GET', `/v1/journeys/${journey}/stats`)).body).toMatchObject({ completed: 2, nodes: { hot: { entered: 1 }, cold: { entered: 1 } } });
 });
 
+test('a sales notification is queued by the workflow task that reaches its node, with no activity task of its own, once', async () => {
+  const journey = await publish({ name: 'Straight to sales', start: 'hot', nodes: { hot: { type: 'action', action: 'notifySales', params: { message: 'Hooli is hot' }, next: 'done' }, done: { type: 'exit' } } });
+  await launch(journey, ['hooli']);
+  // The projection is written inside the task; its history is complete once the run has closed.
+  const run = h.client.workflow.getHandle(`journey:${journey}:hooli`);
+  await run.result();
+  const events = (await run.fetchHistory()).events ?? [];
+  const localRuns = events.flatMap((e) => {
+    const data = e.markerRecordedEventAttributes?.markerName === 'core_local_activity' ? e.markerRecordedEventAttributes.details?.data?.payloads?.[0]?.data : undefined;
+    return data ? [(JSON.parse(Buffer.from(data).toString()) as { activity_type: string }).activity_type] : [];
+  });
+  expect(localRuns).toContain('runJourneyAction');
+  expect(events.filter((e) => e.activityTaskScheduledEventAttributes)).toHaveLength(0);
+  expect((await outbound('hooli')).filter((m) => m.payload.journeyId === journey).map((m) => m.type)).toEqual(['notifySales']);
+});
+
 test('a split on buying-group completeness sends a complete account to sales and the other to nurture', async () => {
   await h.api('PUT', '/v1/role-templates/tech', { name: 'Tech', solutionInterest: 'Platform', completeAt: 100, shareWithSales: false, roles: [{ role: 'decision maker', weight: 1, when: { field: 'person.jobTitle', op: 'contains', value: 'CTO' } }] });
   await h.api('PUT', '/v1/people/cto@initech.example', { jobTitle: 'CTO' });

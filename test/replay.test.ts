@@ -36,6 +36,8 @@ const fixtures = [
   { file: 'segment-refresh-workflow-superseded-v1.json', workflowId: 'segments:test-e839ea85:rev-2', story: 'an evaluation superseded by a segment saved right after it' },
   // Recorded from the code of d87a1e8, before the projection writes became local activities.
   { file: 'journey-workflow-before-local-steps.json', workflowId: 'journey:jny_GVNx8onOTwhzi-6R:acme', story: 'a wait, a pause and a resume during a wait for an event, the event, two actions and the exit' },
+  // Recorded from the code of 4fd555d, before queued actions became local activities.
+  { file: 'journey-workflow-before-local-actions.json', workflowId: 'journey:jny_aA4mCJYjs7m44EeF:acme', story: 'a wait, a pause and a resume during a wait for an event, the event, a sales notification, an attribute set and the exit' },
   // Recorded from the code of 355ee8f, the first dispatcher.
   { file: 'dispatch-workflow-v1.json', workflowId: 'dispatch:email', story: 'an email retried while the relay was down, sent when it came back, then a second email' },
   // Recorded from the first lead transfer run.

@@ -1,4 +1,4 @@
-import { ActivityFailure, ActivityOptions, ApplicationFailure, condition, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ActivityOptions, ApplicationFailure, condition, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { AccountEvent } from '../domain/events';
 import type { ActionName } from '../domain/journeys/definition';
@@ -24,6 +24,18 @@ function actionOptions(action: ActionName, params: Record<string, unknown>): Act
   return { ...EXTERNAL_ACTION_OPTIONS, startToCloseTimeout: timeoutMs + ATTEMPT_MARGIN_MS };
 }
 const { evaluateSplit, runJourneyAction } = proxyActivities<Activities>(SPLIT_OPTIONS);
+const local = proxyLocalActivities<Activities>(INTERNAL_ACTION_OPTIONS);
+
+/** Actions that only record messages for a delivery lane in our own database: short, and retried until they succeed. */
+const QUEUED_ACTIONS: ReadonlySet<ActionName> = new Set<ActionName>(['sendEmail', 'syncToCrm', 'notifySales', 'addToLinkedInAudience']);
+
+/** Which patched behaviour an instance runs with (each true unless its history was recorded before that patch). */
+export interface EffectPolicies {
+  /** Actions have the retry policy of what they call. */
+  current: boolean;
+  /** Queued actions run inside the workflow task that reaches them (local activities). */
+  queuedLocally: boolean;
+}
 
 export interface InstanceRef {
   journeyId: string;
@@ -48,7 +60,7 @@ export interface WaitControl {
 }
 
 /** The nodes' world inside the journey workflow: durable timers, signals (the inbox) and activities. */
-export function temporalEffects(instance: InstanceRef, at: () => Position, inbox: () => readonly AccountEvent[], interrupted: () => boolean, waits: WaitControl, currentPolicies: boolean): NodeEffects {
+export function temporalEffects(instance: InstanceRef, at: () => Position, inbox: () => readonly AccountEvent[], interrupted: () => boolean, waits: WaitControl, policies: EffectPolicies): NodeEffects {
   const waitUntil = async (done: () => boolean, ms: number, summary: string): Promise<boolean> => {
     const deadline = waits.resumedDeadline() ?? Date.now() + ms;
     const left = deadline - Date.now();
@@ -66,9 +78,10 @@ export function temporalEffects(instance: InstanceRef, at: () => Position, inbox
     evaluateSplit: (tests) => evaluateSplit.executeWithOptions({ ...SPLIT_OPTIONS, summary: `split at ${at().nodeId}` }, [{ accountKey: instance.accountKey, tests }]),
     async runAction(action, params) {
       const { nodeId, idempotencyKey } = at();
-      const options = currentPolicies ? actionOptions(action, params) : EXTERNAL_ACTION_OPTIONS;
+      const options = policies.current ? actionOptions(action, params) : EXTERNAL_ACTION_OPTIONS;
+      const run = policies.queuedLocally && QUEUED_ACTIONS.has(action) ? local.runJourneyAction : runJourneyAction;
       try {
-        await runJourneyAction.executeWithOptions({ ...options, summary: `${action} at ${nodeId}` }, [
+        await run.executeWithOptions({ ...options, summary: `${action} at ${nodeId}` }, [
           { journeyId: instance.journeyId, version: instance.version, accountKey: instance.accountKey, nodeId, idempotencyKey, action, params },
         ]);
         return { ok: true };

@@ -48,6 +48,14 @@ export const KEEPS_ITS_PROMISES = 'journey-keeps-its-promises';
  */
 export const STEPS_RECORDED_LOCALLY = 'journey-steps-recorded-locally';
 
+/**
+ * Patch: an action that only queues messages (sendEmail, syncToCrm,
+ * notifySales, addToLinkedInAudience) runs as a local activity too, in the
+ * workflow task that reaches its node: no activity task, and no workflow task
+ * of its own to go on.
+ */
+export const QUEUED_ACTIONS_LOCALLY = 'journey-queued-actions-locally';
+
 // Reads and writes of our own database: retried until they succeed.
 const ownData = { startToCloseTimeout: '30 seconds', retry: { maximumInterval: '30 seconds' } } as const;
 const { recordJourneyStep, accountMatches } = proxyActivities<Activities>(ownData);
@@ -148,7 +156,8 @@ export async function journeyWorkflow(input: JourneyInput): Promise<{ status: In
     mustContinue: () => keepsPromises && mustContinue(),
     continueMidNode,
   };
-  const fx = temporalEffects({ journeyId: input.journeyId, version: input.version, accountKey: input.accountKey }, position, () => inbox, interrupted, waits, keepsPromises);
+  const policies = { current: keepsPromises, queuedLocally: patched(QUEUED_ACTIONS_LOCALLY) };
+  const fx = temporalEffects({ journeyId: input.journeyId, version: input.version, accountKey: input.accountKey }, position, () => inbox, interrupted, waits, policies);
 
   for (;;) {
     // A run that resumes in the middle of a wait holds for a pause only before its next node.

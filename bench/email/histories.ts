@@ -19,21 +19,25 @@ async function historyOf(stack: BenchStack, workflowId: string): Promise<History
   return (history.events ?? []) as HistoryEvent[];
 }
 
-/** The times of a workflow's start, its first task, the first run of the named activity and its end. */
-function marks(events: HistoryEvent[], activity: string) {
+/** The activity a local activity's marker records (its details name it). */
+function localActivityType(e: HistoryEvent): string | undefined {
+  const m = e.markerRecordedEventAttributes;
+  const data = m?.markerName === 'core_local_activity' ? m.details?.data?.payloads?.[0]?.data : undefined;
+  return data ? (JSON.parse(Buffer.from(data).toString()) as { activity_type?: string }).activity_type : undefined;
+}
+
+/**
+ * The times of a workflow's start, its first task, and the end of the named
+ * local activity's run: the first task runs it, and it is recorded when that
+ * task completes.
+ */
+function marks(events: HistoryEvent[], localActivity: string) {
   const at = (e: HistoryEvent | undefined) => (e ? tsToMs(e.eventTime) : undefined);
-  const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity);
-  const of = (id: unknown) => scheduled !== undefined && Number(id) === Number(scheduled.eventId);
-  const started = events.find((e) => of(e.activityTaskStartedEventAttributes?.scheduledEventId));
   return {
     started: at(events.find((e) => e.workflowExecutionStartedEventAttributes)),
     taskStarted: at(events.find((e) => e.workflowTaskStartedEventAttributes)),
     taskCompleted: at(events.find((e) => e.workflowTaskCompletedEventAttributes)),
-    activityScheduled: at(scheduled),
-    activityStarted: at(started),
-    activityCompleted: at(events.find((e) => of(e.activityTaskCompletedEventAttributes?.scheduledEventId))),
-    activityAttempts: started?.activityTaskStartedEventAttributes?.attempt ?? null,
-    closed: at(events.find((e) => e.workflowExecutionCompletedEventAttributes)),
+    activityCompleted: at(events.find((e) => localActivityType(e) === localActivity)),
   };
 }
 
@@ -76,8 +80,7 @@ export async function journeyLegs(stack: BenchStack, journeyId: string, accountK
   const l = legs({
     launchToStartAccepted: ['launched', 'started'],
     firstTaskQueued: ['started', 'taskStarted'],
-    sendEmailQueued: ['activityScheduled', 'activityStarted'],
-    sendEmailRun: ['activityStarted', 'activityCompleted'],
+    firstTaskRun: ['taskStarted', 'taskCompleted'],
     launchToSendEmailDone: ['launched', 'activityCompleted'],
   });
   let unread = 0;
