@@ -13,7 +13,7 @@ const journeyJobSchema = new Schema(
     _id: { type: String, required: true },
     journeyId: { type: String, required: true, index: true },
     kind: { type: String, enum: ['launch', 'pause', 'resume', 'stop', 'migrate'], required: true },
-    /** Launch: the version and the accounts asked for (none: the entry segment's members). Migrate: versions and node map. */
+    /** Launch: the version (jobs recorded before the targets moved out also hold the accounts asked for). Migrate: versions and node map. */
     request: { type: Schema.Types.Mixed, default: {} },
     /** Set once the targets are stored: their number, and the chunks they fill. */
     total: Number,
