@@ -52,7 +52,7 @@ const schema = z.object({
   /**
    * Workflows a worker keeps in memory between their tasks: beyond it the least recently used is evicted and
    * replayed from its short history when it next wakes. At 10,000 open journeys the journeys-memory bench held the
-   * worker at 784-929 MB with 1,000, its peak at 995, 1,058 and 948 MB in three runs (2,000 held 1,331 MB; 500
+   * worker at 784-929 MB with 1,000, its peak at 874-1,058 MB over four runs (2,000 held 1,331 MB; 500
    * held 721 MB, peak 863 MB). 1,000 stays above the ~540 account workflows a re-score wakes at once, so a live
    * account's task does not wait behind their replays; 500 is the size that keeps the peak within 1 GiB every time.
    */
