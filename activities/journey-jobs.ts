@@ -6,7 +6,7 @@ import { ACTIVE, publishedVersion, startJourney, StartOutcome, steerInstance } f
 import { jobChunkTargets, storeJobTargets } from '../lib/journey-jobs';
 import { Account } from '../models/account';
 import { Journey, JourneyInstance } from '../models/journey';
-import { JourneyJob, JourneyJobChunk } from '../models/journey-job';
+import { JourneyJob, JourneyJobChunk, JourneyJobTargets } from '../models/journey-job';
 import { SegmentMember } from '../models/segment-membership';
 import { migrateSignal } from '../workflows/journey-messages';
 
@@ -18,7 +18,7 @@ interface MigrateRequest {
   toVersion: number;
   nodeMap: Record<string, string>;
 }
-type Job = { _id: string; journeyId: string; kind: JourneyJobKind; request: unknown; chunks?: number | null; targets?: string[] | null };
+type Job = { _id: string; journeyId: string; kind: JourneyJobKind; request: unknown; total?: number | null; targets?: string[] | null };
 
 async function jobOrFail(jobId: string): Promise<Job> {
   const job = await JourneyJob.findOne({ _id: jobId }).lean();
@@ -108,12 +108,14 @@ export function makeJourneyJobActivities(target: DeliveryTarget) {
     /** Resolves and stores the job's targets once (a retry finds them stored); returns the number of chunks. */
     async prepareJourneyJob(input: { jobId: string }): Promise<{ chunks: number }> {
       const job = await jobOrFail(input.jobId);
-      if (job.chunks != null) return { chunks: job.chunks };
+      if (job.total != null) return { chunks: chunkCount(job.total) };
       // A job recorded before the targets moved out of its document.
       if (job.targets) return { chunks: chunkCount(job.targets.length) };
+      // What an earlier attempt stored goes first, so every chunk comes from the same resolution.
+      await JourneyJobTargets.deleteMany({ jobId: job._id });
       const stored = await storeJobTargets(job._id, await resolveTargets(job));
       await JourneyJob.updateOne({ _id: job._id }, { $set: stored });
-      return { chunks: stored.chunks };
+      return { chunks: chunkCount(stored.total) };
     },
 
     /** One chunk of starts or signals, each idempotent; the chunk's result replaces what an earlier attempt wrote. */

@@ -6,15 +6,11 @@ import type { journeyJobWorkflow } from '../workflows/journey-job';
 import type { DeliveryTarget } from './deliver-events';
 import { newId } from './ids';
 
-/**
- * Stores a job's targets a chunk to a document, replacing any an earlier
- * attempt left, so every chunk comes from the same resolution.
- */
-export async function storeJobTargets(jobId: string, targets: readonly string[]): Promise<{ total: number; chunks: number }> {
+/** Stores a new job's targets a chunk to a document; returns their number. */
+export async function storeJobTargets(jobId: string, targets: readonly string[]): Promise<{ total: number }> {
   const chunks = chunkCount(targets.length);
-  await JourneyJobTargets.deleteMany({ jobId });
   if (chunks) await JourneyJobTargets.insertMany(Array.from({ length: chunks }, (_, n) => ({ _id: `${jobId}:${n}`, jobId, targets: chunkOf(targets, n) })));
-  return { total: targets.length, chunks };
+  return { total: targets.length };
 }
 
 /** The targets of one chunk of a job (undefined: no such chunk). */

@@ -3,7 +3,7 @@ import { model, Schema } from 'mongoose';
 /**
  * A launch, pause, resume, stop or migration of a journey's instances, done in
  * the background by `journey-job:<id>`: the request, how many targets it
- * resolved and in how many chunks, and how it ended. The targets themselves are
+ * resolved, and how it ended. The targets themselves are
  * in journey_job_targets: this document is read whole by every progress read
  * and every chunk, and FerretDB decodes all of a document even for a projection
  * (10,000 keys took about 110 ms of CPU a read).
@@ -15,9 +15,8 @@ const journeyJobSchema = new Schema(
     kind: { type: String, enum: ['launch', 'pause', 'resume', 'stop', 'migrate'], required: true },
     /** Launch: the version (jobs recorded before the targets moved out also hold the accounts asked for). Migrate: versions and node map. */
     request: { type: Schema.Types.Mixed, default: {} },
-    /** Set once the targets are stored: their number, and the chunks they fill. */
+    /** Set once the targets are stored: their number (chunks of JOB_CHUNK). */
     total: Number,
-    chunks: Number,
     /** Jobs recorded before the targets moved to journey_job_targets keep them here. */
     targets: { type: [String], default: undefined },
     status: { type: String, enum: ['running', 'completed', 'failed'], required: true },
