@@ -8,6 +8,7 @@ import { newId } from './ids';
 import { op } from './query';
 import { insertNew } from './mongo-errors';
 import { findEach } from './each-statement';
+import { Binding, boundIdentities, changingBindings } from './identity-cache';
 
 export interface PersonClaim {
   ids: Identifiers;
@@ -32,11 +33,6 @@ export interface ResolvedPerson {
   error?: string;
 }
 
-interface Binding {
-  personId: string;
-  accountKey?: string;
-}
-
 /**
  * Resolves a batch of identifier claims to people with one read of identities
  * (and one of accounts for new people's email domains), creating the people
@@ -46,10 +42,7 @@ interface Binding {
 export async function resolvePeople(claims: PersonClaim[]): Promise<ResolvedPerson[]> {
   const keysOf = (c: PersonClaim) => IDENTIFIER_KINDS.filter((k) => c.ids[k]).map((k) => identityKey(k, c.ids[k]!));
   const allKeys = [...new Set(claims.flatMap(keysOf))];
-  const bound = new Map<string, Binding>();
-  for (const doc of await findEach(allKeys, (_id) => Identity.find({ _id }).lean())) {
-    bound.set(doc._id, { personId: doc.personId, accountKey: doc.accountKey ?? undefined });
-  }
+  const bound = await boundIdentities(allKeys);
 
   const verdicts = await joinPeople(claims, keysOf, bound);
   // New people, and known people without an account, join the account of their email's domain.
@@ -110,8 +103,13 @@ export async function adoptEmail(personId: string, email: string | undefined): P
 
 /** The accounts people holding any of these identifiers are linked to (no writes). */
 export async function linkedAccounts(ids: Identifiers): Promise<string[]> {
-  const bound = await findEach(identityKeys(ids), (_id) => Identity.find({ _id }, { accountKey: 1 }).lean());
-  return [...new Set(bound.flatMap((b) => (b.accountKey ? [b.accountKey] : [])))];
+  const bound = await boundIdentities(identityKeys(ids));
+  return [...new Set([...bound.values()].flatMap((b) => (b.accountKey ? [b.accountKey] : [])))];
+}
+
+/** A person moved to another account: her identifiers say so, so the next batch routes her events there. */
+export async function relinkIdentities(personId: string, accountKey: string): Promise<void> {
+  await changingBindings(() => Identity.updateMany({ personId }, { $set: { accountKey } }));
 }
 
 /**

@@ -1,11 +1,10 @@
 import { EntityRef, entityRefFor, entityWorkflowId } from '../domain/routing';
 import { Account } from '../models/account';
-import { Identity } from '../models/identity';
 import type { Consent } from '../domain/email/consent';
 import { Person } from '../models/person';
 import { changeConsent, unknownTopics } from './consent-store';
 import { DeliveryTarget, requestRefresh } from './deliver-events';
-import { resolvePeople } from './identity-store';
+import { relinkIdentities, resolvePeople } from './identity-store';
 import type { AccountRow, PersonRow } from './import-rows';
 import { IncomingEvent, ingestEvents } from './ingest-events';
 import { findEach, writeEach } from './each-statement';
@@ -117,7 +116,7 @@ export async function writePeople(delivery: DeliveryTarget, rows: PersonRow[], r
   // As through the API: field by field, recorded and audited; a retried chunk finds nothing left to change.
   await writeEach([...consents], ([personId, consent]) => changeConsent(personId, consent, { source: 'import', ref: importId }));
   // Rare (a person changing account), so one write each is fine.
-  for (const [personId, accountKey] of moves) await Identity.updateMany({ personId }, { $set: { accountKey } });
+  for (const [personId, accountKey] of moves) await relinkIdentities(personId, accountKey);
   await refreshEach(delivery, refs, 'people imported');
   return { duplicates: 0, rejected };
 }

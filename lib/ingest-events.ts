@@ -1,13 +1,12 @@
 import { type AccountEvent, type EventType, EVENT_TYPES, isBuiltInEventType } from '../domain/events';
 import type { Identifiers } from '../domain/identity';
 import { EntityRef, entityRefFor, entityWorkflowId } from '../domain/routing';
-import { Identity } from '../models/identity';
 import { Interaction } from '../models/interaction';
 import { PendingEvent } from '../models/pending-event';
 import { Person } from '../models/person';
 import { DeliveryTarget, deliverGrouped, requestRefresh } from './deliver-events';
 import { countSeen, Registered, registeredNames, registerSeen } from './event-types';
-import { adoptEmail, ResolvedPerson, resolvePeople } from './identity-store';
+import { adoptEmail, relinkIdentities, ResolvedPerson, resolvePeople } from './identity-store';
 import { writeEach } from './each-statement';
 import { insertNew } from './mongo-errors';
 import { clearPending } from './pending-markers';
@@ -154,7 +153,7 @@ async function completeKnownPeople(people: ResolvedPerson[]): Promise<void> {
   for (const [personId, u] of updates) {
     if (u.accountKey) {
       await Person.updateOne({ _id: personId, accountKey: op({ $exists: false }) }, { $set: { accountKey: u.accountKey } });
-      await Identity.updateMany({ personId }, { $set: { accountKey: u.accountKey } });
+      await relinkIdentities(personId, u.accountKey);
     }
     await adoptEmail(personId, u.email);
   }

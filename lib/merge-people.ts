@@ -6,6 +6,7 @@ import { Interaction } from '../models/interaction';
 import { Merge } from '../models/merge';
 import { Person } from '../models/person';
 import { newId } from './ids';
+import { changingBindings } from './identity-cache';
 
 const FOREVER_MS = 100 * 365 * 86_400_000;
 
@@ -28,7 +29,7 @@ export async function mergePeople(survivorId: string, loserIds: string[], reason
     const current = (await Person.findOne({ _id: survivorId }).lean())!;
     const filled = mergeFields(current as Record<string, unknown>, loser as Record<string, unknown>);
     const accountKey = (filled.accountKey as string | undefined) ?? current.accountKey ?? undefined;
-    await Identity.updateMany({ personId: loserId }, { $set: { personId: survivorId, ...(accountKey ? { accountKey } : {}) } });
+    await changingBindings(() => Identity.updateMany({ personId: loserId }, { $set: { personId: survivorId, ...(accountKey ? { accountKey } : {}) } }));
     await Interaction.updateMany({ personId: loserId }, { $set: { personId: survivorId } });
     const inc = activityIncrements({ total: loser.activity?.total ?? 0, byType: loser.activity?.byType ?? {} });
     await Person.updateOne(

@@ -4,9 +4,8 @@ import { EntityRef, entityRefFor } from '../domain/routing';
 import type { FieldUpdate } from '../domain/tracking/traits';
 import type { TrackingOp } from '../domain/tracking/operations';
 import { Account } from '../models/account';
-import { Identity } from '../models/identity';
 import { Person } from '../models/person';
-import { adoptEmail, ResolvedPerson } from './identity-store';
+import { adoptEmail, relinkIdentities, ResolvedPerson } from './identity-store';
 import type { Resolution } from './tracking-identity';
 
 /** `$set` paths of a field update: fields at the top, the rest under attributes. */
@@ -26,7 +25,7 @@ async function link(auth: AuthContext, person: ResolvedPerson, accountKey: strin
   const linked = person.linkedAccountKey;
   if (linked === accountKey || (linked && !decidesSalesVisibility(auth.role))) return [];
   await Person.updateOne({ _id: person.personId }, { $set: { accountKey } });
-  await Identity.updateMany({ personId: person.personId }, { $set: { accountKey } });
+  await relinkIdentities(person.personId, accountKey);
   person.linkedAccountKey = accountKey;
   person.accountKey = accountKey;
   return linked ? [linked, accountKey] : [accountKey];

@@ -1,8 +1,7 @@
 import { entityRefFor } from '../../domain/routing';
 import { requestRefresh } from '../../lib/deliver-events';
-import { adoptEmail, resolvePeople } from '../../lib/identity-store';
+import { adoptEmail, relinkIdentities, resolvePeople } from '../../lib/identity-store';
 import { refreshAfterMerges } from '../../lib/ingest-events';
-import { Identity } from '../../models/identity';
 import { Person } from '../../models/person';
 import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
@@ -40,7 +39,7 @@ export function identifyRoutes(deps: RouteDeps): void {
       const moved = body.accountKey && body.accountKey !== person.linkedAccountKey;
       if (moved) set.accountKey = body.accountKey;
       if (Object.keys(set).length) await Person.updateOne({ _id: person.personId }, { $set: set });
-      if (moved) await Identity.updateMany({ personId: person.personId }, { $set: { accountKey: body.accountKey } });
+      if (moved) await relinkIdentities(person.personId, body.accountKey!);
       await refreshAfterMerges(deps.delivery, [person]);
       if (moved || Object.keys(traits).length) {
         await requestRefresh(deps.delivery, entityRefFor(body.accountKey ?? person.linkedAccountKey, person.personId), 'identified');

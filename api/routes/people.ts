@@ -5,7 +5,7 @@ import { entityRefFor } from '../../domain/routing';
 import { changeConsent, unknownTopics } from '../../lib/consent-store';
 import { requestRefresh } from '../../lib/deliver-events';
 import { recheckPeople } from '../../lib/nurture-recheck';
-import { linkedAccounts, resolvePeople } from '../../lib/identity-store';
+import { linkedAccounts, relinkIdentities, resolvePeople } from '../../lib/identity-store';
 import { accountJourneys, personBuyingGroups, personStreams } from '../../lib/profile-links';
 import { enrolmentView } from '../schemas/nurture';
 import { Account } from '../../models/account';
@@ -100,7 +100,7 @@ export function peopleRoutes(deps: RouteDeps): void {
       // A consent withdrawn or an attribute an exit rule names: the person's streams judge them now (one created here is on none).
       if (!person.created) await recheckPeople(deps.delivery, [person.personId]);
       const moved = body.accountKey && body.accountKey !== person.linkedAccountKey;
-      if (moved) await Identity.updateMany({ personId: person.personId }, { $set: { accountKey: body.accountKey } });
+      if (moved) await relinkIdentities(person.personId, body.accountKey!);
       // Fit rules see the new attributes; a move takes the person's contribution to the new account.
       await requestRefresh(deps.delivery, entityRefFor(body.accountKey ?? person.linkedAccountKey, person.personId), 'person updated');
       if (moved && person.linkedAccountKey) await requestRefresh(deps.delivery, { kind: 'account', accountKey: person.linkedAccountKey }, 'person left');
