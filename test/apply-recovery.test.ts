@@ -30,7 +30,7 @@ test('events taken by a worker that dies (SIGKILL) are applied by the next worke
   const killedAt = Date.now();
 
   worker = await startWorkerProcess(h.config);
-  // Its heartbeat timeout (20 s) hands the batch back; without heartbeats it waited for the one-minute start-to-close timeout.
+  // The workflow task the batch ran in times out and runs again on this worker; an activity task waited for its heartbeat timeout (20 s), before that its one-minute start-to-close timeout.
   await eventually(async () => ((await total('cyberdyne')) === 2 ? true : undefined), { what: 'the batch applied by the next worker', timeoutMs: 50_000 });
   expect(Date.now() - killedAt).toBeLessThan(50_000);
   await new Promise((r) => setTimeout(r, 2000));

@@ -51,6 +51,23 @@ describe('ingesting interactions', () => {
     expect((await h.api('GET', '/v1/accounts/globex')).body.activity.total).toBe(3);
   });
 
+  test("an account's batch of events is applied inside the workflow task that takes it, with no activity task of its own", async () => {
+    await h.api('PUT', '/v1/accounts/vandelay', { name: 'Vandelay' });
+    await h.api('POST', '/v1/events', { events: [event({ accountKey: 'vandelay', person: { email: 'alice@vandelay.example' } })] });
+    await accountActivity('vandelay', 1);
+    // The batch is written inside the task; its marker is recorded when the task completes.
+    const events = await eventually(async () => {
+      const all = (await h.client.workflow.getHandle('account:vandelay').fetchHistory()).events ?? [];
+      return all.some((e) => e.markerRecordedEventAttributes) ? all : undefined;
+    }, { what: 'the batch recorded in the history' });
+    const localRuns = events.flatMap((e) => {
+      const data = e.markerRecordedEventAttributes?.markerName === 'core_local_activity' ? e.markerRecordedEventAttributes.details?.data?.payloads?.[0]?.data : undefined;
+      return data ? [(JSON.parse(Buffer.from(data).toString()) as { activity_type: string }).activity_type] : [];
+    });
+    expect(localRuns).toEqual(['applyEvents']);
+    expect(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'applyEvents')).toHaveLength(0);
+  });
+
   test('an email from a company domain joins the account with that domain; a free-mail address joins none', async () => {
     await h.api('PUT', '/v1/accounts/initech', { name: 'Initech', domain: 'initech.example' });
     await h.api('POST', '/v1/events', {

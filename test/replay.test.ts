@@ -21,6 +21,8 @@ const fixtures = [
   { file: 'account-workflow-time-rescore.json', workflowId: 'account:wayne', story: 'a visit scored, then re-scored when it left its 3 s window' },
   // Recorded from the code of 399842e, before refresh requests carried the definitions they need.
   { file: 'account-workflow-before-refresh-needs.json', workflowId: 'account:hooli', story: 'a person added, a visit, two model changes, a segment saved, a person changed and two more events' },
+  // Recorded from the code of e0beed2, before batches of events were applied by a local activity.
+  { file: 'account-workflow-before-local-apply.json', workflowId: 'account:acme', story: 'three batches of two people, a person changed, a model change and a batch with a re-sent event, before batches were applied locally' },
   { file: 'journey-workflow-stop.json', workflowId: 'journey:stop:acme', story: 'a long wait ended by a stop' },
   { file: 'journey-workflow-exit-rule-event.json', workflowId: 'journey:exit-event:globex', story: 'an exit rule on an event met during a wait for another event' },
   { file: 'journey-workflow-exit-rule-attribute.json', workflowId: 'journey:exit-attribute:initech', story: 'an exit rule on an account attribute met at the next node' },

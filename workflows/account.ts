@@ -1,4 +1,4 @@
-import { ActivityCancellationType, allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityCancellationType, allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { backgroundQueue } from '../domain/background-queue';
 import { bothNeeds, type DefinitionNeeds, withoutLatest } from '../domain/definition-versions';
@@ -38,6 +38,14 @@ export const APPLY_HEARTBEAT = 'apply-heartbeat';
 /** Patch: a refresh reads the definitions its requests name (cached when the worker has them), not all of them afresh. */
 export const REFRESH_NEEDS = 'refresh-needs';
 
+/**
+ * Patch: a batch of events is applied by a local activity, inside the workflow
+ * task that takes it: no activity task to queue and hand out, and no second
+ * workflow task for its result. A worker that dies mid-batch loses the task,
+ * which times out and runs again elsewhere (the batch id keeps it once).
+ */
+export const APPLY_LOCALLY = 'apply-locally';
+
 const OPTIONS = { startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '30 seconds' } } as const;
 /** Well beyond the activities' beat (lib/liveness.ts, at most every 5 s), so only a dead worker misses it. */
 const HEARTBEAT_TIMEOUT = '20 seconds';
@@ -64,6 +72,7 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
   const nextBatchId = () => `${workflowInfo().runId}:${++batchesApplied}`;
   const options = patched(APPLY_HEARTBEAT) ? { ...OPTIONS, heartbeatTimeout: HEARTBEAT_TIMEOUT } : OPTIONS;
   const { applyEvents, refreshEntity } = proxyActivities<Activities>(options);
+  const { applyEvents: applyEventsLocally } = proxyLocalActivities<Activities>(OPTIONS);
   // Waits for the cancellation to be settled: a refresh that already started finishes before anything else writes.
   const { refreshEntity: refreshInBackground } = proxyActivities<Activities>({
     ...options,
@@ -138,7 +147,8 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
     while (pending.length > 0 && !shouldContinueAsNew(input.historyLimit)) {
       const batch = freshEvents(pending.splice(0, MAX_BATCH), applied);
       if (batch.length === 0) continue;
-      const result = await applyEvents({ entity: input.entity, batchId: nextBatchId(), events: batch, ...(owed ? { fresh: true } : {}) });
+      const apply = patched(APPLY_LOCALLY) ? applyEventsLocally : applyEvents;
+      const result = await apply({ entity: input.entity, batchId: nextBatchId(), events: batch, ...(owed ? { fresh: true } : {}) });
       owed = false;
       nextChangeAt = result.nextChangeAt;
       for (const e of batch) applied.add(e.eventId);

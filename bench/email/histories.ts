@@ -5,6 +5,7 @@
 import { tsToMs } from '@temporalio/common';
 import { dispatcherId } from '../../domain/delivery/lanes';
 import { journeyWorkflowId } from '../../workflows/journey-messages';
+import { localActivityType } from '../local-activities';
 import { forEachLimit, within } from '../scenario';
 import type { BenchStack } from '../stack';
 import { summarize } from '../stats';
@@ -17,13 +18,6 @@ type HistoryEvent = NonNullable<Awaited<ReturnType<ReturnType<BenchStack['client
 async function historyOf(stack: BenchStack, workflowId: string): Promise<HistoryEvent[]> {
   const history = await within(stack.client.workflow.getHandle(workflowId).fetchHistory(), 30000, `fetching the history of ${workflowId}`);
   return (history.events ?? []) as HistoryEvent[];
-}
-
-/** The activity a local activity's marker records (its details name it). */
-function localActivityType(e: HistoryEvent): string | undefined {
-  const m = e.markerRecordedEventAttributes;
-  const data = m?.markerName === 'core_local_activity' ? m.details?.data?.payloads?.[0]?.data : undefined;
-  return data ? (JSON.parse(Buffer.from(data).toString()) as { activity_type?: string }).activity_type : undefined;
 }
 
 /**
