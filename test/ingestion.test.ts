@@ -1,5 +1,6 @@
 import { eventually, Harness, startHarness } from './support/harness';
 import { event } from './support/events';
+import { localActivityTypes } from './support/histories';
 
 let h: Harness;
 
@@ -60,11 +61,7 @@ describe('ingesting interactions', () => {
       const all = (await h.client.workflow.getHandle('account:vandelay').fetchHistory()).events ?? [];
       return all.some((e) => e.markerRecordedEventAttributes) ? all : undefined;
     }, { what: 'the batch recorded in the history' });
-    const localRuns = events.flatMap((e) => {
-      const data = e.markerRecordedEventAttributes?.markerName === 'core_local_activity' ? e.markerRecordedEventAttributes.details?.data?.payloads?.[0]?.data : undefined;
-      return data ? [(JSON.parse(Buffer.from(data).toString()) as { activity_type: string }).activity_type] : [];
-    });
-    expect(localRuns).toEqual(['applyEvents']);
+    expect(localActivityTypes(events)).toEqual(['applyEvents']);
     expect(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'applyEvents')).toHaveLength(0);
   });
 
