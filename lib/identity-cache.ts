@@ -20,6 +20,12 @@ const kept = new LRUCache<string, Binding>({ max: MAX_KEPT });
 /** The version the kept bindings were read at; undefined while nothing may be kept. */
 let keptAt: string | undefined;
 
+export interface BoundIdentities {
+  bound: Map<string, Binding>;
+  /** Keeps bindings the caller has just inserted, unless a change began since the version was read. */
+  keepInserted(bindings: readonly (Binding & { _id: string })[]): void;
+}
+
 /**
  * The bindings of these identifier keys. Each batch costs one read of the
  * version; keys already kept at that version cost nothing more, the others
@@ -27,7 +33,7 @@ let keptAt: string | undefined;
  * for `$in`). New bindings are inserts that nothing kept can contradict, so
  * only changes to existing ones (`changingBindings`) make processes read again.
  */
-export async function boundIdentities(keys: readonly string[]): Promise<Map<string, Binding>> {
+export async function boundIdentities(keys: readonly string[]): Promise<BoundIdentities> {
   const version = await currentVersion();
   if (version !== keptAt) {
     kept.clear();
@@ -42,13 +48,14 @@ export async function boundIdentities(keys: readonly string[]): Promise<Map<stri
   }
   const docs = await findEach(missing, (_id) => Identity.find({ _id }).lean());
   // Kept only if no change began since the version was read: a change since then may have been missed.
-  const keep = version !== undefined && keptAt === version;
-  for (const doc of docs) {
-    const binding = { personId: doc.personId, accountKey: doc.accountKey ?? undefined };
-    bound.set(doc._id, binding);
-    if (keep) kept.set(doc._id, binding);
-  }
-  return bound;
+  const keep = (bindings: readonly (Binding & { _id: string })[]) => {
+    if (version === undefined || keptAt !== version) return;
+    for (const b of bindings) kept.set(b._id, { personId: b.personId, accountKey: b.accountKey });
+  };
+  const read = docs.map((doc) => ({ _id: doc._id, personId: doc.personId, accountKey: doc.accountKey ?? undefined }));
+  for (const { _id, ...binding } of read) bound.set(_id, binding);
+  keep(read);
+  return { bound, keepInserted: keep };
 }
 
 /**

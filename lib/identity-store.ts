@@ -33,6 +33,8 @@ export interface ResolvedPerson {
   error?: string;
 }
 
+type NewBinding = Binding & { _id: string; kind: string; value: string };
+
 /**
  * Resolves a batch of identifier claims to people with one read of identities
  * (and one of accounts for new people's email domains), creating the people
@@ -42,14 +44,14 @@ export interface ResolvedPerson {
 export async function resolvePeople(claims: PersonClaim[]): Promise<ResolvedPerson[]> {
   const keysOf = (c: PersonClaim) => IDENTIFIER_KINDS.filter((k) => c.ids[k]).map((k) => identityKey(k, c.ids[k]!));
   const allKeys = [...new Set(claims.flatMap(keysOf))];
-  const bound = await boundIdentities(allKeys);
+  const { bound, keepInserted } = await boundIdentities(allKeys);
 
   const verdicts = await joinPeople(claims, keysOf, bound);
   // New people, and known people without an account, join the account of their email's domain.
   const domains = await accountsByDomain(claims.filter((c) => !c.accountKey && !keysOf(c).some((k) => bound.get(k)?.accountKey)));
   const results: ResolvedPerson[] = [];
   const newPeople = new Map<string, Record<string, unknown> & { _id: string; email?: string; accountKey?: string }>();
-  const newBindings: { _id: string; personId: string; kind: string; value: string; accountKey?: string }[] = [];
+  const newBindings: NewBinding[] = [];
 
   for (const [i, claim] of claims.entries()) {
     if (verdicts[i].error) {
@@ -91,7 +93,7 @@ export async function resolvePeople(claims: PersonClaim[]): Promise<ResolvedPers
     });
   }
 
-  await bindIdentities(newBindings, newPeople, results);
+  keepInserted(await bindIdentities(newBindings, newPeople, results));
   if (newPeople.size) await Person.insertMany([...newPeople.values()], { ordered: false });
   return results;
 }
@@ -103,7 +105,7 @@ export async function adoptEmail(personId: string, email: string | undefined): P
 
 /** The accounts people holding any of these identifiers are linked to (no writes). */
 export async function linkedAccounts(ids: Identifiers): Promise<string[]> {
-  const bound = await boundIdentities(identityKeys(ids));
+  const { bound } = await boundIdentities(identityKeys(ids));
   return [...new Set([...bound.values()].flatMap((b) => (b.accountKey ? [b.accountKey] : [])))];
 }
 
@@ -115,15 +117,17 @@ export async function relinkIdentities(personId: string, accountKey: string): Pr
 /**
  * Writes new identifier bindings. One that another batch bound first wins:
  * people of this batch that lost their identifier are re-pointed to the winner.
+ * Answers the bindings this batch wrote.
  */
 async function bindIdentities(
-  bindings: { _id: string; personId: string; kind: string; value: string; accountKey?: string }[],
+  bindings: NewBinding[],
   newPeople: Map<string, unknown>,
   results: ResolvedPerson[],
-): Promise<void> {
+): Promise<NewBinding[]> {
   const inserted = await insertNew((docs) => Identity.insertMany(docs, { ordered: false }), bindings);
+  const written = bindings.filter((_, i) => inserted[i]);
   const lost = bindings.filter((_, i) => !inserted[i]);
-  if (lost.length === 0) return;
+  if (lost.length === 0) return written;
   const winners = await findEach(lost.map((b) => b._id), (_id) => Identity.find({ _id }).lean());
   for (const w of winners) {
     const loser = lost.find((b) => b._id === w._id)!;
@@ -138,6 +142,7 @@ async function bindIdentities(
       }
     }
   }
+  return written;
 }
 
 /**
