@@ -20,10 +20,12 @@ const kept = new LRUCache<string, Binding>({ max: MAX_KEPT });
 /** The version the kept bindings were read at; undefined while nothing may be kept. */
 let keptAt: string | undefined;
 
+type KeyedBinding = Binding & { _id: string };
+
 export interface BoundIdentities {
   bound: Map<string, Binding>;
   /** Keeps bindings the caller has just inserted, unless a change began since the version was read. */
-  keepInserted(bindings: readonly (Binding & { _id: string })[]): void;
+  keepInserted(bindings: readonly KeyedBinding[]): void;
 }
 
 /**
@@ -48,7 +50,7 @@ export async function boundIdentities(keys: readonly string[]): Promise<BoundIde
   }
   const docs = await findEach(missing, (_id) => Identity.find({ _id }).lean());
   // Kept only if no change began since the version was read: a change since then may have been missed.
-  const keep = (bindings: readonly (Binding & { _id: string })[]) => {
+  const keep = (bindings: readonly KeyedBinding[]) => {
     if (version === undefined || keptAt !== version) return;
     for (const b of bindings) kept.set(b._id, { personId: b.personId, accountKey: b.accountKey });
   };

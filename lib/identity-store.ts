@@ -36,8 +36,9 @@ export interface ResolvedPerson {
 type NewBinding = Binding & { _id: string; kind: string; value: string };
 
 /**
- * Resolves a batch of identifier claims to people with one read of identities
- * (and one of accounts for new people's email domains), creating the people
+ * Resolves a batch of identifier claims to people, reading only the identities
+ * this process has not kept (lib/identity-cache.ts) and the accounts of new
+ * people's email domains, creating the people
  * and binding the identifiers that are new. Identifiers are unique by `_id`,
  * so two concurrent batches claiming the same new identifier end on one person.
  */
