@@ -27,7 +27,10 @@ COPY models ./models
 COPY domain ./domain
 COPY lib ./lib
 COPY scripts ./scripts
-# Sources stay root-owned and read-only for the runtime user.
+# Sources stay root-owned and read-only for the runtime user; DATA_DIR is its
+# own (the api saves segment previews' snapshot there: mount a volume on it).
+ENV DATA_DIR=/data
+RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000
 # Called through node (not the tsx shim) so signals reach the process directly.

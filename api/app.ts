@@ -54,6 +54,8 @@ export interface AppDeps {
   leadTransferMinEverySeconds?: number;
   /** The tracking API's browser origins (TRACKING_CORS_ORIGINS) and backpressure (TRACKING_MAX_IN_FLIGHT) when not the environment's. */
   tracking?: { corsOrigins?: string; maxInFlight?: number };
+  /** Where segment previews' snapshot is saved between runs of this process; not saved when not given. */
+  audienceCheckpointDir?: string;
 }
 
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -114,7 +116,7 @@ export function createApp(deps: AppDeps): express.Express {
   accountRoutes(routeDeps);
   peopleRoutes(routeDeps);
   scoringRoutes(routeDeps);
-  segmentRoutes(routeDeps);
+  segmentRoutes(routeDeps, { audienceCheckpointDir: deps.audienceCheckpointDir });
   buyingGroupRoutes(routeDeps);
   journeyRoutes(routeDeps);
   journeyJobRoutes(routeDeps);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ensureAdminKey } from './auth';
 import { createApp } from './app';
 import { loadConfig } from '../lib/config';
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     emailTokenSecret: config.EMAIL_TOKEN_SECRET,
     delivery: deliveryTargetFor(config, temporal),
+    audienceCheckpointDir: path.join(config.DATA_DIR, 'audience'),
   });
   const server = app.listen(config.PORT, config.HOST, () => logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'api listening'));
   server.on('error', (err) => {

@@ -4,16 +4,23 @@
 // through POST /v1/events would take ~15 minutes of ingestion, which is not
 // what this measures. Then: the first (cold) POST /v1/segments/preview, which
 // loads the engine's in-memory snapshot, and 10 previews of each of five
-// definitions. Baselines in the same run: a plain full scan in Node of the same
-// data (bench/segment-data.ts, also a cross-check of the counts) and reading all
-// people + interactions from the database into Node.
+// definitions; then a restart: a new API process's first preview, which reads
+// the snapshot this one saved and catches up. Baselines in the same run: a
+// plain full scan in Node of the same data (bench/segment-data.ts, also a
+// cross-check of the counts) and reading all people + interactions from the
+// database into Node.
+import { statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { checkpointFile, checkpointHeader } from '../lib/audience-checkpoint';
 import { SNAPSHOT_PROJECTIONS } from '../lib/audience-snapshot';
 import { Account } from '../models/account';
 import { Interaction } from '../models/interaction';
 import { Person } from '../models/person';
 import { CIRCLE_URLS, countMatches, Definition, EVENTS_PER_PERSON, generate, personDocument, SeedData, SeedInteraction } from './segment-data';
+import { startApiProcess } from './api-process';
 import { memorySnapshots } from './memory';
+import { rssMb } from './proc';
+import { audienceCheckpointDir } from './stack';
 import { forEachLimit, Scenario, ScenarioContext, sleep, within } from './scenario';
 import { ratePerSecond, round, summarize } from './stats';
 
@@ -92,6 +99,49 @@ async function previewsAfterWrites(stack: ScenarioContext['stack'], preview: (bo
   return { rounds: FRESH_ROUNDS, peoplePerRound: FRESH_PER_ROUND, exact, previewMs: summarize(latencies) };
 }
 
+const RESTART = { level: 'person', definition: { field: 'person.jobTitle', op: 'eq', value: 'Bench Restart CFO' } };
+const RESTART_PEOPLE = 5;
+
+/**
+ * (d) A restart: once this process has saved its snapshot, people are written,
+ * then a new API process answers its first preview, which must read the saved
+ * copy and count those people.
+ */
+async function firstPreviewAfterRestart(stack: ScenarioContext['stack'], savedSince: number, log: ScenarioContext['log']) {
+  const dir = audienceCheckpointDir(stack.config);
+  const deadline = Date.now() + 300000;
+  let header = await checkpointHeader(dir);
+  while (!(header && header.asOfMs >= savedSince) && Date.now() < deadline) {
+    await sleep(1000);
+    header = await checkpointHeader(dir);
+  }
+  if (!header) throw new Error('the API saved no snapshot within 300 s');
+  const savedBytes = statSync(checkpointFile(dir)).size;
+  for (let i = 0; i < RESTART_PEOPLE; i++) await stack.api('PUT', `/v1/people/restart${i}@bench-restart.example`, { jobTitle: 'Bench Restart CFO' });
+  const api = await startApiProcess(stack.config, log);
+  try {
+    const t = performance.now();
+    const res = await api.api('POST', '/v1/segments/preview', RESTART);
+    const previewMs = round(performance.now() - t);
+    if (res.status !== 200) throw new Error(`the restarted API's first preview: HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    const figures = {
+      apiStartedMs: api.startedMs,
+      previewMs,
+      loadedMs: res.body.loadedMs as number,
+      loadedFrom: res.body.loadedFrom as string,
+      count: res.body.count as number,
+      exact: res.body.count === RESTART_PEOPLE,
+      savedMB: round(savedBytes / 2 ** 20),
+      savedAgeMs: Date.now() - header.asOfMs,
+      rssMB: rssMb(api.pid),
+    };
+    log(`segments: restarted API answered in ${api.startedMs} ms; its first preview ${previewMs} ms (${figures.loadedFrom}, loaded in ${figures.loadedMs} ms), ${figures.count}/${RESTART_PEOPLE} written since the save counted; saved copy ${figures.savedMB} MB; RSS ${figures.rssMB} MB`);
+    return figures;
+  } finally {
+    await api.stop();
+  }
+}
+
 export const segments: Scenario = async ({ stack, people, log }) => {
   // An invalid body tells whether the route exists without loading the engine's snapshot.
   const probe = await stack.api('POST', '/v1/segments/preview', {});
@@ -159,6 +209,7 @@ export const segments: Scenario = async ({ stack, people, log }) => {
     // (a) The first preview loads the snapshot; its memory is this process's heap after a forced GC, before and after.
     const mem = memorySnapshots(stack);
     const withoutSnapshot = mem.snapshot();
+    const coldAt = Date.now();
     const cold = await preview('circle');
     log(`segments: cold preview ${round(cold.ms)} ms (loadedMs ${cold.loadedMs ?? '-'}), asOf ${new Date(cold.asOf).toISOString()}`);
     // The counts compare only on a snapshot taken after seeding: wait for one (bounded).
@@ -194,8 +245,10 @@ export const segments: Scenario = async ({ stack, people, log }) => {
     const afterWrites = await previewsAfterWrites(stack, preview);
     log(`segments: previews right after writes: ${afterWrites.exact}/${afterWrites.rounds} exact, p50 ${afterWrites.previewMs.p50} ms`);
 
+    const afterRestart = await firstPreviewAfterRestart(stack, coldAt, log);
+
     return {
-      figures: { ...seeded, coldPreviewMs: round(cold.ms), coldLoadedMs: cold.loadedMs ?? null, snapshotFresh, definitions, memory, afterWrites },
+      figures: { ...seeded, coldPreviewMs: round(cold.ms), coldLoadedMs: cold.loadedMs ?? null, snapshotFresh, definitions, memory, afterWrites, afterRestart },
       baseline,
     };
   } finally {

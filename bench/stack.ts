@@ -83,6 +83,31 @@ async function bounded(what: string, p: Promise<unknown>, ms: number, log: (line
   await Promise.race([p.catch((err: Error) => log(`[bench] ${what} failed: ${err.message}`)), timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Where the API saves segment previews' snapshot: the same folder api/main.ts uses, so an API process started on the stack reads it. */
+export const audienceCheckpointDir = (config: Config) => path.join(config.DATA_DIR, 'audience');
+
+/** Requests to the API at `baseUrl` with the bench's admin key; the body parsed when it is JSON. */
+export function apiAt(baseUrl: string): AnyStack['api'] {
+  return async (method, urlPath, body) => {
+    const headers: Record<string, string> = { authorization: `Bearer ${ADMIN_KEY}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) };
+    const res = await fetch(`${baseUrl}${urlPath}`, init).catch((err: Error) => {
+      if (err.name === 'TimeoutError') throw new Error(`${method} ${urlPath}: no answer in ${REQUEST_TIMEOUT_MS / 1000} s (is the database stalled?)`);
+      // undici says only "fetch failed"; the cause is what tells a reset from a refusal.
+      throw new Error(`${method} ${urlPath}: ${err.message} (${(err.cause as Error | undefined)?.message ?? 'no cause'})`);
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text for the error message
+    }
+    return { status: res.status, body: parsed as any };
+  };
+}
+
 export function startStack(log: (line: string) => void): Promise<BenchStack>;
 export function startStack(log: (line: string) => void, opts: { worker: 'process' }): Promise<WorkerProcessStack>;
 export async function startStack(log: (line: string) => void, opts?: { worker: 'process' }): Promise<BenchStack | WorkerProcessStack> {
@@ -153,7 +178,7 @@ export async function startStack(log: (line: string) => void, opts?: { worker: '
       worker = { main: await startInProcessWorker(config, client, closers, log) };
     }
     const delivery = deliveryTargetFor(config, client);
-    const app = createApp({ temporal: client, delivery, logger: pino({ level: 'silent' }) });
+    const app = createApp({ temporal: client, delivery, logger: pino({ level: 'silent' }), audienceCheckpointDir: audienceCheckpointDir(config) });
     const port = await freePort();
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(port, '127.0.0.1', () => resolve(s)).once('error', reject);
@@ -175,24 +200,7 @@ export async function startStack(log: (line: string) => void, opts?: { worker: '
       database: externalMongo ? 'external' : 'ferretdb-embedded',
       smtp,
       baseUrl,
-      async api(method, urlPath, body) {
-        const headers: Record<string, string> = { authorization: `Bearer ${ADMIN_KEY}` };
-        if (body !== undefined) headers['content-type'] = 'application/json';
-        const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) };
-        const res = await fetch(`${baseUrl}${urlPath}`, init).catch((err: Error) => {
-          if (err.name === 'TimeoutError') throw new Error(`${method} ${urlPath}: no answer in ${REQUEST_TIMEOUT_MS / 1000} s (is the database stalled?)`);
-          // undici says only "fetch failed"; the cause is what tells a reset from a refusal.
-          throw new Error(`${method} ${urlPath}: ${err.message} (${(err.cause as Error | undefined)?.message ?? 'no cause'})`);
-        });
-        const text = await res.text();
-        let parsed: unknown = text;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          // not JSON: keep the text for the error message
-        }
-        return { status: res.status, body: parsed as any };
-      },
+      api: apiAt(baseUrl),
       stop,
     };
     return 'main' in worker ? { ...stack, worker: worker.main } : { ...stack, workerProcess: worker.process };

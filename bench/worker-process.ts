@@ -1,17 +1,14 @@
-// The worker as its own process, started the way `npm start` starts it
-// (workers/main.ts, configured by environment variables), so that its memory
-// is measured apart from the API and the load generator. One process: tsx is
-// loaded with --import rather than through its CLI, which would run the
-// worker in a second node under it. thread-heaps.cjs is preloaded into it and
-// its threads, so its heaps can be read thread by thread.
+// The worker as its own process (bench/service-process.ts), so that its
+// memory is measured apart from the API and the load generator.
+// thread-heaps.cjs is preloaded into it and its threads, so its heaps can be
+// read thread by thread.
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { peakRssMb, rssMb } from './proc';
 import { sleep } from './scenario';
+import { spawnService } from './service-process';
 
 /** Bundling the workflows alone takes ~20 s on a busy 2-core machine. */
 const READY_MS = 180000;
@@ -67,38 +64,17 @@ async function polled(client: Client, taskQueue: string): Promise<boolean> {
  * resolves once it polls `taskQueue`; its output goes to `log`, line by line.
  */
 export async function startWorkerProcess(env: NodeJS.ProcessEnv, client: Client, taskQueue: string, log: (line: string) => void): Promise<WorkerProcess> {
-  const root = path.join(__dirname, '..');
-  const inherited = Object.fromEntries(['PATH', 'HOME', 'TMPDIR'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
-  const heapsFile = path.join(env.DATA_DIR ?? root, `thread-heaps-${Date.now()}.ndjson`);
-  const child = spawn(process.execPath, ['--require', path.join(__dirname, 'thread-heaps.cjs'), '--import', 'tsx', 'workers/main.ts'], {
-    cwd: root,
-    env: { ...inherited, ...env, B2B_SERVICE: 'worker', BENCH_THREAD_HEAPS_FILE: heapsFile },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const heapsFile = path.join(env.DATA_DIR ?? path.join(__dirname, '..'), `thread-heaps-${Date.now()}.ndjson`);
+  const child = spawnService('workers/main.ts', { ...env, B2B_SERVICE: 'worker', BENCH_THREAD_HEAPS_FILE: heapsFile }, log, {
+    name: 'worker',
+    drainMs: DRAIN_MS,
+    preload: path.join(__dirname, 'thread-heaps.cjs'),
   });
-  for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', (line) => log(`[worker ${child.pid}] ${line}`));
-  let exitedWith: string | undefined;
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', (code, signal) => {
-      exitedWith = `${signal ?? code}`;
-      resolve();
-    }),
-  );
-  // Whatever way this process ends (process.exit after a failure too), the worker does not outlive it.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  const stop = async () => {
-    if (exitedWith === undefined) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), DRAIN_MS);
-      await exited;
-      clearTimeout(timer);
-    }
-    process.off('exit', killOnExit);
-  };
-  const pid = child.pid!;
+  const stop = child.stop;
+  const pid = child.pid;
   const deadline = Date.now() + READY_MS;
   for (;;) {
-    if (exitedWith !== undefined) throw new Error(`the worker process exited (${exitedWith}) before it polled ${taskQueue}`);
+    if (child.exitedWith() !== undefined) throw new Error(`the worker process exited (${child.exitedWith()}) before it polled ${taskQueue}`);
     if (await polled(client, taskQueue).catch(() => false)) break;
     if (Date.now() > deadline) {
       await stop();

@@ -115,5 +115,22 @@ export async function readAudienceChanges(fromSlot: number, toSlot: number, know
   return { notes, changes };
 }
 
+/**
+ * Files a note naming nothing, whose id a saved snapshot keeps: finding it
+ * again tells a process that the database is the one the snapshot was read
+ * from (not emptied, replaced or restored to an older copy since), and that
+ * the feed still holds the notes filed after it was saved.
+ */
+export async function fileMarkerNote(): Promise<string> {
+  const at = new Date();
+  const _id = new Types.ObjectId();
+  await AudienceChange.collection.insertOne({ _id, slot: slotOf(at.getTime()), at } as never);
+  return _id.toHexString();
+}
+
+export async function markerNoteKept(id: string): Promise<boolean> {
+  return Types.ObjectId.isValid(id) && (await AudienceChange.exists({ _id: new Types.ObjectId(id) })) !== null;
+}
+
 /** Whether a reader last caught up so long ago that the slots it needs may be dropped. */
 export const olderThanKept = (lastMs: number, nowMs: number) => slotOf(nowMs) - slotOf(lastMs - OVERLAP_MS) >= KEPT_SLOTS - 1;

@@ -7,7 +7,8 @@ import { Rows } from '../domain/segments/rows';
 import { BuyingGroup } from '../models/buying-group';
 import { Account } from '../models/account';
 import { Person } from '../models/person';
-import { AudienceChanges, OVERLAP_MS, olderThanKept, readAudienceChanges, slotOf } from './audience-feed';
+import { CheckpointFrame, checkpointFrames, checkpointHeader, CheckpointSection, saveCheckpoint } from './audience-checkpoint';
+import { AudienceChanges, fileMarkerNote, markerNoteKept, OVERLAP_MS, olderThanKept, readAudienceChanges, slotOf } from './audience-feed';
 import { findEach } from './each-statement';
 
 export interface SnapshotPerson {
@@ -15,16 +16,24 @@ export interface SnapshotPerson {
   email?: string;
   accountKey?: string;
   facts: PersonFacts;
+  /** The document as read, kept for the saved copy (it shares its values with `facts`). */
+  doc: StoredDoc;
 }
+
+type StoredDoc = Record<string, any> & { _id: string };
 
 export interface AudienceSnapshot {
   /** When the last catch-up began: every write acknowledged before it is in. */
   asOf: Date;
-  /** How long the wholesale load took. */
+  /** How long the wholesale load took (from the saved copy: with its catch-up). */
   loadedMs: number;
+  /** Where the wholesale load read: the database, or the copy this process's storage kept (a restart). */
+  loadedFrom: 'database' | 'checkpoint';
   people: Map<string, SnapshotPerson>;
   accounts: Map<string, Record<string, unknown>>;
   groupsByAccount: Map<string, BuyingGroupFacts[]>;
+  /** Each account's buying groups as read, kept for the saved copy. */
+  groupDocs: Map<string, StoredDoc[]>;
   /** Everyone's events by type and day, for the `performed` parts of a definition. */
   performers: PerformerIndex;
   /** People and accounts by row, with the columns previews asked for. */
@@ -39,6 +48,14 @@ export interface AudienceSnapshot {
 const FOLLOW_EVERY_MS = 1_000;
 /** Unused this long, the snapshot is dropped and its memory given back. */
 const IDLE_MS = 10 * 60_000;
+/**
+ * While it is in use, the snapshot is saved this often (and right after a load
+ * from the database): a process starting again within the feed's kept window
+ * (30 minutes) reads the copy and catches up, instead of reading everyone.
+ */
+const SAVE_EVERY_MS = 5 * 60_000;
+/** Documents a frame of the saved copy holds: one is serialized at a time, so the API keeps answering meanwhile. */
+const FRAME_DOCS = 1_000;
 
 /** What the snapshot reads of each document (the segments bench reads the same as its floor). */
 export const SNAPSHOT_PROJECTIONS = {
@@ -47,13 +64,27 @@ export const SNAPSHOT_PROJECTIONS = {
   group: { accountKey: 1, solutionInterest: 1, status: 1, missingRoles: 1 },
 };
 const { account: ACCOUNT_PROJECTION, person: PERSON_PROJECTION, group: GROUP_PROJECTION } = SNAPSHOT_PROJECTIONS;
+/** A saved copy of another shape (other projections) is not read. */
+const CHECKPOINT_FORMAT = `1:${JSON.stringify(SNAPSHOT_PROJECTIONS)}`;
+
+interface SnapshotOptions {
+  /** Reload from the database, even when the snapshot is current. */
+  reload?: boolean;
+  /** Where the snapshot is saved for the next start of this process; none when absent. */
+  checkpointDir?: string;
+  onError: (err: unknown) => void;
+}
 
 let current: AudienceSnapshot | undefined;
-let loading: Promise<AudienceSnapshot> | undefined;
+let loading: Promise<void> | undefined;
 let catchingUp: Promise<void> | undefined;
 let queued: Promise<void> | undefined;
 let lastUsed = 0;
 let follower: NodeJS.Timeout | undefined;
+let options: SnapshotOptions | undefined;
+let saving: Promise<void> | undefined;
+/** When the snapshot is next saved. */
+let saveDue = Infinity;
 
 /**
  * Everyone's segment-relevant state in this process's memory: a preview
@@ -63,19 +94,27 @@ let follower: NodeJS.Timeout | undefined;
  * audience feed, which every write of a person, account or buying group notes
  * before it is acknowledged: each preview first applies the notes filed up to
  * the moment it was asked, so it reflects every write acknowledged before.
- * `reload` loads everything again. Saved segments never use it: their
+ * `reload` loads everything again. Saved to `checkpointDir` while in use, so
+ * that the first preview after a restart reads that copy and catches up. Saved segments never use it: their
  * membership is exact and kept by the entity workflows.
  */
-export async function audienceSnapshot(opts: { reload?: boolean; onError: (err: unknown) => void }): Promise<AudienceSnapshot> {
+export async function audienceSnapshot(opts: SnapshotOptions): Promise<AudienceSnapshot> {
   lastUsed = Date.now();
-  if (opts.reload || !current) await loadOnce();
+  options = opts;
+  if (opts.reload || !current) await loadOnce(opts.reload ? 'database' : 'either');
   else await catchUp();
-  follow(opts.onError);
+  follow();
   return current!;
 }
 
-async function loadOnce(): Promise<void> {
-  await (loading ??= load().finally(() => (loading = undefined)));
+/** Drops the snapshot, as a process that stopped would have; the next preview loads it again. */
+export function dropAudienceSnapshot(): void {
+  current = undefined;
+  saveDue = Infinity;
+}
+
+async function loadOnce(from: 'database' | 'either'): Promise<void> {
+  await (loading ??= load(from).finally(() => (loading = undefined)));
 }
 
 /** One catch-up at a time; callers arriving meanwhile share the next one, which starts after theirs arrived. */
@@ -84,64 +123,134 @@ function catchUp(): Promise<void> {
   const after = (catchingUp ?? Promise.resolve()).catch(() => undefined);
   queued = after.then(() => {
     queued = undefined;
-    return (catchingUp = applyFeed().finally(() => (catchingUp = undefined)));
+    return (catchingUp = followFeed().finally(() => (catchingUp = undefined)));
   });
   return queued;
 }
 
-function follow(onError: (err: unknown) => void): void {
+function follow(): void {
   if (follower) return;
   follower = setInterval(() => {
     if (Date.now() - lastUsed > IDLE_MS) {
       clearInterval(follower);
       follower = undefined;
-      current = undefined;
+      dropAudienceSnapshot();
       return;
     }
     // Not while the process is closing its database connection (the read would wait in mongoose's buffer).
-    if (current && !loading && mongoose.connection.readyState === mongoose.ConnectionStates.connected) catchUp().catch(onError);
+    if (!current || loading || mongoose.connection.readyState !== mongoose.ConnectionStates.connected) return;
+    catchUp().catch(options!.onError);
+    saveIfDue();
   }, FOLLOW_EVERY_MS);
   follower.unref();
 }
 
-async function load(): Promise<AudienceSnapshot> {
-  const started = Date.now();
-  // Whatever is written from now on, during the load too, is applied again from the feed.
-  const snapshot: AudienceSnapshot = {
-    asOf: new Date(started),
+async function load(from: 'database' | 'either'): Promise<void> {
+  const restored = from === 'either' ? await restore().catch((err) => options!.onError(err)) : undefined;
+  current = restored ?? (await loadFromDatabase());
+}
+
+function emptySnapshot(asOfMs: number, loadedFrom: AudienceSnapshot['loadedFrom']): AudienceSnapshot {
+  return {
+    asOf: new Date(asOfMs),
     loadedMs: 0,
+    loadedFrom,
     people: new Map(),
     accounts: new Map(),
     groupsByAccount: new Map(),
+    groupDocs: new Map(),
     performers: new PerformerIndex(),
     personRows: new Rows(),
     accountRows: new Rows(),
-    followedAt: started,
+    followedAt: asOfMs,
     known: new Map(),
   };
+}
+
+async function loadFromDatabase(): Promise<AudienceSnapshot> {
+  const started = Date.now();
+  // Whatever is written from now on, during the load too, is applied again from the feed.
+  const snapshot = emptySnapshot(started, 'database');
   for await (const a of Account.find({}, ACCOUNT_PROJECTION).lean().cursor({ batchSize: 1000 })) setAccount(snapshot, a);
   for await (const p of Person.find({}, PERSON_PROJECTION).lean().cursor({ batchSize: 1000 })) place(snapshot, p);
   for await (const g of BuyingGroup.find({}, GROUP_PROJECTION).lean().cursor({ batchSize: 1000 })) addGroup(snapshot, g);
   snapshot.loadedMs = Date.now() - started;
-  current = snapshot;
+  saveDue = 0;
   return snapshot;
 }
 
-/** Applies the notes filed since the last catch-up began, reading again the slots a late note may still land in. */
-async function applyFeed(): Promise<void> {
-  const snapshot = current!;
+/**
+ * The copy saved by this process's last run, caught up from the feed; none
+ * when there is no usable copy: another shape, older than the feed keeps, or
+ * saved from another database (its marker note is not there).
+ */
+async function restore(): Promise<AudienceSnapshot | undefined> {
+  const dir = options!.checkpointDir;
+  if (!dir) return undefined;
+  const started = Date.now();
+  const header = await checkpointHeader(dir);
+  if (!header || header.format !== CHECKPOINT_FORMAT || olderThanKept(header.asOfMs, started) || !(await markerNoteKept(header.noteId))) return undefined;
+  const snapshot = emptySnapshot(header.asOfMs, 'checkpoint');
+  for await (const { section, docs } of checkpointFrames(dir, header)) {
+    for (const doc of docs as StoredDoc[]) {
+      if (section === 'accounts') setAccount(snapshot, doc);
+      else if (section === 'people') place(snapshot, doc);
+      else addGroup(snapshot, doc as GroupDoc);
+    }
+  }
+  if ((await applyFeed(snapshot)).reload) return undefined;
+  snapshot.loadedMs = Date.now() - started;
+  saveDue = Date.now() + SAVE_EVERY_MS;
+  return snapshot;
+}
+
+function saveIfDue(): void {
+  const dir = options!.checkpointDir;
+  if (!dir || saving || Date.now() < saveDue) return;
+  saveDue = Date.now() + SAVE_EVERY_MS;
+  saving = save(current!, dir)
+    .catch(options!.onError)
+    .finally(() => (saving = undefined));
+}
+
+async function save(snapshot: AudienceSnapshot, dir: string): Promise<void> {
+  // Taken at once: a catch-up replaces documents in the snapshot, it never changes one, so these stay as they are now.
+  const asOfMs = snapshot.asOf.getTime();
+  const sections: Record<CheckpointSection, object[]> = {
+    accounts: [...snapshot.accounts.values()],
+    people: [...snapshot.people.values()].map((p) => p.doc),
+    groups: [...snapshot.groupDocs.values()].flat(),
+  };
+  const noteId = await fileMarkerNote();
+  await saveCheckpoint(dir, { format: CHECKPOINT_FORMAT, asOfMs, noteId }, inFrames(sections));
+}
+
+function* inFrames(sections: Record<CheckpointSection, object[]>): Generator<CheckpointFrame> {
+  for (const section of ['accounts', 'people', 'groups'] as const) {
+    const docs = sections[section];
+    for (let i = 0; i < docs.length; i += FRAME_DOCS) yield { section, docs: docs.slice(i, i + FRAME_DOCS) };
+  }
+}
+
+/** Follows the feed; a wholesale load from the database when that is the cheaper or the only way. */
+async function followFeed(): Promise<void> {
+  const outcome = await applyFeed(current!);
+  if (!outcome.reload) return;
+  await loadOnce('database');
+  // A load begun after these notes were read holds their writes: the next catch-up, reading the overlap again, skips them.
+  if (current!.followedAt >= outcome.began) for (const [id, slot] of outcome.notes) current!.known.set(id, slot);
+}
+
+/**
+ * Applies the notes filed since the snapshot last followed the feed, reading
+ * again the slots a late note may still land in; or says a wholesale load is
+ * due (the slots it needs may be dropped, or the changes outnumber what a load reads).
+ */
+async function applyFeed(snapshot: AudienceSnapshot): Promise<{ reload: false } | { reload: true; began: number; notes: Map<string, number> }> {
   const began = Date.now();
-  if (olderThanKept(snapshot.followedAt, began)) {
-    await loadOnce();
-    return;
-  }
+  if (olderThanKept(snapshot.followedAt, began)) return { reload: true, began, notes: new Map() };
   const { notes, changes } = await readAudienceChanges(slotOf(snapshot.followedAt - OVERLAP_MS), slotOf(began), snapshot.known);
-  if (reloadIsCheaper(snapshot, changes)) {
-    await loadOnce();
-    // A load begun after these notes were read holds their writes: the next catch-up, reading the overlap again, skips them.
-    if (current!.followedAt >= began) for (const [id, slot] of notes) current!.known.set(id, slot);
-    return;
-  }
+  if (reloadIsCheaper(snapshot, changes)) return { reload: true, began, notes };
   for (const [id, slot] of notes) snapshot.known.set(id, slot);
   // The next catch-up starts its reading at this slot: notes below it are never read again.
   const firstReadAgain = slotOf(began - OVERLAP_MS);
@@ -149,6 +258,7 @@ async function applyFeed(): Promise<void> {
   snapshot.followedAt = began;
   await applyChanges(snapshot, changes);
   snapshot.asOf = new Date(began);
+  return { reload: false };
 }
 
 /**
@@ -185,7 +295,10 @@ async function applyChanges(snapshot: AudienceSnapshot, changes: AudienceChanges
   const changedGroups = await findEach([...changes.buyingGroups], (id) => BuyingGroup.find({ _id: id }, { accountKey: 1 }).lean());
   const groupAccounts = [...new Set(changedGroups.map((g) => g.accountKey))];
   const regrouped = await findEach(groupAccounts, (accountKey) => BuyingGroup.find({ accountKey }, GROUP_PROJECTION).lean());
-  for (const key of groupAccounts) snapshot.groupsByAccount.delete(key);
+  for (const key of groupAccounts) {
+    snapshot.groupsByAccount.delete(key);
+    snapshot.groupDocs.delete(key);
+  }
   for (const g of regrouped) addGroup(snapshot, g);
 }
 
@@ -194,14 +307,21 @@ function setAccount(snapshot: AudienceSnapshot, a: Record<string, unknown> & { _
   snapshot.accountRows.set(a._id, { account: accountContext(a) });
 }
 
-function addGroup(snapshot: AudienceSnapshot, g: { accountKey: string; solutionInterest: string; status?: string | null; missingRoles?: string[] | null }): void {
+type GroupDoc = StoredDoc & { accountKey: string; solutionInterest: string; status?: string | null; missingRoles?: string[] | null };
+
+function addGroup(snapshot: AudienceSnapshot, g: GroupDoc): void {
   const facts: BuyingGroupFacts = { solutionInterest: g.solutionInterest, complete: g.status !== 'incomplete', missingRoles: g.missingRoles ?? [] };
-  const groups = snapshot.groupsByAccount.get(g.accountKey);
-  if (groups) groups.push(facts);
-  else snapshot.groupsByAccount.set(g.accountKey, [facts]);
+  append(snapshot.groupsByAccount, g.accountKey, facts);
+  append(snapshot.groupDocs, g.accountKey, g);
 }
 
-function place(snapshot: AudienceSnapshot, p: Record<string, any> & { _id: string }): void {
+function append<T>(map: Map<string, T[]>, key: string, item: T): void {
+  const items = map.get(key);
+  if (items) items.push(item);
+  else map.set(key, [item]);
+}
+
+function place(snapshot: AudienceSnapshot, p: StoredDoc): void {
   if (p.mergedInto) return;
   const account = p.accountKey ? snapshot.accounts.get(p.accountKey) : undefined;
   const person: SnapshotPerson = {
@@ -209,6 +329,7 @@ function place(snapshot: AudienceSnapshot, p: Record<string, any> & { _id: strin
     email: p.email ?? undefined,
     accountKey: p.accountKey ?? undefined,
     facts: personFacts(p, account, timed(p.recentEvents ?? []), p.score ?? { total: 0, status: 'nurture' }),
+    doc: p,
   };
   snapshot.people.set(person.id, person);
   const row = snapshot.personRows.set(person.id, { person: person.facts.person, account: person.facts.account });

@@ -1,11 +1,12 @@
 import { Types } from 'mongoose';
 import { noteOnceFor, slotOf } from '../lib/audience-feed';
-import { audienceSnapshot } from '../lib/audience-snapshot';
+import { checkpointHeader } from '../lib/audience-checkpoint';
+import { audienceSnapshot, dropAudienceSnapshot } from '../lib/audience-snapshot';
 import { op } from '../lib/query';
 import { Account } from '../models/account';
 import { AudienceChange } from '../models/audience-change';
 import { Person } from '../models/person';
-import { Harness, startHarness } from './support/harness';
+import { eventually, Harness, startHarness } from './support/harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -79,6 +80,44 @@ test('an account and its people written as one batch are noted once, after the l
   });
   await expect(failed).rejects.toThrow('the worker lost its database');
   expect(await notesNaming('p_feed_unit_failed')).toHaveLength(1);
+});
+
+// Before the import below: its 300 accounts, still read again for 30 s, would make a full load the cheaper way.
+describe('the snapshot a restarted API reads', () => {
+  const cfos = (fresh = false) =>
+    h.api('POST', `/v1/segments/preview${fresh ? '?fresh=true' : ''}`, { level: 'person', definition: { field: 'person.jobTitle', op: 'eq', value: 'Saved CFO' } }).then((r) => r.body as { count: number; loadedFrom: string });
+  const cfo = (email: string, jobTitle = 'Saved CFO') => h.api('PUT', `/v1/people/${email}`, { jobTitle });
+  /** A load from the database, then its copy saved (the follower saves it within a second or so). */
+  const savedNow = async () => {
+    const loaded = Date.now();
+    expect((await cfos(true)).loadedFrom).toBe('database');
+    return eventually(async () => {
+      const header = await checkpointHeader(h.audienceCheckpointDir);
+      return header && header.asOfMs >= loaded ? header : undefined;
+    }, { what: 'the snapshot to be saved' });
+  };
+
+  test('the first preview after a restart reads the saved copy and still counts what was written while the API was down', async () => {
+    await Promise.all([cfo('ana@saved.example'), cfo('ben@saved.example')]);
+    await savedNow();
+    dropAudienceSnapshot();
+    // Written while no API was up to see it.
+    await Promise.all([cfo('cleo@saved.example'), cfo('dirk@saved.example')]);
+    await cfo('ben@saved.example', 'Saved CTO');
+
+    expect(await cfos()).toEqual(expect.objectContaining({ count: 3, loadedFrom: 'checkpoint' }));
+    expect((await cfos(true)).count).toBe(3);
+  });
+
+  test('a copy saved from another database (replaced, or restored from an older backup) is not read', async () => {
+    const header = await savedNow();
+    dropAudienceSnapshot();
+    // The database no longer holds the note filed when the copy was saved.
+    await AudienceChange.deleteOne({ _id: new Types.ObjectId(header.noteId) });
+    await cfo('dora@saved.example');
+
+    expect(await cfos()).toEqual(expect.objectContaining({ count: 4, loadedFrom: 'database' }));
+  });
 });
 
 test('a preview right after an import of more accounts than the snapshot held loads everything again once, then follows the feed in place', async () => {

@@ -168,6 +168,13 @@ describe('the Dockerfile', () => {
     expect(['', 'root', '0', undefined]).not.toContain(last('USER'));
   });
 
+  test('the api keeps the segment previews snapshot it saves on a volume, in a folder the image lets its user write', () => {
+    const dataDir = finalStage.map((l) => /^ENV\s+DATA_DIR=(\S+)/i.exec(l)?.[1]).find(Boolean);
+    expect(dataDir).toBeDefined();
+    expect(finalStage).toContainEqual(expect.stringMatching(new RegExp(`^RUN mkdir -p ${dataDir} && chown ${last('USER')}:${last('USER')} ${dataDir}$`)));
+    expect((services.api.volumes ?? []).map((v) => v.split(':')[1])).toContain(dataDir);
+  });
+
   test.each(Object.entries(commands))('the image holds what the %s command runs: its runner from the production packages, and every source folder its code imports', (_, command) => {
     const [runtime, runner, entry] = command;
     expect(runtime).toBe('node');

@@ -57,7 +57,7 @@ async function findSegment(id: string) {
   return segment;
 }
 
-export function segmentRoutes(deps: RouteDeps): void {
+export function segmentRoutes(deps: RouteDeps, opts: { audienceCheckpointDir?: string }): void {
   defineRoute(deps.router, deps.registry, {
     method: 'post',
     path: '/v1/segments/preview',
@@ -67,12 +67,21 @@ export function segmentRoutes(deps: RouteDeps): void {
     query: z.object({ fresh: z.enum(['true', 'false']).optional() }),
     body: PreviewInput,
     checkedBeyondSchema: SEGMENT_RULES,
-    responses: { 200: { description: 'count and sample', schema: z.object({ count: z.number(), sample: z.array(z.unknown()), asOf: z.string(), loadedMs: z.number() }) } },
+    responses: {
+      200: {
+        description: 'count and sample',
+        schema: z.object({ count: z.number(), sample: z.array(z.unknown()), asOf: z.string(), loadedMs: z.number(), loadedFrom: z.enum(['database', 'checkpoint']) }),
+      },
+    },
     handler: async ({ body, query }) => {
       const request = await checked(body);
-      const snapshot = await audienceSnapshot({ reload: query.fresh === 'true', onError: (err) => deps.logger.warn({ err }, 'audience snapshot refresh failed') });
+      const snapshot = await audienceSnapshot({
+        reload: query.fresh === 'true',
+        checkpointDir: opts.audienceCheckpointDir,
+        onError: (err) => deps.logger.warn({ err }, 'audience snapshot refresh or save failed'),
+      });
       const { count, sample } = previewAudience(snapshot, request, Date.now());
-      return { status: 200, body: { count, sample, asOf: snapshot.asOf.toISOString(), loadedMs: snapshot.loadedMs } };
+      return { status: 200, body: { count, sample, asOf: snapshot.asOf.toISOString(), loadedMs: snapshot.loadedMs, loadedFrom: snapshot.loadedFrom } };
     },
   });
 

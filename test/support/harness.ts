@@ -3,6 +3,9 @@ import { NativeConnection } from '@temporalio/worker';
 import type { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pino from 'pino';
 import { createApp } from '../../api/app';
 import { ensureAdminKey } from '../../api/auth';
@@ -27,6 +30,8 @@ export interface Harness {
   delivery: DeliveryTarget;
   /** Where the API listens, for requests `api` cannot make (raw bodies, headers). */
   baseUrl: string;
+  /** Where the API saves segment previews' snapshot (removed with the harness). */
+  audienceCheckpointDir: string;
   /** Calls the real API over HTTP; the admin key unless another is given, `null` for none. */
   api<T = any>(method: string, path: string, body?: unknown, key?: string | null): Promise<ApiResponse<T>>;
   startWorker(): Promise<void>;
@@ -68,7 +73,18 @@ export async function startHarness(overrides: Partial<Record<keyof Config, strin
     closers.push(() => connection.close());
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
     const delivery: DeliveryTarget = deliveryTargetFor(config, client);
-    const app = createApp({ temporal: client, delivery, logger: pino({ level: 'silent' }), rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE, emailTokenSecret: config.EMAIL_TOKEN_SECRET, leadTransferMinEverySeconds: config.LEAD_TRANSFER_MIN_EVERY_SECONDS, tracking: { corsOrigins: config.TRACKING_CORS_ORIGINS, maxInFlight: config.TRACKING_MAX_IN_FLIGHT } });
+    const audienceCheckpointDir = mkdtempSync(path.join(os.tmpdir(), 'b2b-test-audience-'));
+    closers.push(async () => rmSync(audienceCheckpointDir, { recursive: true, force: true }));
+    const app = createApp({
+      temporal: client,
+      delivery,
+      logger: pino({ level: 'silent' }),
+      rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+      emailTokenSecret: config.EMAIL_TOKEN_SECRET,
+      leadTransferMinEverySeconds: config.LEAD_TRANSFER_MIN_EVERY_SECONDS,
+      tracking: { corsOrigins: config.TRACKING_CORS_ORIGINS, maxInFlight: config.TRACKING_MAX_IN_FLIGHT },
+      audienceCheckpointDir,
+    });
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
@@ -98,6 +114,7 @@ export async function startHarness(overrides: Partial<Record<keyof Config, strin
       client,
       delivery,
       baseUrl,
+      audienceCheckpointDir,
       async api(method, path, body, key = ADMIN_KEY) {
         const headers: Record<string, string> = {};
         if (key) headers.authorization = `Bearer ${key}`;
