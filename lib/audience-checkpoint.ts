@@ -24,6 +24,8 @@ export interface CheckpointHeader {
   format: string;
   /** Every write acknowledged before this moment is in the file. */
   asOfMs: number;
+  /** The feed's notes of the slots read again after `asOfMs` that the file already holds (note id, slot). */
+  known: [string, number][];
   /** The feed note filed when it was saved: a database without it is not the one the file was read from. */
   noteId: string;
 }

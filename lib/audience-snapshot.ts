@@ -171,6 +171,8 @@ async function loadFromDatabase(): Promise<AudienceSnapshot> {
   const started = Date.now();
   // Whatever is written from now on, during the load too, is applied again from the feed.
   const snapshot = emptySnapshot(started, 'database');
+  // A note stored before the load begins follows a write the load reads: catching up skips it.
+  snapshot.known = (await readAudienceChanges(slotOf(started - OVERLAP_MS), slotOf(started), snapshot.known)).notes;
   for await (const a of Account.find({}, ACCOUNT_PROJECTION).lean().cursor({ batchSize: 1000 })) setAccount(snapshot, a);
   for await (const p of Person.find({}, PERSON_PROJECTION).lean().cursor({ batchSize: 1000 })) place(snapshot, p);
   for await (const g of BuyingGroup.find({}, GROUP_PROJECTION).lean().cursor({ batchSize: 1000 })) addGroup(snapshot, g);
@@ -191,6 +193,7 @@ async function restore(): Promise<AudienceSnapshot | undefined> {
   const header = await checkpointHeader(dir);
   if (!header || header.format !== CHECKPOINT_FORMAT || olderThanKept(header.asOfMs, started) || !(await markerNoteKept(header.noteId))) return undefined;
   const snapshot = emptySnapshot(header.asOfMs, 'checkpoint');
+  snapshot.known = new Map(header.known);
   for await (const { section, docs } of checkpointFrames(dir, header)) {
     for (const doc of docs as StoredDoc[]) {
       if (section === 'accounts') setAccount(snapshot, doc);
@@ -215,14 +218,15 @@ function saveIfDue(): void {
 
 async function save(snapshot: AudienceSnapshot, dir: string): Promise<void> {
   // Taken at once: a catch-up replaces documents in the snapshot, it never changes one, so these stay as they are now.
-  const asOfMs = snapshot.asOf.getTime();
+  const asOfMs = snapshot.followedAt;
+  const known = [...snapshot.known];
   const sections: Record<CheckpointSection, object[]> = {
     accounts: [...snapshot.accounts.values()],
     people: [...snapshot.people.values()].map((p) => p.doc),
     groups: [...snapshot.groupDocs.values()].flat(),
   };
   const noteId = await fileMarkerNote();
-  await saveCheckpoint(dir, { format: CHECKPOINT_FORMAT, asOfMs, noteId }, inFrames(sections));
+  await saveCheckpoint(dir, { format: CHECKPOINT_FORMAT, asOfMs, known, noteId }, inFrames(sections));
 }
 
 function* inFrames(sections: Record<CheckpointSection, object[]>): Generator<CheckpointFrame> {
@@ -234,11 +238,7 @@ function* inFrames(sections: Record<CheckpointSection, object[]>): Generator<Che
 
 /** Follows the feed; a wholesale load from the database when that is the cheaper or the only way. */
 async function followFeed(): Promise<void> {
-  const outcome = await applyFeed(current!);
-  if (!outcome.reload) return;
-  await loadOnce('database');
-  // A load begun after these notes were read holds their writes: the next catch-up, reading the overlap again, skips them.
-  if (current!.followedAt >= outcome.began) for (const [id, slot] of outcome.notes) current!.known.set(id, slot);
+  if ((await applyFeed(current!)).reload) await loadOnce('database');
 }
 
 /**
@@ -246,17 +246,18 @@ async function followFeed(): Promise<void> {
  * again the slots a late note may still land in; or says a wholesale load is
  * due (the slots it needs may be dropped, or the changes outnumber what a load reads).
  */
-async function applyFeed(snapshot: AudienceSnapshot): Promise<{ reload: false } | { reload: true; began: number; notes: Map<string, number> }> {
+async function applyFeed(snapshot: AudienceSnapshot): Promise<{ reload: boolean }> {
   const began = Date.now();
-  if (olderThanKept(snapshot.followedAt, began)) return { reload: true, began, notes: new Map() };
+  if (olderThanKept(snapshot.followedAt, began)) return { reload: true };
   const { notes, changes } = await readAudienceChanges(slotOf(snapshot.followedAt - OVERLAP_MS), slotOf(began), snapshot.known);
-  if (reloadIsCheaper(snapshot, changes)) return { reload: true, began, notes };
+  if (reloadIsCheaper(snapshot, changes)) return { reload: true };
+  await applyChanges(snapshot, changes);
+  // Only once the changes are in (a failed catch-up is read again whole), and all at once, so a save takes a consistent point.
   for (const [id, slot] of notes) snapshot.known.set(id, slot);
   // The next catch-up starts its reading at this slot: notes below it are never read again.
   const firstReadAgain = slotOf(began - OVERLAP_MS);
   for (const [id, slot] of snapshot.known) if (slot < firstReadAgain) snapshot.known.delete(id);
   snapshot.followedAt = began;
-  await applyChanges(snapshot, changes);
   snapshot.asOf = new Date(began);
   return { reload: false };
 }
