@@ -95,8 +95,9 @@ let saveDue = Infinity;
  * before it is acknowledged: each preview first applies the notes filed up to
  * the moment it was asked, so it reflects every write acknowledged before.
  * `reload` loads everything again. Saved to `checkpointDir` while in use, so
- * that the first preview after a restart reads that copy and catches up. Saved segments never use it: their
- * membership is exact and kept by the entity workflows.
+ * that the first preview after a restart reads that copy and catches up.
+ * Saved segments never use it: their membership is exact and kept by the
+ * entity workflows.
  */
 export async function audienceSnapshot(opts: SnapshotOptions): Promise<AudienceSnapshot> {
   lastUsed = Date.now();
