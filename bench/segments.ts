@@ -99,24 +99,41 @@ async function previewsAfterWrites(stack: ScenarioContext['stack'], preview: (bo
   return { rounds: FRESH_ROUNDS, peoplePerRound: FRESH_PER_ROUND, exact, previewMs: summarize(latencies) };
 }
 
+/**
+ * (a2) The load is saved right after it: previews of the account definition
+ * (the slowest) asked until the copy is on disk show what a save costs them.
+ */
+async function previewsWhileSaving(stack: ScenarioContext['stack'], loadedAt: number, preview: (name: string) => Promise<{ ms: number }>, log: ScenarioContext['log']) {
+  const dir = audienceCheckpointDir(stack.config);
+  const deadline = Date.now() + 300000;
+  const latencies: number[] = [];
+  let header = await checkpointHeader(dir);
+  while (!(header && header.asOfMs >= loadedAt)) {
+    if (Date.now() > deadline) throw new Error('the API saved no snapshot within 300 s');
+    latencies.push((await preview('softwareTwoDownloaders')).ms);
+    header = await checkpointHeader(dir);
+  }
+  const saved = statSync(checkpointFile(dir));
+  const figures = {
+    savedMB: round(saved.size / 2 ** 20),
+    /** From the start of the load it holds until the copy was on disk: the load, up to a second for the follower, the save. */
+    savedAfterLoadStartMs: round(saved.mtimeMs - header.asOfMs),
+    previewsMeanwhileMs: summarize(latencies),
+  };
+  log(`segments: the snapshot was saved (${figures.savedMB} MB) ${figures.savedAfterLoadStartMs} ms after its load began; ${latencies.length} previews meanwhile, p50 ${figures.previewsMeanwhileMs.p50} ms, max ${figures.previewsMeanwhileMs.max} ms`);
+  return figures;
+}
+
 const RESTART = { level: 'person', definition: { field: 'person.jobTitle', op: 'eq', value: 'Bench Restart CFO' } };
 const RESTART_PEOPLE = 5;
 
 /**
- * (d) A restart: once this process has saved its snapshot, people are written,
- * then a new API process answers its first preview, which must read the saved
- * copy and count those people.
+ * (d) A restart: people are written after the snapshot was saved, then a new
+ * API process answers its first preview, which must read the saved copy and
+ * count those people.
  */
-async function firstPreviewAfterRestart(stack: ScenarioContext['stack'], loadedAt: number, log: ScenarioContext['log']) {
-  const dir = audienceCheckpointDir(stack.config);
-  const deadline = Date.now() + 300000;
-  let header = await checkpointHeader(dir);
-  while (!(header && header.asOfMs >= loadedAt) && Date.now() < deadline) {
-    await sleep(1000);
-    header = await checkpointHeader(dir);
-  }
-  if (!header) throw new Error('the API saved no snapshot within 300 s');
-  const saved = statSync(checkpointFile(dir));
+async function firstPreviewAfterRestart(stack: ScenarioContext['stack'], log: ScenarioContext['log']) {
+  const header = await checkpointHeader(audienceCheckpointDir(stack.config));
   for (let i = 0; i < RESTART_PEOPLE; i++) await stack.api('PUT', `/v1/people/restart${i}@bench-restart.example`, { jobTitle: 'Bench Restart CFO' });
   const api = await startApiProcess(stack.config, log);
   try {
@@ -131,13 +148,10 @@ async function firstPreviewAfterRestart(stack: ScenarioContext['stack'], loadedA
       loadedFrom: res.body.loadedFrom as string,
       count: res.body.count as number,
       exact: res.body.count === RESTART_PEOPLE,
-      savedMB: round(saved.size / 2 ** 20),
-      /** From the start of the load it holds until the copy was on disk: the load, up to a second for the follower, the save. */
-      savedAfterLoadStartMs: round(saved.mtimeMs - header.asOfMs),
-      savedAgeMs: Date.now() - header.asOfMs,
+      savedAgeMs: header ? Date.now() - header.asOfMs : null,
       rssMB: rssMb(api.pid),
     };
-    log(`segments: restarted API answered in ${api.startedMs} ms; its first preview ${previewMs} ms (${figures.loadedFrom}, loaded in ${figures.loadedMs} ms), ${figures.count}/${RESTART_PEOPLE} written since the save counted; saved copy ${figures.savedMB} MB; RSS ${figures.rssMB} MB`);
+    log(`segments: restarted API answered in ${api.startedMs} ms; its first preview ${previewMs} ms (${figures.loadedFrom}, loaded in ${figures.loadedMs} ms), ${figures.count}/${RESTART_PEOPLE} written since the save counted; RSS ${figures.rssMB} MB`);
     return figures;
   } finally {
     await api.stop();
@@ -214,6 +228,7 @@ export const segments: Scenario = async ({ stack, people, log }) => {
     const coldAt = Date.now();
     const cold = await preview('circle');
     log(`segments: cold preview ${round(cold.ms)} ms (loadedMs ${cold.loadedMs ?? '-'}), asOf ${new Date(cold.asOf).toISOString()}`);
+    const save = await previewsWhileSaving(stack, coldAt, preview, log);
     // The counts compare only on a snapshot taken after seeding: wait for one (bounded).
     let asOf = cold.asOf;
     const deadline = Date.now() + 300000 + people;
@@ -247,10 +262,10 @@ export const segments: Scenario = async ({ stack, people, log }) => {
     const afterWrites = await previewsAfterWrites(stack, preview);
     log(`segments: previews right after writes: ${afterWrites.exact}/${afterWrites.rounds} exact, p50 ${afterWrites.previewMs.p50} ms`);
 
-    const afterRestart = await firstPreviewAfterRestart(stack, coldAt, log);
+    const afterRestart = await firstPreviewAfterRestart(stack, log);
 
     return {
-      figures: { ...seeded, coldPreviewMs: round(cold.ms), coldLoadedMs: cold.loadedMs ?? null, snapshotFresh, definitions, memory, afterWrites, afterRestart },
+      figures: { ...seeded, coldPreviewMs: round(cold.ms), coldLoadedMs: cold.loadedMs ?? null, snapshotFresh, definitions, memory, afterWrites, save, afterRestart },
       baseline,
     };
   } finally {
