@@ -39,19 +39,17 @@ export interface CheckpointFrame {
 
 type Frame = CheckpointHeader | CheckpointFrame | { end: true };
 
-export async function saveCheckpoint(dir: string, header: CheckpointHeader, frames: Iterable<CheckpointFrame>): Promise<{ bytes: number }> {
+export async function saveCheckpoint(dir: string, header: CheckpointHeader, frames: Iterable<CheckpointFrame>): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const target = checkpointFile(dir);
   const temporary = `${target}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   const file = await open(temporary, 'w', 0o600);
-  let bytes = 0;
   try {
     const write = async (frame: Frame) => {
       const body = serialize(frame);
       const length = Buffer.alloc(LENGTH_BYTES);
       length.writeUInt32LE(body.length);
       await file.writev([length, body]);
-      bytes += LENGTH_BYTES + body.length;
     };
     await write(header);
     // Each frame is serialized after the previous one is written: the event loop runs between them.
@@ -60,7 +58,6 @@ export async function saveCheckpoint(dir: string, header: CheckpointHeader, fram
     await file.sync();
     await file.close();
     await rename(temporary, target);
-    return { bytes };
   } catch (err) {
     await file.close().catch(() => undefined);
     await rm(temporary, { force: true });
