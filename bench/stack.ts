@@ -25,6 +25,7 @@ import { workflowBundleOptions } from '../workers/bundle';
 import { createWorkers, workerOptions } from '../workers/options';
 import { deliveryTargetFor } from '../lib/delivery-target';
 import { closeMailers } from '../lib/mailer';
+import { responseBody } from '../test/support/response-body';
 import { SmtpSink, startSink } from './email/sink';
 import { startWorkerProcess, type WorkerProcess } from './worker-process';
 
@@ -97,14 +98,7 @@ export function apiAt(baseUrl: string): AnyStack['api'] {
       // undici says only "fetch failed"; the cause is what tells a reset from a refusal.
       throw new Error(`${method} ${urlPath}: ${err.message} (${(err.cause as Error | undefined)?.message ?? 'no cause'})`);
     });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // not JSON: keep the text for the error message
-    }
-    return { status: res.status, body: parsed as any };
+    return { status: res.status, body: await responseBody(res) };
   };
 }
 

@@ -15,6 +15,7 @@ import type { DeliveryTarget } from '../../lib/deliver-events';
 import { connectMongo, disconnectMongo } from '../../lib/mongo';
 import { createWorkers, workerOptions } from '../../workers/options';
 import { deliveryTargetFor } from '../../lib/delivery-target';
+import { responseBody } from './response-body';
 import { claimTestNamespace, testServers } from './servers';
 
 export const ADMIN_KEY = 'test-admin-key';
@@ -120,14 +121,7 @@ export async function startHarness(overrides: Partial<Record<keyof Config, strin
         if (key) headers.authorization = `Bearer ${key}`;
         if (body !== undefined) headers['content-type'] = 'application/json';
         const res = await fetch(`${baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
-        const text = await res.text();
-        let parsed: unknown = text;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          // not JSON (metrics, docs)
-        }
-        return { status: res.status, body: parsed as any };
+        return { status: res.status, body: await responseBody(res) };
       },
       startWorker,
       stopWorker,
