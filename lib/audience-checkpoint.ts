@@ -11,7 +11,7 @@ import { deserialize, serialize } from 'node:v8';
  * audience feed. The file is a run of frames, each a v8-serialized value
  * behind its length: a header, the documents a thousand at a time, and an end
  * frame. It is written under a temporary name and renamed, so a reader finds
- * a whole file or the one before; it holds personal data and is readable by
+ * a whole file or the one before (and keeps reading the one it opened); it holds personal data and is readable by
  * this user only.
  */
 
@@ -65,36 +65,49 @@ export async function saveCheckpoint(dir: string, header: CheckpointHeader, fram
   }
 }
 
-/** The saved header, or undefined when there is no file. */
-export async function checkpointHeader(dir: string): Promise<CheckpointHeader | undefined> {
+export interface SavedCheckpoint {
+  header: CheckpointHeader;
+  /** The documents, in the order they were saved; throws when the file ends before its end frame. */
+  frames(): AsyncGenerator<CheckpointFrame>;
+  close(): Promise<void>;
+}
+
+/** The saved copy, open at its header; undefined when there is none. */
+export async function openCheckpoint(dir: string): Promise<SavedCheckpoint | undefined> {
   const file = await open(checkpointFile(dir), 'r').catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;
     throw err;
   });
   if (!file) return undefined;
-  try {
-    return (await readFrame(file, 0))?.frame as CheckpointHeader | undefined;
-  } finally {
+  const first = await readFrame(file, 0).catch(async (err) => {
     await file.close();
+    throw err;
+  });
+  if (!first) {
+    await file.close();
+    return undefined;
   }
+  return {
+    header: first.frame as CheckpointHeader,
+    async *frames() {
+      let position = first.next;
+      for (;;) {
+        const read = await readFrame(file, position);
+        if (!read) throw new Error('the audience checkpoint ends before its end frame');
+        if ('end' in read.frame) return;
+        position = read.next;
+        yield read.frame as CheckpointFrame;
+      }
+    },
+    close: () => file.close(),
+  };
 }
 
-/** The documents of the file whose header is `header`, in the order they were saved; throws when the file is not that one or is cut short. */
-export async function* checkpointFrames(dir: string, header: CheckpointHeader): AsyncGenerator<CheckpointFrame> {
-  const file = await open(checkpointFile(dir), 'r');
-  try {
-    let read = await readFrame(file, 0);
-    const found = read?.frame as CheckpointHeader | undefined;
-    if (found?.noteId !== header.noteId) throw new Error('the audience checkpoint was replaced while it was read');
-    for (;;) {
-      read = await readFrame(file, read!.next);
-      if (!read) throw new Error('the audience checkpoint ends before its end frame');
-      if ('end' in read.frame) return;
-      yield read.frame as CheckpointFrame;
-    }
-  } finally {
-    await file.close();
-  }
+/** The saved header, or undefined when there is no file. */
+export async function checkpointHeader(dir: string): Promise<CheckpointHeader | undefined> {
+  const saved = await openCheckpoint(dir);
+  await saved?.close();
+  return saved?.header;
 }
 
 async function readFrame(file: FileHandle, position: number): Promise<{ frame: Frame; next: number } | undefined> {

@@ -7,7 +7,7 @@ import { Rows } from '../domain/segments/rows';
 import { BuyingGroup } from '../models/buying-group';
 import { Account } from '../models/account';
 import { Person } from '../models/person';
-import { CheckpointFrame, checkpointFrames, checkpointHeader, CheckpointSection, saveCheckpoint } from './audience-checkpoint';
+import { CheckpointFrame, CheckpointSection, openCheckpoint, saveCheckpoint } from './audience-checkpoint';
 import { AudienceChanges, fileMarkerNote, markerNoteKept, OVERLAP_MS, olderThanKept, readAudienceChanges, slotOf } from './audience-feed';
 import { findEach } from './each-statement';
 
@@ -191,16 +191,22 @@ async function restore(): Promise<AudienceSnapshot | undefined> {
   const dir = options!.checkpointDir;
   if (!dir) return undefined;
   const started = Date.now();
-  const header = await checkpointHeader(dir);
-  if (!header || header.format !== CHECKPOINT_FORMAT || olderThanKept(header.asOfMs, started) || !(await markerNoteKept(header.noteId))) return undefined;
+  const saved = await openCheckpoint(dir);
+  if (!saved) return undefined;
+  const { header } = saved;
   const snapshot = emptySnapshot(header.asOfMs, 'checkpoint');
-  snapshot.known = new Map(header.known);
-  for await (const { section, docs } of checkpointFrames(dir, header)) {
-    for (const doc of docs as StoredDoc[]) {
-      if (section === 'accounts') setAccount(snapshot, doc);
-      else if (section === 'people') place(snapshot, doc);
-      else addGroup(snapshot, doc as GroupDoc);
+  try {
+    if (header.format !== CHECKPOINT_FORMAT || olderThanKept(header.asOfMs, started) || !(await markerNoteKept(header.noteId))) return undefined;
+    snapshot.known = new Map(header.known);
+    for await (const { section, docs } of saved.frames()) {
+      for (const doc of docs as StoredDoc[]) {
+        if (section === 'accounts') setAccount(snapshot, doc);
+        else if (section === 'people') place(snapshot, doc);
+        else addGroup(snapshot, doc as GroupDoc);
+      }
     }
+  } finally {
+    await saved.close();
   }
   if ((await applyFeed(snapshot)).reload) return undefined;
   snapshot.loadedMs = Date.now() - started;
