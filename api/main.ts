@@ -12,12 +12,13 @@ async function main(): Promise<void> {
   await connectMongo(config.MONGO_URL);
   await ensureAdminKey(config.ADMIN_API_KEY);
   const temporal = await connectTemporalClient(config);
+  const delivery = deliveryTargetFor(config, temporal);
   const app = createApp({
     temporal,
     logger,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     emailTokenSecret: config.EMAIL_TOKEN_SECRET,
-    delivery: deliveryTargetFor(config, temporal),
+    delivery,
     audienceCheckpointDir: path.join(config.DATA_DIR, 'audience'),
   });
   const server = app.listen(config.PORT, config.HOST, () => logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'api listening'));
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
   });
   const stop = () => {
     server.close(async () => {
+      // Accepted batches not signalled yet: sent now rather than by the sweeper a minute later.
+      await delivery.signals.drain();
       await temporal.connection.close();
       await disconnectMongo();
       process.exit(0);

@@ -45,5 +45,5 @@ export async function startApiProcess(config: Config, log: (line: string) => voi
     }
     await sleep(200);
   }
-  return { pid: child.pid, startedMs: Date.now() - spawned, api: apiAt(baseUrl), stop: child.stop };
+  return { pid: child.pid, startedMs: Date.now() - spawned, api: apiAt(baseUrl, config.ADMIN_API_KEY), stop: child.stop };
 }

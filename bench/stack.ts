@@ -88,9 +88,9 @@ async function bounded(what: string, p: Promise<unknown>, ms: number, log: (line
 export const audienceCheckpointDir = (config: Config) => path.join(config.DATA_DIR, 'audience');
 
 /** Requests to the API at `baseUrl` with the bench's admin key; the body parsed when it is JSON. */
-export function apiAt(baseUrl: string): AnyStack['api'] {
+export function apiAt(baseUrl: string, key = ADMIN_KEY): AnyStack['api'] {
   return async (method, urlPath, body) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${ADMIN_KEY}` };
+    const headers: Record<string, string> = { authorization: `Bearer ${key}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) };
     const res = await fetch(`${baseUrl}${urlPath}`, init).catch((err: Error) => {
@@ -172,6 +172,7 @@ export async function startStack(log: (line: string) => void, opts?: { worker: '
       worker = { main: await startInProcessWorker(config, client, closers, log) };
     }
     const delivery = deliveryTargetFor(config, client);
+    closers.push({ what: 'event signals', close: () => delivery.signals.drain() });
     const app = createApp({ temporal: client, delivery, logger: pino({ level: 'silent' }), audienceCheckpointDir: audienceCheckpointDir(config) });
     const port = await freePort();
     const server: Server = await new Promise((resolve, reject) => {

@@ -89,7 +89,7 @@ export async function applyCrmStatuses(delivery: DeliveryTarget, connection: str
     result.updated++;
   }
 
-  if (events.length) await ingestEvents(delivery, events);
+  if (events.length) await (await ingestEvents(delivery, events)).signalled;
   await writeEach([...writes], ([personId, crm]) => Person.updateOne({ _id: personId }, { $set: { crm } }));
   return result;
 }

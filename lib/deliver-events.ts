@@ -3,6 +3,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import type { DispatchSettings } from '../domain/delivery/queues';
 import type { AccountEvent } from '../domain/events';
 import { EntityRef, entityWorkflowId } from '../domain/routing';
+import type { EventSignals, Sent } from './event-signals';
 import type { DefinitionNeeds } from '../domain/definition-versions';
 import { AccountKey } from '../domain/search-attributes';
 import { eventsSignal, refreshSignal } from '../workflows/account-messages';
@@ -14,6 +15,8 @@ export interface DeliveryTarget {
   historyLimit: number;
   /** How lanes' dispatchers batch and retry outbound messages (default: DEFAULT_DISPATCH). */
   dispatch?: DispatchSettings;
+  /** The process's queue of stored events for their entity workflows. */
+  signals: EventSignals;
 }
 
 const accountWorkflowName = 'accountWorkflow';
@@ -38,12 +41,7 @@ export async function requestRefresh(target: DeliveryTarget, entity: EntityRef, 
   await target.client.workflow.signalWithStart(accountWorkflowName, { ...startOptions(target, entity), signal: refreshSignal, signalArgs: [{ reason, atLeast }] });
 }
 
-/** Groups events by their entity workflow and delivers each group with one call. */
-export async function deliverGrouped(
-  target: DeliveryTarget,
-  groups: Map<string, { entity: EntityRef; events: AccountEvent[] }>,
-): Promise<{ delivered: number; failed: number }> {
-  const results = await Promise.allSettled([...groups.values()].map((g) => deliverEvents(target, g.entity, g.events)));
-  const failed = results.filter((r) => r.status === 'rejected').length;
-  return { delivered: results.length - failed, failed };
+/** Delivers events grouped by their entity workflow, one call each (or fewer, shared with other callers'), once they have been sent. */
+export async function deliverGrouped(target: DeliveryTarget, groups: Map<string, { entity: EntityRef; events: AccountEvent[] }>): Promise<Sent> {
+  return target.signals.enqueue(groups).sent;
 }

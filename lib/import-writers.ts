@@ -125,5 +125,7 @@ export async function writeEvents(delivery: DeliveryTarget, events: IncomingEven
   // One call for the chunk: one signal per account, duplicates counted by eventId.
   if (events.length === 0) return { duplicates: 0, rejected: [] };
   const result = await ingestEvents(delivery, events);
+  // The chunk is done once its accounts have their events: an import does not race ahead of its own signals.
+  await result.signalled;
   return { duplicates: result.duplicates, rejected: result.rejected.map((r) => ({ index: r.index, field: r.field, message: r.error })) };
 }

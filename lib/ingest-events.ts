@@ -4,7 +4,8 @@ import { EntityRef, entityRefFor, entityWorkflowId } from '../domain/routing';
 import { Interaction } from '../models/interaction';
 import { PendingEvent } from '../models/pending-event';
 import { Person } from '../models/person';
-import { DeliveryTarget, deliverGrouped, requestRefresh } from './deliver-events';
+import { DeliveryTarget, requestRefresh } from './deliver-events';
+import type { Sent } from './event-signals';
 import { countSeen, Registered, registeredNames, registerSeen } from './event-types';
 import { adoptEmail, relinkIdentities, ResolvedPerson, resolvePeople } from './identity-store';
 import { writeEach } from './each-statement';
@@ -26,8 +27,12 @@ export interface IngestResult {
   duplicates: number;
   /** Events refused after validation (a custom type never registered, identifiers that cannot be joined), by their index in the input. */
   rejected: { index: number; error: string; field: 'type' | 'person' }[];
-  /** Entity workflows the signal did not reach now; the sweeper re-sends their events. */
-  deliveryDeferred: number;
+  /**
+   * Resolves once every entity workflow's signal has been sent, with how many
+   * failed (the sweeper re-sends those). The answer to a source need not wait
+   * for it: the events are stored, and their pending markers outlive the process.
+   */
+  signalled: Promise<Sent>;
 }
 
 export interface IngestOptions {
@@ -57,9 +62,10 @@ const unregistered = (type: string) =>
   `no event type '${type}': use a built-in type (${EVENT_TYPES.join(', ')}) or a name registered with PUT /v1/event-types/:name or first sent through the tracking API`;
 
 /**
- * Stores a validated batch and signals each entity workflow once.
- * Order matters for "nothing lost": the pending record is written before the
- * interaction, so an event stored is always either applied or re-sent.
+ * Stores a validated batch and queues one signal per entity workflow
+ * (lib/event-signals.ts). Order matters for "nothing lost": the pending record
+ * is written before the interaction, so an event stored is always either
+ * applied or re-sent.
  */
 export async function ingestEvents(target: DeliveryTarget, events: IncomingEvent[], opts: IngestOptions = {}): Promise<IngestResult> {
   const meanings = await eventMeanings(events.map((e) => e.type), opts.names ?? 'registered');
@@ -83,6 +89,8 @@ export async function ingestResolved(target: DeliveryTarget, events: IncomingEve
   const people = kept.map((k) => k.p);
   await completeKnownPeople(people);
   await refreshAfterMerges(target, people);
+  // Waits while the process has more stored events than it has signalled so far: the lag behind stays bounded.
+  await target.signals.room();
   const receivedAt = new Date();
   const routed = events.map((e, i) => {
     const personId = people[i].personId;
@@ -123,10 +131,10 @@ export async function ingestResolved(target: DeliveryTarget, events: IncomingEve
     group.events.push(r.event);
     groups.set(r.workflowId, group);
   });
-  const { failed } = await deliverGrouped(target, groups);
+  const { sent } = target.signals.enqueue(groups);
   const accepted = stored.filter(Boolean).length;
   countSeen(routed.filter((_, i) => stored[i]).map((r) => r.event.type), receivedAt);
-  return { accepted, duplicates: events.length - accepted, rejected, deliveryDeferred: failed };
+  return { accepted, duplicates: events.length - accepted, rejected, signalled: sent };
 }
 
 /** A merge moved behaviour between people: their entities re-score. */

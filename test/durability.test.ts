@@ -1,6 +1,9 @@
 import { WorkflowExecutionDescription } from '@temporalio/client';
 import { ensureSweeperSchedule, sweeperScheduleId } from '../workers/schedules';
 import { ingestEvents } from '../lib/ingest-events';
+import { startApiProcess } from '../bench/api-process';
+import { op } from '../lib/query';
+import { Account } from '../models/account';
 import { PendingEvent } from '../models/pending-event';
 import { event } from './support/events';
 import { eventually, Harness, startHarness } from './support/harness';
@@ -85,6 +88,8 @@ test('the account workflow continues as new when its history grows and loses no 
   await h.api('PUT', '/v1/accounts/massive', { name: 'Massive Dynamic' });
   const first = await h.api('POST', '/v1/events', batchFor('massive', 3));
   expect(first.body.accepted).toBe(3);
+  // The answer comes once the batch is stored; its signal (which starts the workflow) follows.
+  await waitForTotal('massive', 3);
   const handle = h.client.workflow.getHandle('account:massive');
   const firstRun: WorkflowExecutionDescription = await handle.describe();
   // Many small batches in quick succession: signals arrive while the workflow is applying and rolling over.
@@ -97,3 +102,32 @@ test('the account workflow continues as new when its history grows and loses no 
   expect(current.status.name).toBe('RUNNING');
   expect(current.typedSearchAttributes.getAll().map((p) => [p.key.name, p.value])).toContainEqual(['AccountKey', 'massive']);
 });
+
+test('a batch acknowledged by an API process killed (SIGKILL) before it signalled every account is applied once, by the sweeper', async () => {
+  const output: string[] = [];
+  const api = await startApiProcess(h.config, (line) => output.push(line));
+  const accounts = Array.from({ length: 400 }, (_, i) => `stranded-${i}`);
+  const res = await api.api('POST', '/v1/events', { events: accounts.map((accountKey) => event({ accountKey, person: { email: `buyer@${accountKey}.example` } })) });
+  process.kill(api.pid, 'SIGKILL');
+  expect(res.status).toBe(202);
+  expect(res.body.accepted).toBe(accounts.length);
+  await api.stop();
+  const applied = () => Account.countDocuments({ 'activity.total': 1 });
+  const overCounted = () => Account.countDocuments({ 'activity.total': op({ $gt: 1 }) });
+
+  // Whatever the dead process signalled is applied; the rest is stranded until the sweeper runs.
+  await new Promise((r) => setTimeout(r, 5000));
+  const beforeSweep = await applied();
+  expect(beforeSweep).toBeLessThan(accounts.length);
+
+  await ensureSweeperSchedule(h.client, { taskQueue: h.config.TASK_QUEUE, everySeconds: 3600, graceSeconds: 0 });
+  const schedule = h.client.schedule.getHandle(sweeperScheduleId(h.config.TASK_QUEUE));
+  await schedule.trigger();
+  await eventually(async () => ((await applied()) === accounts.length ? true : undefined), { what: 'every account applied', timeoutMs: 90_000 });
+  await eventually(async () => ((await PendingEvent.countDocuments({})) === 0 ? true : undefined), { what: 'no pending events', timeoutMs: 30_000 });
+  await schedule.trigger();
+  await new Promise((r) => setTimeout(r, 2000));
+  expect(await overCounted()).toBe(0);
+  expect(await applied()).toBe(accounts.length);
+  await schedule.delete();
+}, 240_000);

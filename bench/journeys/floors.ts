@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import mongoose from 'mongoose';
 import { chunkCount, chunkOf } from '../../domain/journeys/jobs';
+import { deliveryTargetFor } from '../../lib/delivery-target';
 import { writeEach } from '../../lib/each-statement';
 import { LiveJourney, startJourney, steerInstance } from '../../lib/journey-launch';
 import { journeyWorkflowId } from '../../workflows/journey-messages';
@@ -22,7 +23,7 @@ async function inChunks<T>(items: readonly T[], run: (item: T) => Promise<void>)
   for (let c = 0; c < chunkCount(items.length); c++) await writeEach(chunkOf(items, c), run);
 }
 
-const deliveryOf = (stack: BenchStack) => ({ client: stack.client, taskQueue: stack.config.TASK_QUEUE, historyLimit: stack.config.ACCOUNT_HISTORY_LIMIT });
+const deliveryOf = (stack: BenchStack) => deliveryTargetFor(stack.config, stack.client);
 
 /** startJourney for every account, as a launch job's chunks call it. */
 export async function startInProcess(stack: BenchStack, live: LiveJourney, accounts: SeedAccount[], log: ScenarioContext['log']) {

@@ -74,6 +74,7 @@ export async function startHarness(overrides: Partial<Record<keyof Config, strin
     closers.push(() => connection.close());
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
     const delivery: DeliveryTarget = deliveryTargetFor(config, client);
+    closers.push(() => delivery.signals.drain());
     const audienceCheckpointDir = mkdtempSync(path.join(os.tmpdir(), 'b2b-test-audience-'));
     closers.push(async () => rmSync(audienceCheckpointDir, { recursive: true, force: true }));
     const app = createApp({
