@@ -9,7 +9,7 @@
  * scripts/stack/postgres-indexes.ts); `$in` decodes the whole collection in Go
  * (2.3 s at 100K), so a read of N keys is N equality reads.
  */
-export const MAX_IN_FLIGHT = 16;
+const MAX_IN_FLIGHT = 16;
 
 let inFlight = 0;
 const waiting: (() => void)[] = [];
@@ -28,8 +28,7 @@ function release(): void {
   else inFlight -= 1;
 }
 
-/** Runs one statement (or Temporal call) when the pool has room. */
-export async function inPool<R>(run: () => Promise<R>): Promise<R> {
+async function inPool<R>(run: () => Promise<R>): Promise<R> {
   await acquire();
   try {
     return await run();

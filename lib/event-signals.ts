@@ -1,12 +1,18 @@
 import type { AccountEvent } from '../domain/events';
 import type { EntityRef } from '../domain/routing';
-import { inPool, MAX_IN_FLIGHT } from './each-statement';
 import { logger } from './logger';
 
 /** Events stored and not yet handed to a signal, beyond which a new batch waits before it is stored. */
 export const MAX_QUEUED_EVENTS = 10000;
 /** Events one signal carries at most (the API's batch limit): the workflow's history stays in small steps. */
 export const MAX_EVENTS_PER_SIGNAL = 1000;
+/**
+ * Calls in flight at once. Temporal, not the database, answers them, so they
+ * stay out of the statement pool (lib/each-statement.ts): at its 16 a call
+ * took 70 ms while the server used a quarter of a core, and signals fell
+ * behind the batches; the server takes many more at once.
+ */
+export const MAX_SIGNALS_IN_FLIGHT = 64;
 
 export type SendEvents = (entity: EntityRef, events: AccountEvent[]) => Promise<void>;
 export interface Sent {
@@ -41,9 +47,7 @@ class Tally {
  * since the last one. Under load a call thus carries many batches' events,
  * and the calls made fall as batches arrive faster; callers need not wait for
  * them, since the pending markers written before make the sweeper re-send
- * what a dead process never signalled. Calls run through the statement pool,
- * at most MAX_IN_FLIGHT of them waiting there, so the process's other
- * statements are not queued behind a whole backlog.
+ * what a dead process never signalled.
  */
 export class EventSignals {
   /** Per workflow id, in the order they first waited: events not yet taken by a call. */
@@ -56,7 +60,7 @@ export class EventSignals {
 
   constructor(
     private readonly send: SendEvents,
-    private readonly limits = { maxQueuedEvents: MAX_QUEUED_EVENTS, maxEventsPerSignal: MAX_EVENTS_PER_SIGNAL },
+    private readonly limits = { maxQueuedEvents: MAX_QUEUED_EVENTS, maxEventsPerSignal: MAX_EVENTS_PER_SIGNAL, maxInFlight: MAX_SIGNALS_IN_FLIGHT },
   ) {}
 
   /** Resolves once the queue has room: a caller about to store a batch waits here first, so memory and the lag behind stay bounded. */
@@ -77,7 +81,7 @@ export class EventSignals {
       this.queued.set(workflowId, waiting);
       this.queuedEvents += events.length;
     }
-    while (this.lanes < MAX_IN_FLIGHT && this.lanes < this.queued.size) {
+    while (this.lanes < this.limits.maxInFlight && this.lanes < this.queued.size) {
       this.lanes += 1;
       void this.lane();
     }
@@ -93,7 +97,7 @@ export class EventSignals {
     for (let next = this.nextReady(); next; next = this.nextReady()) {
       const [workflowId, waiting] = next;
       this.sending.add(workflowId);
-      await inPool(() => this.call(workflowId, waiting.entity));
+      await this.call(workflowId, waiting.entity);
       this.sending.delete(workflowId);
     }
     this.lanes -= 1;
@@ -106,7 +110,7 @@ export class EventSignals {
     return undefined;
   }
 
-  /** Takes what is queued for the workflow when the pool lets the call run: whatever arrived while it waited goes along. */
+  /** Takes what is queued for the workflow now: whatever arrived while its last call ran goes along. */
   private async call(workflowId: string, entity: EntityRef): Promise<void> {
     const waiting = this.queued.get(workflowId)!;
     const parts: Part[] = [];

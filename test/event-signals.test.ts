@@ -52,7 +52,7 @@ test('different accounts are signalled side by side, each batch answered once al
 
 test('a batch waits before it is stored while the process holds more unsignalled events than its limit, and goes on once they are taken', async () => {
   const { calls, send } = heldSends();
-  const signals = new EventSignals(send, { maxQueuedEvents: 3, maxEventsPerSignal: 1000 });
+  const signals = new EventSignals(send, { maxQueuedEvents: 3, maxEventsPerSignal: 1000, maxInFlight: 4 });
   signals.enqueue(batch('acme', events('a', 1)));
   await settled();
   // acme's first call is in flight; these three wait behind it.
@@ -70,7 +70,7 @@ test('a batch waits before it is stored while the process holds more unsignalled
 
 test('one signal carries at most the limit of events; the rest follow in the next', async () => {
   const { calls, send } = heldSends();
-  const signals = new EventSignals(send, { maxQueuedEvents: 10000, maxEventsPerSignal: 3 });
+  const signals = new EventSignals(send, { maxQueuedEvents: 10000, maxEventsPerSignal: 3, maxInFlight: 4 });
   signals.enqueue(batch('acme', events('a', 1)));
   await settled();
   signals.enqueue(batch('acme', events('b', 2)));
