@@ -81,7 +81,8 @@ export class EventSignals {
       this.queued.set(workflowId, waiting);
       this.queuedEvents += events.length;
     }
-    while (this.lanes < this.limits.maxInFlight && this.lanes < this.queued.size) {
+    // A lane takes its first workflow at once, so each new one finds the next.
+    while (this.lanes < this.limits.maxInFlight && this.nextReady()) {
       this.lanes += 1;
       void this.lane();
     }
