@@ -3,11 +3,11 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import type { DispatchSettings } from '../domain/delivery/queues';
 import type { AccountEvent } from '../domain/events';
 import { EntityRef, entityWorkflowId } from '../domain/routing';
-import type { EventSignals, Sent } from './event-signals';
 import type { DefinitionNeeds } from '../domain/definition-versions';
 import { AccountKey } from '../domain/search-attributes';
 import { eventsSignal, refreshSignal } from '../workflows/account-messages';
 import type { accountWorkflow } from '../workflows/account';
+import type { EventSignals, Sent } from './event-signals';
 
 export interface DeliveryTarget {
   client: Client;
