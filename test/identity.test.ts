@@ -1,3 +1,4 @@
+import { applyToEntity } from '../activities/entity-scoring';
 import { Merge } from '../models/merge';
 import { op } from '../lib/query';
 import { Person } from '../models/person';
@@ -43,6 +44,18 @@ test('an anonymous visitor who later submits a form with her email becomes one p
   expect(timeline.map((i: { eventId: string }) => i.eventId)).toEqual([form.eventId, visits[1].eventId, visits[0].eventId]);
   const s = await score(personId, 55);
   expect(s.breakdown.map((b: { ruleId: string }) => b.ruleId)).toEqual(['cto', 'visits']);
+});
+
+test("a visitor's batch that her own workflow applies after she joined an account writes nothing, and is left to the account's workflow", async () => {
+  await h.api('POST', '/v1/events', { events: [event({ type: 'web_visit', occurredAt: recently(5), person: { anonymousId: 'cookie-race' } })] });
+  const visitor = await eventually(async () => (await Person.findOne({ 'activity.total': 1, accountKey: op({ $exists: false }), 'summary.inbound90d': 1 }).lean()) ?? undefined, { what: 'the visitor applied' });
+  // She joins an account between her workflow's check of who owns her and its write.
+  await Person.updateOne({ _id: visitor._id }, { $set: { accountKey: 'acme' } });
+  const late = { eventId: `late-${visitor._id}`, type: 'web_visit' as const, occurredAt: recently(1), personId: visitor._id };
+  await expect(applyToEntity({ kind: 'person', personId: visitor._id }, 'race-batch-1', [late])).rejects.toThrow(`person ${visitor._id} joined account acme`);
+  const after = await Person.findOne({ _id: visitor._id }).lean();
+  expect(after?.activity?.total).toBe(1);
+  expect(after?.recentEvents?.map((e) => e.eventId)).toEqual(visitor.recentEvents?.map((e) => e.eventId));
 });
 
 test('identifying a known lead with the cookie of an anonymous visitor merges them, keeps the merged record and records why', async () => {

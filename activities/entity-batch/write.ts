@@ -50,7 +50,13 @@ export async function writeEntity(batch: EntityBatch, scores: Scores, membership
       personOps.push({ filter: { _id: p._id }, update: { $set: withSegments } });
     }
   }
-  await writeEach(personOps, (o) => Person.updateOne(o.filter, o.update));
+  // A person without an account is written by its own workflow only until it joins one; from then on only the account's writes it.
+  const ownWriter = entity.kind === 'person' ? { accountKey: op({ $exists: false }) } : {};
+  let unmatched = 0;
+  await writeEach(personOps, async (o) => {
+    if ((await Person.updateOne({ ...o.filter, ...ownWriter }, o.update)).matchedCount === 0) unmatched += 1;
+  });
+  if (entity.kind === 'person' && unmatched > 0) await handOverIfJoined(entity.personId, batchId);
 
   let nextChangeAt = earliest(scores.nextChangeAt, memberships.nextChangeAt === undefined ? undefined : new Date(memberships.nextChangeAt).toISOString());
   if (entity.kind !== 'account') return { written: true, nextChangeAt };
@@ -77,6 +83,20 @@ export async function writeEntity(batch: EntityBatch, scores: Scores, membership
     await Account.updateOne({ _id: entity.accountKey }, { $set: set });
   }
   return { written: true, nextChangeAt };
+}
+
+/**
+ * The person joined an account while its own workflow applied this batch (its
+ * events were queued before the join, which the API made meanwhile): nothing
+ * was written, and the retry hands the batch to the account's workflow, the
+ * person's one writer now. Otherwise the two would overwrite each other's
+ * recent events.
+ */
+async function handOverIfJoined(personId: string, batchId: string): Promise<void> {
+  const person = await Person.findOne({ _id: personId }, { accountKey: 1, lastBatchId: 1 }).lean();
+  if (person?.accountKey && person.lastBatchId !== batchId) {
+    throw new Error(`person ${personId} joined account ${person.accountKey} while its batch was applied; the retry hands the batch to the account`);
+  }
 }
 
 /** After the writes: journeys hear the events (they see them applied), then the batch's pending markers go, last, so a crash before re-sends it. */
