@@ -117,10 +117,13 @@ test('a batch acknowledged by an API process killed (SIGKILL) before it signalle
   const applied = () => Account.countDocuments({ ...ours, 'activity.total': 1 });
   const overCounted = () => Account.countDocuments({ ...ours, 'activity.total': op({ $gt: 1 }) });
 
-  // Whatever the dead process signalled is applied; the rest is stranded until the sweeper runs.
-  await new Promise((r) => setTimeout(r, 5000));
-  const beforeSweep = await applied();
-  expect(beforeSweep).toBeLessThan(accounts.length);
+  // Whatever the dead process signalled is applied (the count stops moving); the rest is stranded until the sweeper runs.
+  let settled = -1;
+  for (let now = await applied(); now !== settled; now = await applied()) {
+    settled = now;
+    await new Promise((r) => setTimeout(r, 3000));
+  }
+  expect(settled).toBeLessThan(accounts.length);
 
   await ensureSweeperSchedule(h.client, { taskQueue: h.config.TASK_QUEUE, everySeconds: 3600, graceSeconds: 0 });
   const schedule = h.client.schedule.getHandle(sweeperScheduleId(h.config.TASK_QUEUE));
