@@ -11,8 +11,8 @@ import { deserialize, serialize } from 'node:v8';
  * audience feed. The file is a run of frames, each a v8-serialized value
  * behind its length: a header, the documents a thousand at a time, and an end
  * frame. It is written under a temporary name and renamed, so a reader finds
- * a whole file or the one before (and keeps reading the one it opened); it holds personal data and is readable by
- * this user only.
+ * a whole file or the one before (and keeps reading the one it opened); it
+ * holds personal data and is readable by this user only.
  */
 
 /** The saved copy in `dir`. */

@@ -3,18 +3,18 @@ import type { EntityRef } from '../domain/routing';
 import { logger } from './logger';
 
 /** Events stored and not yet handed to a signal, beyond which a new batch waits before it is stored. */
-export const MAX_QUEUED_EVENTS = 10000;
+const MAX_QUEUED_EVENTS = 10000;
 /** Events one signal carries at most (the API's batch limit): the workflow's history stays in small steps. */
-export const MAX_EVENTS_PER_SIGNAL = 1000;
+const MAX_EVENTS_PER_SIGNAL = 1000;
 /**
  * Calls in flight at once. Temporal, not the database, answers them, so they
  * stay out of the statement pool (lib/each-statement.ts): at its 16 a call
  * took 70 ms while the server used a quarter of a core, and signals fell
  * behind the batches; the server takes many more at once.
  */
-export const MAX_SIGNALS_IN_FLIGHT = 64;
+const MAX_SIGNALS_IN_FLIGHT = 64;
 
-export type SendEvents = (entity: EntityRef, events: AccountEvent[]) => Promise<void>;
+type SendEvents = (entity: EntityRef, events: AccountEvent[]) => Promise<void>;
 export interface Sent {
   delivered: number;
   failed: number;
@@ -24,6 +24,11 @@ export interface Sent {
 interface Part {
   events: AccountEvent[];
   tally: Tally;
+}
+/** What waits for one entity's next call. */
+interface Waiting {
+  entity: EntityRef;
+  parts: Part[];
 }
 
 class Tally {
@@ -51,7 +56,7 @@ class Tally {
  */
 export class EventSignals {
   /** Per workflow id, in the order they first waited: events not yet taken by a call. */
-  private readonly queued = new Map<string, { entity: EntityRef; parts: Part[] }>();
+  private readonly queued = new Map<string, Waiting>();
   private readonly sending = new Set<string>();
   private queuedEvents = 0;
   private lanes = 0;
@@ -98,7 +103,7 @@ export class EventSignals {
     for (let next = this.nextReady(); next; next = this.nextReady()) {
       const [workflowId, waiting] = next;
       this.sending.add(workflowId);
-      await this.call(workflowId, waiting.entity);
+      await this.call(workflowId, waiting);
       this.sending.delete(workflowId);
     }
     this.lanes -= 1;
@@ -106,14 +111,13 @@ export class EventSignals {
   }
 
   /** The workflow waiting longest that has no call in flight. */
-  private nextReady(): [string, { entity: EntityRef; parts: Part[] }] | undefined {
+  private nextReady(): [string, Waiting] | undefined {
     for (const entry of this.queued) if (!this.sending.has(entry[0])) return entry;
     return undefined;
   }
 
   /** Takes what is queued for the workflow now: whatever arrived while its last call ran goes along. */
-  private async call(workflowId: string, entity: EntityRef): Promise<void> {
-    const waiting = this.queued.get(workflowId)!;
+  private async call(workflowId: string, waiting: Waiting): Promise<void> {
     const parts: Part[] = [];
     let count = 0;
     while (waiting.parts.length && (parts.length === 0 || count + waiting.parts[0].events.length <= this.limits.maxEventsPerSignal)) {
@@ -128,7 +132,7 @@ export class EventSignals {
     if (this.queuedEvents < this.limits.maxQueuedEvents) this.roomWaiters.splice(0).forEach((resolve) => resolve());
     let ok = true;
     try {
-      await this.send(entity, parts.flatMap((p) => p.events));
+      await this.send(waiting.entity, parts.flatMap((p) => p.events));
     } catch (err) {
       ok = false;
       logger.warn({ workflowId, events: count, err: (err as Error).message }, 'events stored but not signalled; the sweeper re-sends them');
