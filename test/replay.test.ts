@@ -36,6 +36,8 @@ const fixtures = [
   // Recorded from the code of e2827e7, before a saved segment's evaluation followed progress while its paced fan-out asks.
   { file: 'segment-refresh-workflow-v1.json', workflowId: 'segments:test-e839ea85:rev-1', story: 'a saved segment evaluated for 30 people' },
   { file: 'segment-refresh-workflow-superseded-v1.json', workflowId: 'segments:test-e839ea85:rev-2', story: 'an evaluation superseded by a segment saved right after it' },
+  // Recorded from the code of 4d754a3, before a saved segment's evaluation followed a maintained count of the people evaluated.
+  { file: 'segment-refresh-workflow-follow-while-asking.json', workflowId: 'segments:b2b-engine:rev-1', story: 'a saved segment evaluated for 6 people while its fan-out asked' },
   // Recorded from the code of d87a1e8, before the projection writes became local activities.
   { file: 'journey-workflow-before-local-steps.json', workflowId: 'journey:jny_GVNx8onOTwhzi-6R:acme', story: 'a wait, a pause and a resume during a wait for an event, the event, two actions and the exit' },
   // Recorded from the code of 4fd555d, before queued actions became local activities.
