@@ -17,7 +17,7 @@ import { makeNurtureFanOut } from './nurture-fan-out';
 import { makeNurtureSegmentEntry } from './nurture-segment-entry';
 import { makeResendPendingEvents } from './resend-pending';
 import { countRescored, makeSignalRefreshAll, rescoreStatus, tallyRescored } from './rescore';
-import { countLivePeople, segmentMemberCounts, segmentProgress } from './segments';
+import { countLivePeople, segmentEvaluations, segmentMemberCounts, segmentProgress } from './segments';
 
 export interface ActivityDeps {
   delivery: DeliveryTarget;
@@ -42,6 +42,7 @@ export function createActivities(deps: ActivityDeps) {
     rescoreStatus,
     tallyRescored,
     segmentProgress,
+    segmentEvaluations,
     countLivePeople,
     segmentMemberCounts,
     ...makeImportActivities(deps.delivery),

@@ -1,12 +1,19 @@
-import { readSegments } from '../lib/segment-store';
-import { SegmentMember } from '../models/segment-membership';
-import { Person } from '../models/person';
+import { peopleMovedOnto } from '../lib/people-counts';
 import { op } from '../lib/query';
+import { readSegments } from '../lib/segment-store';
+import { Person } from '../models/person';
+import { SegmentMember } from '../models/segment-membership';
 
-/** The current segment revision and how many people were evaluated against it (a top-level equality). */
+/** The current segment revision and how many people were evaluated against it, exactly (a top-level equality, but a scan of everyone who matches on the embedded database). */
 export async function segmentProgress(): Promise<{ revision: number; evaluated: number }> {
   const { revision } = await readSegments();
   return { revision, evaluated: await Person.countDocuments({ segmentsRevision: revision }) };
+}
+
+/** The current segment revision and the people counted as evaluated against it by the writes that moved them: one read (it may fall short or run over; segmentProgress is exact). */
+export async function segmentEvaluations(): Promise<{ revision: number; evaluated: number }> {
+  const { revision } = await readSegments();
+  return { revision, evaluated: await peopleMovedOnto('segmentsRevision', revision) };
 }
 
 /** Members per saved segment, for the run history of a refresh. */

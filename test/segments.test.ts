@@ -1,3 +1,6 @@
+import { countKey } from '../domain/people-counts';
+import { readSegments } from '../lib/segment-store';
+import { PeopleCount } from '../models/people-count';
 import { ensureSegmentRefreshSchedule, segmentRefreshScheduleId } from '../workers/schedules';
 import { event } from './support/events';
 import { eventually, Harness, startHarness } from './support/harness';
@@ -85,6 +88,21 @@ test('people already known when a segment is saved are evaluated in the backgrou
   expect(done.members).toBe(1);
   // One member: one NDJSON line, which the test client reads as one JSON value.
   expect((await h.api('GET', `/v1/segments/${segment}/export?format=ndjson`)).body).toMatchObject({ email: 'ivy@acme.example', jobTitle: 'Chief Technology Officer', accountKey: 'acme' });
+});
+
+test('an evaluation completes with everyone counted even when its running count fell short (a worker stopped between a write and its count)', async () => {
+  await h.api('PUT', '/v1/people/joy@initech.example', { jobTitle: 'Head of Procurement' });
+  const next = (await readSegments()).revision + 1;
+  // As if two people's writes were never counted.
+  await PeopleCount.create({ _id: countKey('segmentsRevision', next), people: -2 });
+  const res = await h.api('POST', '/v1/segments', { name: 'Procurement heads', level: 'person', definition: { field: 'person.jobTitle', op: 'contains', value: 'procurement' } });
+  expect(res.body.revision).toBe(next);
+  const done = await eventually(async () => {
+    const s = (await h.api('GET', `/v1/segments/${res.body.id}`)).body;
+    return s.evaluation?.status === 'completed' ? s : undefined;
+  }, { what: 'the evaluation of everyone to finish from an exact count', timeoutMs: 60000 });
+  expect(done.evaluation.evaluated).toBe(done.evaluation.total);
+  expect(done.members).toBe(1);
 });
 
 test('the preview counts what a plain evaluation of the posted interactions counts', async () => {

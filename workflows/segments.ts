@@ -15,8 +15,14 @@ export const segmentRefreshProgressQuery = defineQuery<SegmentRefreshProgress>('
 /** Patch: the fan-out is paced, so a saved segment's evaluation shows its total first and follows progress while it asks. */
 export const SEGMENTS_FOLLOW_WHILE_ASKING = 'segments-follow-while-asking';
 
+/** Patch: progress is followed by the count the writes keep (one read), and checked by an exact count when that says done or stops moving. */
+export const SEGMENTS_COUNTED = 'segments-progress-counted';
+
+/** Polls without progress before an exact count; doubled after each exact count that finds people still behind. */
+const STALL_POLLS = 5;
+
 const { signalRefreshAll } = proxyActivities<Activities>({ startToCloseTimeout: '30 minutes', heartbeatTimeout: '1 minute' });
-const { segmentProgress, segmentMemberCounts, countLivePeople } = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes' });
+const { segmentProgress, segmentEvaluations, segmentMemberCounts, countLivePeople } = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes' });
 
 /** Per task queue and revision: one evaluation of everyone per change of the saved segments. */
 export function segmentRefreshWorkflowId(taskQueue: string, revision: number): string {
@@ -40,6 +46,11 @@ export async function segmentRefreshWorkflow(input: RefreshInput): Promise<Segme
   const progress: SegmentRefreshProgress = { revision: input.revision, status: 'running', total: 0, evaluated: 0 };
   setHandler(segmentRefreshProgressQuery, () => progress);
   const reason = input.revision ? `segments revision ${input.revision}` : 'scheduled segment refresh';
+  if (input.revision && patched(SEGMENTS_COUNTED)) {
+    progress.total = await countLivePeople();
+    const ended = await followWhileAsking(() => signalRefreshAll({ reason }), (asked) => followCounted(input, progress, asked));
+    return ended.status === 'superseded' ? ended : complete(progress);
+  }
   if (input.revision && patched(SEGMENTS_FOLLOW_WHILE_ASKING)) {
     progress.total = await countLivePeople();
     const ended = await followWhileAsking(() => signalRefreshAll({ reason }), (asked) => followRevision(input, progress, asked));
@@ -86,6 +97,47 @@ async function followRevision(input: RefreshInput, progress: SegmentRefreshProgr
     if (askedPeople !== undefined && now.evaluated >= askedPeople) return progress;
     await poll(input);
   }
+}
+
+/**
+ * Until everyone the fan-out asked carries the revision, or a newer revision
+ * supersedes it. Polls the kept count; once the asking has ended, an exact
+ * count decides, taken when the kept count has moved by as many as were behind
+ * at the last exact count, or has stopped moving.
+ */
+async function followCounted(input: RefreshInput, progress: SegmentRefreshProgress, asked: Promise<{ people: number }>): Promise<SegmentRefreshProgress> {
+  let askedPeople: number | undefined;
+  // A failed asking fails the job through followWhileAsking; here only its count matters.
+  asked.then(({ people }) => (askedPeople = people), () => undefined);
+  let behind: number | undefined;
+  let countAtExact = 0;
+  let last = -1;
+  let stillPolls = 0;
+  let patience = STALL_POLLS;
+  for (;;) {
+    const now = await segmentEvaluations();
+    if (now.revision !== input.revision) return superseded(progress);
+    if (askedPeople !== undefined) progress.total = askedPeople;
+    progress.evaluated = Math.min(progress.total, behind === undefined ? now.evaluated : progress.total - behind + (now.evaluated - countAtExact));
+    stillPolls = now.evaluated === last ? stillPolls + 1 : 0;
+    last = now.evaluated;
+    if (askedPeople !== undefined && (now.evaluated - countAtExact >= (behind ?? askedPeople) || stillPolls >= patience)) {
+      const exact = await segmentProgress();
+      if (exact.revision !== input.revision) return superseded(progress);
+      progress.evaluated = Math.min(askedPeople, exact.evaluated);
+      if (exact.evaluated >= askedPeople) return progress;
+      behind = askedPeople - exact.evaluated;
+      countAtExact = now.evaluated;
+      stillPolls = 0;
+      patience *= 2;
+    }
+    await poll(input);
+  }
+}
+
+function superseded(progress: SegmentRefreshProgress): SegmentRefreshProgress {
+  progress.status = 'superseded';
+  return progress;
 }
 
 const poll = (input: RefreshInput) => sleep(`${input.pollSeconds ?? 2} seconds`);

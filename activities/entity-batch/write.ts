@@ -1,12 +1,14 @@
 import { activityIncrements, type ActivityDelta } from '../../domain/activity-counters';
 import { accountContext } from '../../domain/entity-context';
 import { entityWorkflowId } from '../../domain/routing';
+import { movesOf, tally } from '../../domain/people-counts';
 import { rollUpAccount } from '../../domain/scoring/account';
 import type { Memberships } from '../../domain/segments/membership';
 import { writeEach } from '../../lib/each-statement';
 import { isDuplicateKey } from '../../lib/mongo-errors';
 import { sameAsStored } from '../../lib/same-stored';
 import { clearPending } from '../../lib/pending-markers';
+import { addMoves } from '../../lib/people-counts';
 import { op } from '../../lib/query';
 import { Account } from '../../models/account';
 import { Person } from '../../models/person';
@@ -40,22 +42,27 @@ const sameMembers = (a: readonly string[] | undefined | null, b: readonly string
  */
 export async function writeEntity(batch: EntityBatch, scores: Scores, memberships: Memberships, _announced: Announced): Promise<Written> {
   const { entity, batchId, segments } = batch;
-  const personOps: { filter: Record<string, unknown>; update: Record<string, unknown> }[] = [];
+  const personOps: { filter: Record<string, unknown>; update: Record<string, unknown>; moves: string[] }[] = [];
   for (const { p, set, changed } of scores.people) {
     const withSegments = { ...set, segments: memberships.people.get(p._id)!, segmentsRevision: segments.revision };
+    const moves = movesOf(p, withSegments);
     const delta = scores.perPerson.get(p._id);
     if (delta) {
-      personOps.push({ filter: { _id: p._id, lastBatchId: op({ $ne: batchId }) }, update: { ...counterUpdate(delta), $set: { ...withSegments, lastBatchId: batchId } } });
+      personOps.push({ filter: { _id: p._id, lastBatchId: op({ $ne: batchId }) }, update: { ...counterUpdate(delta), $set: { ...withSegments, lastBatchId: batchId } }, moves });
     } else if (changed || p.segmentsRevision !== segments.revision || !sameMembers(p.segments, withSegments.segments)) {
-      personOps.push({ filter: { _id: p._id }, update: { $set: withSegments } });
+      personOps.push({ filter: { _id: p._id }, update: { $set: withSegments }, moves });
     }
   }
   // A person without an account is written by its own workflow only until it joins one; from then on only the account's writes it.
   const ownWriter = entity.kind === 'person' ? { accountKey: op({ $exists: false }) } : {};
   let unmatched = 0;
+  const moved: string[][] = [];
   await writeEach(personOps, async (o) => {
     if ((await Person.updateOne({ ...o.filter, ...ownWriter }, o.update)).matchedCount === 0) unmatched += 1;
+    else moved.push(o.moves);
   });
+  // Right after the writes it counts: a retry reads these people with their new values and counts them no more.
+  await addMoves(tally(moved));
   if (entity.kind === 'person' && unmatched > 0) await handOverIfJoined(entity.personId, batchId);
 
   let nextChangeAt = earliest(scores.nextChangeAt, memberships.nextChangeAt === undefined ? undefined : new Date(memberships.nextChangeAt).toISOString());
