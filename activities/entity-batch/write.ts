@@ -1,7 +1,7 @@
 import { activityIncrements, type ActivityDelta } from '../../domain/activity-counters';
 import { accountContext } from '../../domain/entity-context';
-import { entityWorkflowId } from '../../domain/routing';
 import { movesOf, tally } from '../../domain/people-counts';
+import { entityWorkflowId } from '../../domain/routing';
 import { rollUpAccount } from '../../domain/scoring/account';
 import type { Memberships } from '../../domain/segments/membership';
 import { writeEach } from '../../lib/each-statement';
