@@ -24,3 +24,39 @@ export function tally(moves: readonly (readonly string[])[]): Map<string, number
   for (const keys of moves) for (const k of keys) sums.set(k, (sums.get(k) ?? 0) + 1);
   return sums;
 }
+
+/**
+ * Follows a job's kept count and says when the exact count is due: once the
+ * people to wait for are known, when the count has moved by as many as were
+ * behind at the last exact count (at first, all of them), or when it has not
+ * moved for `patience` polls, doubled after each exact count that finds
+ * people still behind.
+ */
+export class KeptCountFollower {
+  private behind: number | undefined;
+  private countAtExact = 0;
+  private last = -1;
+  private stillPolls = 0;
+
+  constructor(private patience: number) {}
+
+  /** People still to go by the kept count, of `total` until an exact count says otherwise. */
+  remaining(count: number, total: number): number {
+    return (this.behind ?? total) - (count - this.countAtExact);
+  }
+
+  /** Takes a poll's count; true when the exact count is due (never while `total` is unknown). */
+  poll(count: number, total: number | undefined): boolean {
+    this.stillPolls = count === this.last ? this.stillPolls + 1 : 0;
+    this.last = count;
+    return total !== undefined && (this.remaining(count, total) <= 0 || this.stillPolls >= this.patience);
+  }
+
+  /** An exact count found `behind` people still to go while the kept count stood at `count`. */
+  stillBehind(behind: number, count: number): void {
+    this.behind = behind;
+    this.countAtExact = count;
+    this.stillPolls = 0;
+    this.patience *= 2;
+  }
+}

@@ -1,5 +1,6 @@
 import { defineQuery, patched, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { KeptCountFollower } from '../domain/people-counts';
 import { followWhileAsking } from './follow-while-asking';
 
 export interface RescoreProgress {
@@ -77,27 +78,17 @@ async function askAndFollow(input: RescoreInput, progress: RescoreProgress): Pro
  * merged away before their re-score never move).
  */
 async function followToTheEnd(input: RescoreInput, progress: RescoreProgress): Promise<RescoreProgress> {
-  let behind = progress.total;
-  let countAtTally = 0;
-  let last = -1;
-  let stillPolls = 0;
-  let patience = STALL_POLLS;
+  const counted = new KeptCountFollower(STALL_POLLS);
   for (;;) {
     const now = await rescoreStatus({ version: input.version });
     if (now.activeVersion !== input.version) return finish(progress, 'superseded');
-    const remaining = behind - (now.rescored - countAtTally);
-    progress.done = progress.total - Math.max(0, remaining);
-    stillPolls = now.rescored === last ? stillPolls + 1 : 0;
-    last = now.rescored;
-    if (remaining <= 0 || stillPolls >= patience) {
+    progress.done = progress.total - Math.max(0, counted.remaining(now.rescored, progress.total));
+    if (counted.poll(now.rescored, progress.total)) {
       const tally = await tallyRescored({ version: input.version });
       progress.total = tally.people;
       progress.done = tally.rescored;
       if (tally.rescored >= tally.people) return finish(progress, 'completed');
-      behind = tally.people - tally.rescored;
-      countAtTally = now.rescored;
-      stillPolls = 0;
-      patience *= 2;
+      counted.stillBehind(tally.people - tally.rescored, now.rescored);
     }
     await sleep(`${input.pollSeconds ?? 2} seconds`);
   }

@@ -1,5 +1,6 @@
 import { defineQuery, patched, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { KeptCountFollower } from '../domain/people-counts';
 import { followWhileAsking } from './follow-while-asking';
 
 export interface SegmentRefreshProgress {
@@ -61,10 +62,7 @@ export async function segmentRefreshWorkflow(input: RefreshInput): Promise<Segme
   if (input.revision) {
     for (;;) {
       const now = await segmentProgress();
-      if (now.revision !== input.revision) {
-        progress.status = 'superseded';
-        return progress;
-      }
+      if (now.revision !== input.revision) return superseded(progress);
       progress.evaluated = Math.min(people, now.evaluated);
       if (progress.evaluated >= people) break;
       await poll(input);
@@ -88,10 +86,7 @@ async function followRevision(input: RefreshInput, progress: SegmentRefreshProgr
   asked.then(({ people }) => (askedPeople = people), () => undefined);
   for (;;) {
     const now = await segmentProgress();
-    if (now.revision !== input.revision) {
-      progress.status = 'superseded';
-      return progress;
-    }
+    if (now.revision !== input.revision) return superseded(progress);
     if (askedPeople !== undefined) progress.total = askedPeople;
     progress.evaluated = Math.min(progress.total, now.evaluated);
     if (askedPeople !== undefined && now.evaluated >= askedPeople) return progress;
@@ -109,27 +104,19 @@ async function followCounted(input: RefreshInput, progress: SegmentRefreshProgre
   let askedPeople: number | undefined;
   // A failed asking fails the job through followWhileAsking; here only its count matters.
   asked.then(({ people }) => (askedPeople = people), () => undefined);
-  let behind: number | undefined;
-  let countAtExact = 0;
-  let last = -1;
-  let stillPolls = 0;
-  let patience = STALL_POLLS;
+  const counted = new KeptCountFollower(STALL_POLLS);
   for (;;) {
     const now = await segmentEvaluations();
     if (now.revision !== input.revision) return superseded(progress);
-    if (askedPeople !== undefined) progress.total = askedPeople;
-    progress.evaluated = Math.min(progress.total, behind === undefined ? now.evaluated : progress.total - behind + (now.evaluated - countAtExact));
-    stillPolls = now.evaluated === last ? stillPolls + 1 : 0;
-    last = now.evaluated;
-    if (askedPeople !== undefined && (now.evaluated - countAtExact >= (behind ?? askedPeople) || stillPolls >= patience)) {
+    const waitFor = askedPeople;
+    if (waitFor !== undefined) progress.total = waitFor;
+    progress.evaluated = Math.min(progress.total, progress.total - counted.remaining(now.evaluated, progress.total));
+    if (counted.poll(now.evaluated, waitFor) && waitFor !== undefined) {
       const exact = await segmentProgress();
       if (exact.revision !== input.revision) return superseded(progress);
-      progress.evaluated = Math.min(askedPeople, exact.evaluated);
-      if (exact.evaluated >= askedPeople) return progress;
-      behind = askedPeople - exact.evaluated;
-      countAtExact = now.evaluated;
-      stillPolls = 0;
-      patience *= 2;
+      progress.evaluated = Math.min(waitFor, exact.evaluated);
+      if (exact.evaluated >= waitFor) return progress;
+      counted.stillBehind(waitFor - exact.evaluated, now.evaluated);
     }
     await poll(input);
   }
