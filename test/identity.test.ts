@@ -24,7 +24,9 @@ async function score(personId: string, total: number) {
   return eventually(
     async () => {
       const s = (await h.api('GET', `/v1/people/${personId}/score`)).body;
-      return s.total === total ? s : undefined;
+      // Thrown, not undefined: a time-out then says what the score last was.
+      if (s.total !== total) throw new Error(`scored ${s.total} (${(s.breakdown ?? []).map((b: { ruleId: string }) => b.ruleId).join(', ')})`);
+      return s;
     },
     { what: `${personId} to score ${total}`, timeoutMs: 30000 },
   );
