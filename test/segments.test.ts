@@ -1,6 +1,7 @@
 import { countKey } from '../domain/people-counts';
 import { readSegments } from '../lib/segment-store';
 import { PeopleCount } from '../models/people-count';
+import { Person } from '../models/person';
 import { ensureSegmentRefreshSchedule, segmentRefreshScheduleId } from '../workers/schedules';
 import { event } from './support/events';
 import { eventually, Harness, startHarness } from './support/harness';
@@ -153,6 +154,21 @@ test('a preview counts people whose visits were applied, and an account changed,
   expect((await h.api('PUT', '/v1/accounts/freshco', { name: 'Fresh Co', domain: 'fresh.example', industry: 'Software' })).status).toBeLessThan(300);
   const software = { level: 'account', definition: { all: [{ field: 'account.industry', op: 'eq', value: 'Software' }, { field: 'account.domain', op: 'eq', value: 'fresh.example' }] } };
   expect((await h.api('POST', '/v1/segments/preview', software)).body.sample).toEqual([{ accountKey: 'freshco', name: 'Fresh Co' }]);
+});
+
+test('a preview counts a known visitor with no account yet as soon as her new visits were applied, without asking for a fresh snapshot', async () => {
+  const visit = (url: string, minutes: number) => event({ type: 'web_visit', occurredAt: ago(minutes * 60000), person: { anonymousId: 'cookie-preview' }, properties: { url } });
+  const applied = (e: { eventId: string }) => eventually(async () => (await Person.findOne({ 'recentEvents.eventId': e.eventId }, { _id: 1 }).lean()) ?? undefined, { what: `visit ${e.eventId} to be applied` });
+  const demo = { level: 'person', definition: { performed: 'web_visit', where: { field: 'event.properties.url', op: 'eq', value: '/demo-anonymous' }, within: 'P30D' } };
+  const first = visit('/blog', 3);
+  await h.api('POST', '/v1/events', { events: [first] });
+  await applied(first);
+  expect((await h.api('POST', '/v1/segments/preview', demo)).body.count).toBe(0);
+
+  const demoVisit = visit('/demo-anonymous', 1);
+  await h.api('POST', '/v1/events', { events: [demoVisit] });
+  await applied(demoVisit);
+  expect((await h.api('POST', '/v1/segments/preview', demo)).body.count).toBe(1);
 });
 
 test('the recurring safety refresh re-evaluates everyone and shows the member counts in its run history', async () => {
