@@ -9,7 +9,6 @@ import { isDuplicateKey } from '../../lib/mongo-errors';
 import { sameAsStored } from '../../lib/same-stored';
 import { clearPending } from '../../lib/pending-markers';
 import { addMoves } from '../../lib/people-counts';
-import { updatePerson } from '../../lib/person-writes';
 import { op } from '../../lib/query';
 import { Account } from '../../models/account';
 import { Person } from '../../models/person';
@@ -43,7 +42,7 @@ const sameMembers = (a: readonly string[] | undefined | null, b: readonly string
  */
 export async function writeEntity(batch: EntityBatch, scores: Scores, memberships: Memberships, _announced: Announced): Promise<Written> {
   const { entity, batchId, segments } = batch;
-  const personOps: { filter: Record<string, unknown> & { _id: string }; update: Record<string, unknown>; moves: string[] }[] = [];
+  const personOps: { filter: Record<string, unknown>; update: Record<string, unknown>; moves: string[] }[] = [];
   for (const { p, set, changed } of scores.people) {
     const withSegments = { ...set, segments: memberships.people.get(p._id)!, segmentsRevision: segments.revision };
     const moves = movesOf(p, withSegments);
@@ -59,7 +58,7 @@ export async function writeEntity(batch: EntityBatch, scores: Scores, membership
   let unmatched = 0;
   const moved: string[][] = [];
   await writeEach(personOps, async (o) => {
-    if (!(await updatePerson({ ...o.filter, ...ownWriter }, o.update))) unmatched += 1;
+    if ((await Person.updateOne({ ...o.filter, ...ownWriter }, o.update)).matchedCount === 0) unmatched += 1;
     else moved.push(o.moves);
   });
   // Right after the writes it counts: a retry reads these people with their new values and counts them no more.
