@@ -7,13 +7,15 @@ export const LIVENESS_BEAT_MS = 5000;
  * Runs an activity's work while heartbeating on a timer, so a worker that
  * dies (SIGKILL, power cut) hands the task back after its heartbeat timeout
  * instead of its whole start-to-close timeout. It proves the process is
- * alive, not progress: a slow statement is not a dead worker.
+ * alive, not progress: a slow statement is not a dead worker. The first beat
+ * comes one period in, not at once: the timeout counts from the start anyway,
+ * and a beat is a write on the server, which most refreshes (well under a
+ * period) would pay for nothing.
  */
 export async function whileAlive<T>(run: () => Promise<T>): Promise<T> {
   const context = Context.current();
   // A local activity cannot heartbeat: the workflow task it runs in times out instead.
   if (context.info.isLocal) return run();
-  context.heartbeat();
   const beat = setInterval(() => context.heartbeat(), LIVENESS_BEAT_MS);
   try {
     return await run();
