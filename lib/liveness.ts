@@ -8,9 +8,8 @@ export const LIVENESS_BEAT_MS = 5000;
  * dies (SIGKILL, power cut) hands the task back after its heartbeat timeout
  * instead of its whole start-to-close timeout. It proves the process is
  * alive, not progress: a slow statement is not a dead worker. The first beat
- * comes one period in, not at once: the timeout counts from the start anyway,
- * and a beat is a write on the server, which most refreshes (well under a
- * period) would pay for nothing.
+ * comes one period in: the timeout counts from the start, so a beat at once
+ * told the server nothing, and most refreshes end well within a period.
  */
 export async function whileAlive<T>(run: () => Promise<T>): Promise<T> {
   const context = Context.current();
