@@ -38,6 +38,9 @@ const fixtures = [
   { file: 'segment-refresh-workflow-superseded-v1.json', workflowId: 'segments:test-e839ea85:rev-2', story: 'an evaluation superseded by a segment saved right after it' },
   // Recorded from the code of 4d754a3, before a saved segment's evaluation followed a maintained count of the people evaluated.
   { file: 'segment-refresh-workflow-follow-while-asking.json', workflowId: 'segments:b2b-engine:rev-1', story: 'a saved segment evaluated for 6 people while its fan-out asked' },
+  // Recorded from the code of ebe110c, before both jobs followed their kept counts through one KeptCountFollower (f99f353).
+  { file: 'segment-refresh-workflow-counted.json', workflowId: 'segments:b2b-engine:rev-1', story: 'a saved segment evaluated for 8 people, followed by its kept count, then counted exactly' },
+  { file: 'rescore-workflow-counted.json', workflowId: 'rescore:b2b-engine:model-v1', story: 'a re-score of 8 people followed by its kept count, then tallied exactly' },
   // Recorded from the code of d87a1e8, before the projection writes became local activities.
   { file: 'journey-workflow-before-local-steps.json', workflowId: 'journey:jny_GVNx8onOTwhzi-6R:acme', story: 'a wait, a pause and a resume during a wait for an event, the event, two actions and the exit' },
   // Recorded from the code of 4fd555d, before queued actions became local activities.
