@@ -45,6 +45,11 @@ export class KeptCountFollower {
     return (this.behind ?? total) - (count - this.countAtExact);
   }
 
+  /** People done by the kept count, of `total`, never more than all. */
+  done(count: number, total: number): number {
+    return total - Math.max(0, this.remaining(count, total));
+  }
+
   /** Takes a poll's count; true when the exact count is due (never while `total` is unknown). */
   poll(count: number, total: number | undefined): boolean {
     this.stillPolls = count === this.last ? this.stillPolls + 1 : 0;

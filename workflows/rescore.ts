@@ -82,7 +82,7 @@ async function followToTheEnd(input: RescoreInput, progress: RescoreProgress): P
   for (;;) {
     const now = await rescoreStatus({ version: input.version });
     if (now.activeVersion !== input.version) return finish(progress, 'superseded');
-    progress.done = progress.total - Math.max(0, counted.remaining(now.rescored, progress.total));
+    progress.done = counted.done(now.rescored, progress.total);
     if (counted.poll(now.rescored, progress.total)) {
       const tally = await tallyRescored({ version: input.version });
       progress.total = tally.people;

@@ -110,7 +110,7 @@ async function followCounted(input: RefreshInput, progress: SegmentRefreshProgre
     if (now.revision !== input.revision) return superseded(progress);
     const waitFor = askedPeople;
     if (waitFor !== undefined) progress.total = waitFor;
-    progress.evaluated = Math.min(progress.total, progress.total - counted.remaining(now.evaluated, progress.total));
+    progress.evaluated = counted.done(now.evaluated, progress.total);
     if (counted.poll(now.evaluated, waitFor) && waitFor !== undefined) {
       const exact = await segmentProgress();
       if (exact.revision !== input.revision) return superseded(progress);
