@@ -1,4 +1,4 @@
-import { segmentChangeId, type MembershipChange } from '../domain/segments/membership';
+import { segmentChangeId, type MembershipChange, type Unlisted } from '../domain/segments/membership';
 import { writeEach } from '../lib/each-statement';
 import { insertNew } from '../lib/mongo-errors';
 import { SegmentChange, SegmentMember } from '../models/segment-membership';
@@ -20,4 +20,9 @@ export async function recordMembershipChanges(changes: readonly MembershipChange
       ? SegmentMember.updateOne({ _id }, { $setOnInsert: { segmentId: c.segmentId, memberId: c.memberId, since: at } }, { upsert: true })
       : SegmentMember.deleteOne({ _id });
   });
+}
+
+/** Listings a save made for members who, judged now, do not match: a no-op for those it never listed. Before the member's `segmentsRevision` moves, so a retry deletes them again. */
+export async function dropListings(unlisted: readonly Unlisted[]): Promise<void> {
+  await writeEach(unlisted, (u) => SegmentMember.deleteOne({ _id: `${u.segmentId}:${u.memberId}` }));
 }

@@ -14,19 +14,33 @@ export interface Preview {
 
 /** Counts a definition's matches in the snapshot, everyone at once (domain/segments/select), with the first few as a sample. */
 export function previewAudience(snapshot: AudienceSnapshot, request: PreviewRequest, now: number): Preview {
+  const { count, first } = tally(request.level === 'person' ? snapshot.personRows : snapshot.accountRows, matchFlags(snapshot, request, now));
   if (request.level === 'person') {
-    const { count, first } = tally(snapshot.personRows, selectPeople(request.definition, snapshot.personRows, snapshot.performers, now));
     const sample = first.map((id) => snapshot.people.get(id)!).map((p) => ({ personId: p.id, email: p.email ?? null, accountKey: p.accountKey ?? null }));
     return { count, sample };
   }
+  return { count, sample: first.map((key) => ({ accountKey: key, name: snapshot.accounts.get(key)?.name ?? null })) };
+}
+
+/** Every match's id: person ids, or account keys for an account definition. */
+export function matchingIds(snapshot: AudienceSnapshot, request: PreviewRequest, now: number): string[] {
+  const rows = request.level === 'person' ? snapshot.personRows : snapshot.accountRows;
+  const flags = matchFlags(snapshot, request, now);
+  const ids: string[] = [];
+  for (let r = 0; r < flags.length; r++) if (flags[r]) ids.push(rows.ids[r]!);
+  return ids;
+}
+
+/** One flag per row of the level's rows. */
+function matchFlags(snapshot: AudienceSnapshot, request: PreviewRequest, now: number): Uint8Array {
+  if (request.level === 'person') return selectPeople(request.definition, snapshot.personRows, snapshot.performers, now);
   const level = {
     accounts: snapshot.accountRows,
     people: snapshot.personRows,
     performers: snapshot.performers,
     groupsOf: (key: string) => snapshot.groupsByAccount.get(key),
   };
-  const { count, first } = tally(snapshot.accountRows, selectAccounts(request.definition, level, now));
-  return { count, sample: first.map((key) => ({ accountKey: key, name: snapshot.accounts.get(key)?.name ?? null })) };
+  return selectAccounts(request.definition, level, now);
 }
 
 function tally(rows: Rows, flags: Uint8Array): { count: number; first: string[] } {

@@ -27,8 +27,9 @@ export const savedSegments = versionedCache(readSegments, (s) => s.revision);
 
 const latestRevision = async () => (await Segment.findOne({}, { revision: 1 }).sort({ revision: -1 }).lean())?.revision ?? 0;
 
-export async function saveSegment(input: { name: string; level: SegmentLevel; definition: PersonDefinition | AccountDefinition }): Promise<{ id: string; revision: number }> {
-  const id = newId('seg');
+export const newSegmentId = () => newId('seg');
+
+export async function saveSegment({ id, ...input }: { id: string; name: string; level: SegmentLevel; definition: PersonDefinition | AccountDefinition }): Promise<{ id: string; revision: number }> {
   const revision = await withNextRevision(latestRevision, (revision) => Segment.create({ _id: id, ...input, revision, createdAt: new Date() }));
   return { id, revision };
 }

@@ -1,7 +1,8 @@
 import { countKey } from '../domain/people-counts';
-import { readSegments } from '../lib/segment-store';
+import { newSegmentId, readSegments, saveSegment as saveWithoutEvaluating } from '../lib/segment-store';
 import { PeopleCount } from '../models/people-count';
 import { Person } from '../models/person';
+import { SegmentChange, SegmentMember } from '../models/segment-membership';
 import { ensureSegmentRefreshSchedule, segmentRefreshScheduleId } from '../workers/schedules';
 import { event } from './support/events';
 import { eventually, Harness, startHarness } from './support/harness';
@@ -89,6 +90,31 @@ test('people already known when a segment is saved are evaluated in the backgrou
   expect(done.members).toBe(1);
   // One member: one NDJSON line, which the test client reads as one JSON value.
   expect((await h.api('GET', `/v1/segments/${segment}/export?format=ndjson`)).body).toMatchObject({ email: 'ivy@acme.example', jobTitle: 'Chief Technology Officer', accountKey: 'acme' });
+});
+
+test('people already known when a segment is saved are its members as soon as the save is answered; their entries follow as everyone is evaluated', async () => {
+  const started = new Date().toISOString();
+  const { personId } = (await h.api('PUT', '/v1/people/lou@initech.example', { jobTitle: 'VP Marketing Operations' })).body;
+  const segment = await saveSegment('Marketing operations', 'person', { field: 'person.jobTitle', op: 'contains', value: 'marketing operations' });
+  const listed = (await h.api('GET', `/v1/segments/${segment}/members`)).body.items.map((m: { memberId: string }) => m.memberId);
+  expect(listed).toEqual([personId]);
+
+  await eventually(async () => ((await h.api('GET', `/v1/segments/${segment}`)).body.evaluation?.status === 'completed' ? true : undefined), { what: 'the evaluation of everyone to finish' });
+  expect((await changes(segment, started)).map((c) => [c.memberId, c.change])).toEqual([[personId, 'entered']]);
+  expect((await h.api('GET', `/v1/segments/${segment}/members`)).body.items.map((m: { memberId: string }) => m.memberId)).toEqual([personId]);
+});
+
+test('someone listed when a segment was saved who no longer matches when first judged leaves the members, with no exit recorded', async () => {
+  const email = 'max@initech.example';
+  const { personId } = (await h.api('PUT', `/v1/people/${email}`, { jobTitle: 'Head of Finance' })).body;
+  // Saved without the evaluation of everyone, and listed as a save whose snapshot predates her change would list her.
+  const saved = await saveWithoutEvaluating({ id: newSegmentId(), name: 'Procurement (stale listing)', level: 'person', definition: { field: 'person.jobTitle', op: 'contains', value: 'procurement' } });
+  await SegmentMember.create({ _id: `${saved.id}:${personId}`, segmentId: saved.id, memberId: personId, since: new Date() });
+
+  await h.api('POST', '/v1/events', { events: [event({ type: 'web_visit', occurredAt: ago(0), person: { email } })] });
+  await eventually(async () => ((await Person.findOne({ _id: personId }, { segmentsRevision: 1 }).lean())?.segmentsRevision === saved.revision ? true : undefined), { what: 'max to be judged against the segment' });
+  expect(await SegmentMember.countDocuments({ segmentId: saved.id })).toBe(0);
+  expect(await SegmentChange.countDocuments({ segmentId: saved.id })).toBe(0);
 });
 
 test('an evaluation completes with everyone counted even when its running count fell short (a worker stopped between a write and its count)', async () => {

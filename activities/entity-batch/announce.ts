@@ -4,7 +4,7 @@ import { qualifiedLeadMessages } from '../../lib/crm-sync';
 import { recordMessages } from '../../lib/deliveries';
 import { insertNew } from '../../lib/mongo-errors';
 import { ScoreEvent } from '../../models/score-event';
-import { recordMembershipChanges } from '../segment-changes';
+import { dropListings, recordMembershipChanges } from '../segment-changes';
 import type { AccountHooks } from './hooks';
 import type { EntityBatch } from './read';
 import type { Scores } from './score';
@@ -18,7 +18,8 @@ export interface Announced {
  * Everything that reacts to what changed, recorded before the members' own
  * fields: a retry after those were written would no longer see the change.
  * Status events and qualified-lead messages, account segments entered
- * (journeys), segment entries and exits (nurture streams), audience changes.
+ * (journeys), segment entries and exits (nurture streams), listings a save
+ * made for members who do not match, audience changes.
  */
 export async function announceChanges(batch: EntityBatch, scores: Scores, memberships: Memberships, hooks?: AccountHooks): Promise<Announced> {
   const { entity, batchId } = batch;
@@ -36,6 +37,7 @@ export async function announceChanges(batch: EntityBatch, scores: Scores, member
     await hooks.enteredSegments(accountKey, entered);
   }
   await recordMembershipChanges(memberships.changes, batchId, at);
+  await dropListings(memberships.unlisted);
   await hooks?.segmentsChanged(memberships.changes);
   await deliver(await audienceChangeMessages(memberships.changes, batchId, batch.people));
   return { announced: true };

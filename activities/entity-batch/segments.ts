@@ -16,10 +16,10 @@ export async function judgeGroupsAndSegments(batch: EntityBatch, scores: Scores,
   const colleagues = scores.people.filter((x) => entity.kind === 'account' && x.p.accountKey === entity.accountKey);
   const candidates = colleagues.map((x) => ({ personId: x.p._id, context: { person: x.facts.person, account: x.facts.account }, behavior: x.behavior }));
   const buyingGroups = entity.kind === 'account' ? await refreshAccountGroups(entity.accountKey, candidates, new Date(now), cacheRead(needs, 'templates'), deliver) : [];
-  const members = scores.people.map(({ p, facts }) => ({ id: p._id, facts, current: p.segments ?? [] }));
+  const members = scores.people.map(({ p, facts }) => ({ id: p._id, facts, current: p.segments ?? [], judgedAt: p.segmentsRevision }));
   const accountMember =
     entity.kind === 'account'
-      ? { id: entity.accountKey, facts: { account: accountContext(account) ?? { key: entity.accountKey }, people: colleagues.map((x) => x.facts), buyingGroups }, current: account?.segments ?? [] }
+      ? { id: entity.accountKey, facts: { account: accountContext(account) ?? { key: entity.accountKey }, people: colleagues.map((x) => x.facts), buyingGroups }, current: account?.segments ?? [], judgedAt: account?.segmentsRevision }
       : undefined;
   return evaluateMemberships(batch.segments.segments, members, accountMember, now);
 }

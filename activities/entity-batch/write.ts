@@ -27,8 +27,14 @@ function counterUpdate(delta: ActivityDelta) {
   return { $inc: activityIncrements(delta), $max: { lastActivityAt: new Date(delta.lastActivityAt) } };
 }
 
-/** Nothing to write: the revision alone is no reason, as nothing reads it on accounts (progress counts people). */
-function sameAccount(stored: Record<string, unknown>, set: Record<string, unknown>): boolean {
+/**
+ * Nothing to write. The revision alone is no reason (progress counts people),
+ * unless an account segment was saved since the account was judged: until the
+ * revision moves, every batch would look for a listing of it to drop.
+ */
+function sameAccount(stored: Record<string, unknown>, set: Record<string, unknown>, segments: EntityBatch['segments']): boolean {
+  const judgedAt = (stored.segmentsRevision as number | undefined) ?? 0;
+  if (segments.segments.some((s) => s.level === 'account' && s.revision > judgedAt)) return false;
   const { segmentsRevision: _revision, ...computed } = set;
   return sameAsStored(Object.fromEntries(Object.keys(computed).map((k) => [k, stored[k]])), computed);
 }
@@ -86,7 +92,7 @@ export async function writeEntity(batch: EntityBatch, scores: Scores, membership
       // The upsert collides only with an account that already has this batch.
       if (!isDuplicateKey(err)) throw err;
     }
-  } else if (batch.account && !sameAccount(batch.account, set)) {
+  } else if (batch.account && !sameAccount(batch.account, set, segments)) {
     await Account.updateOne({ _id: entity.accountKey }, { $set: set });
   }
   return { written: true, nextChangeAt };

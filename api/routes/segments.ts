@@ -6,7 +6,8 @@ import { MAX_SEGMENT_DEPTH } from '../../domain/segments/limits';
 import { previewAudience } from '../../lib/audience-preview';
 import { audienceSnapshot } from '../../lib/audience-snapshot';
 import { op } from '../../lib/query';
-import { deleteSegment, saveSegment } from '../../lib/segment-store';
+import { saveListingMembers } from '../../lib/segment-listing';
+import { deleteSegment } from '../../lib/segment-store';
 import { progressOf } from '../../lib/workflow-progress';
 import { Segment } from '../../models/segment';
 import { SegmentChange, SegmentMember } from '../../models/segment-membership';
@@ -51,6 +52,11 @@ async function startRefresh(deps: RouteDeps, revision: number, why: string): Pro
   });
 }
 
+/** The snapshot previews read, caught up with every write acknowledged so far. */
+function snapshotFor(deps: RouteDeps, opts: { audienceCheckpointDir?: string }, reload = false) {
+  return audienceSnapshot({ reload, checkpointDir: opts.audienceCheckpointDir, onError: (err) => deps.logger.warn({ err }, 'audience snapshot refresh or save failed') });
+}
+
 async function findSegment(id: string) {
   const segment = await Segment.findOne({ _id: id }).lean();
   if (!segment || segment.deletedAt) throw ApiError.notFound(`segment '${id}'`);
@@ -75,11 +81,7 @@ export function segmentRoutes(deps: RouteDeps, opts: { audienceCheckpointDir?: s
     },
     handler: async ({ body, query }) => {
       const request = await checked(body);
-      const snapshot = await audienceSnapshot({
-        reload: query.fresh === 'true',
-        checkpointDir: opts.audienceCheckpointDir,
-        onError: (err) => deps.logger.warn({ err }, 'audience snapshot refresh or save failed'),
-      });
+      const snapshot = await snapshotFor(deps, opts, query.fresh === 'true');
       const { count, sample } = previewAudience(snapshot, request, Date.now());
       return { status: 200, body: { count, sample, asOf: snapshot.asOf.toISOString(), loadedMs: snapshot.loadedMs, loadedFrom: snapshot.loadedFrom } };
     },
@@ -89,7 +91,7 @@ export function segmentRoutes(deps: RouteDeps, opts: { audienceCheckpointDir?: s
     method: 'post',
     path: '/v1/segments',
     tag: 'Segments',
-    summary: 'Save a segment; everyone is evaluated in the background, then membership follows events and time',
+    summary: 'Save a segment: its members are listed at once from the preview snapshot; everyone is judged in the background (entries, journeys), then membership follows events and time',
     roles: ['admin', 'marketer'],
     body: SegmentInput,
     checkedBeyondSchema: SEGMENT_RULES,
@@ -106,9 +108,9 @@ export function segmentRoutes(deps: RouteDeps, opts: { audienceCheckpointDir?: s
       },
     },
     handler: async ({ body }) => {
-      const { name, level, definition } = await checked(body);
-      const saved = await saveSegment({ name, level, definition });
-      await startRefresh(deps, saved.revision, `Evaluate everyone for segment '${name}'`);
+      const input = await checked(body);
+      const saved = await saveListingMembers(await snapshotFor(deps, opts), input);
+      await startRefresh(deps, saved.revision, `Evaluate everyone for segment '${input.name}'`);
       return { status: 201, body: saved };
     },
   });

@@ -8,8 +8,10 @@
 // (2) A second segment saved with every account's workflow running: the
 //     figure the goal is about.
 // Floors in the same run: the same definitions previewed through the API (the
-// in-memory answer, which must agree with the expected count), and the
-// storage work an evaluation of everyone cannot avoid (../rescore/storage-floor.ts).
+// in-memory answer, which must agree with the expected count), inserting as
+// many membership documents (./listing-floor.ts: members shown cannot come
+// sooner), and the storage work an evaluation of everyone cannot avoid
+// (../rescore/storage-floor.ts).
 import { newId } from '../../lib/ids';
 import { Segment } from '../../models/segment';
 import { SegmentChange, SegmentMember } from '../../models/segment-membership';
@@ -20,6 +22,7 @@ import { storageFloor } from '../rescore/storage-floor';
 import { expectStatus, Scenario, within } from '../scenario';
 import type { BenchStack } from '../stack';
 import { round } from '../stats';
+import { listingFloor } from './listing-floor';
 import { SaveInput, timedSave } from './save';
 
 const BIG = { field: 'account.employees', op: 'gt', value: 1000 };
@@ -62,12 +65,15 @@ export const segmentSave: Scenario = async ({ stack, people, log }) => {
     const activities = byActivity(trace.stop());
     const refresh = activities.refreshEntity;
     log(`segment-save: refreshEntity: ${refresh?.executions ?? 0} executions, ${refresh?.perUnit ?? '-'} statements each, span p50 ${refresh?.statementSpanMs.p50 ?? '-'} ms`);
+    const listing = await listingFloor(big);
+    log(`segment-save: listing floor ${listing.documents} documents in ${listing.ms} ms`);
     const floor = await storageFloor(accounts.map((a) => a.key), stack.config.BACKGROUND_CONCURRENCY);
     log(`segment-save: storage floor ${floor.peoplePerSecond} people/s`);
     return {
       figures: { seed: { accounts: accounts.length, peoplePerAccount: 1, seedMs }, firstSaveStartingWorkflows: first, savedWithWorkflowsRunning: { ...warm, statementsByActivity: activities } },
       baseline: {
         previews: saves.map((s, i) => ({ name: s.name, expected: s.expected, ...previews[i] })),
+        listingFloor: listing,
         storageFloor: { ...floor, accountsPerSecond: round((floor.peoplePerSecond * accounts.length) / Math.max(1, floor.people)), backgroundSlots: stack.config.BACKGROUND_CONCURRENCY },
       },
     };

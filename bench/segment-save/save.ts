@@ -1,7 +1,8 @@
 // One timed save: POST /v1/segments, then GET /v1/segments/:id polled until
 // its member count is the expected one and its evaluation of everyone has
-// completed (each timed on its own: members may all show before the last
-// non-member carries the revision).
+// completed (each timed on its own: members are listed by the save, the
+// evaluation of everyone follows), then its recorded entries counted.
+import { SegmentChange } from '../../models/segment-membership';
 import { expectStatus, ScenarioContext, waitFor } from '../scenario';
 import type { BenchStack } from '../stack';
 import { ratePerSecond } from '../stats';
@@ -57,6 +58,8 @@ export async function timedSave(stack: BenchStack, input: SaveInput, saved: stri
     /** Until its evaluation reported completed: everyone carries the new revision. */
     evaluationCompletedMs: completed ?? null,
     evaluation: last.evaluation,
+    /** Entries the evaluation recorded (journeys and streams hear of these): one per member. */
+    entriesRecorded: await SegmentChange.countDocuments({ segmentId: id, change: 'entered' }),
     accountsPerSecond: completed ? ratePerSecond(input.accounts, completed) : null,
     peoplePerSecond: completed ? ratePerSecond(input.people, completed) : null,
     pollResolutionMs: POLL_MS,
