@@ -13,7 +13,7 @@ import { Person } from '../../models/person';
 import { LAG_MODEL } from '../ingest-lag';
 import { expectStatus, forEachLimit, putAccounts, putScoringModel, removeAccounts, Scenario, waitForProgress } from '../scenario';
 import { ratePerSecond, round, summarize } from '../stats';
-import { liveAccounts, liveLagFigures, livePeople, liveSeedEvents, liveSettled, measureLiveLag } from './live-lag';
+import { liveAccounts, liveLagFigures, livePeople, liveSeedEvents, liveSettled, measureLiveLag } from '../live-lag';
 import { storageFloor } from './storage-floor';
 
 const PEOPLE_PER_ACCOUNT = 20;
@@ -73,7 +73,7 @@ export const rescore: Scenario = async ({ stack, people, seconds, log }) => {
   const seed = seedPeople(people, now);
   const keys = Array.from({ length: Math.ceil(people / PEOPLE_PER_ACCOUNT) }, (_, a) => `rs-${a}`);
   await putAccounts(stack, keys, employeesOf);
-  const live = liveAccounts();
+  const live = liveAccounts('rs-live');
   const liveKeys = live.map((a) => a.key);
   await putAccounts(stack, liveKeys, () => 300);
   const scored = people + livePeople(live);
@@ -149,7 +149,7 @@ export const rescore: Scenario = async ({ stack, people, seconds, log }) => {
       firstProgressMs: firstProgressMs ?? null,
       putModelMs: putMs,
       /** Re-scored with everyone (total includes them), while live events went to them at 10/s. */
-      liveLag: liveLagFigures(live, idle, duringRescore),
+      liveLag: liveLagFigures(live, idle, duringRescore, 'duringRescore', 'the re-score'),
       modelVersions: { seeded: first, rescored: second ?? null },
       seed: {
         accounts: keys.length,

@@ -6,7 +6,8 @@
 // (1) A first segment saved: every account's workflow is started by its
 //     evaluation (the accounts were written straight in), as after a restore.
 // (2) A second segment saved with every account's workflow running: the
-//     figure the goal is about.
+//     figure the goal is about. Live events go to accounts of their own
+//     meanwhile, and for as long before it, idle (../live-lag.ts).
 // Floors in the same run: the same definitions previewed through the API (the
 // in-memory answer, which must agree with the expected count), inserting as
 // many membership documents (./listing-floor.ts: members shown cannot come
@@ -16,10 +17,11 @@ import { newId } from '../../lib/ids';
 import { Segment } from '../../models/segment';
 import { SegmentChange, SegmentMember } from '../../models/segment-membership';
 import { byActivity, traceStatements } from '../ingest-max/trace';
+import { liveAccounts, liveLagFigures, liveSeedEvents, liveSettled, measureLiveLag } from '../live-lag';
 import { generate, seed } from '../journeys/accounts';
 import { cleanUp } from '../journeys/clean-up';
 import { storageFloor } from '../rescore/storage-floor';
-import { expectStatus, Scenario, within } from '../scenario';
+import { expectStatus, putAccounts, removeAccounts, Scenario, within } from '../scenario';
 import type { BenchStack } from '../stack';
 import { round } from '../stats';
 import { listingFloor } from './listing-floor';
@@ -40,7 +42,7 @@ async function previewMs(stack: BenchStack, save: SaveInput): Promise<{ count: n
   return { count: warm.count, firstMs: first.ms, warmMs: warm.ms };
 }
 
-export const segmentSave: Scenario = async ({ stack, people, log }) => {
+export const segmentSave: Scenario = async ({ stack, people, seconds, log }) => {
   const accounts = generate(people);
   const big = accounts.filter((_, i) => i % 4 === 0).length;
   const runTag = newId('r').slice(2, 10);
@@ -50,19 +52,28 @@ export const segmentSave: Scenario = async ({ stack, people, log }) => {
   ];
   const maxMs = 600000 + accounts.length * 100;
   const saved: string[] = [];
+  const live = liveAccounts('ss-live');
   log(`segment-save: ${accounts.length} accounts of one person each (${big} with 5,000 employees); inserting`);
   try {
     const seedStart = Date.now();
     await seed(accounts, log);
     const seedMs = Date.now() - seedStart;
+    await putAccounts(stack, live.map((a) => a.key), () => 300);
+    expectStatus(await stack.api('POST', '/v1/events', { events: liveSeedEvents(live, Date.now()) }), [202], 'POST /v1/events');
+    if (!(await liveSettled(stack, live))) log('segment-save: the live accounts do not count their seed events yet; measuring anyway');
     const previews: Awaited<ReturnType<typeof previewMs>>[] = [];
     for (const s of saves) previews.push(await previewMs(stack, s));
     log(`segment-save: seeded in ${(seedMs / 1000).toFixed(1)} s; previews ${JSON.stringify(previews)}`);
     const first = await timedSave(stack, saves[0], saved, maxMs, log);
+    const idle = await measureLiveLag(stack, live, 'idle', { maxMs: seconds * 1000 });
     // Where an evaluation's time goes: the statements of each activity execution of the warm save.
     const trace = traceStatements(stack);
-    const warm = await timedSave(stack, saves[1], saved, maxMs, log);
+    let evaluating = true;
+    const during = measureLiveLag(stack, live, 'segment-save', { maxMs, stopWhen: () => !evaluating });
+    const warm = await timedSave(stack, saves[1], saved, maxMs, log).finally(() => (evaluating = false));
     const activities = byActivity(trace.stop());
+    const liveLag = liveLagFigures(live, idle, await during, 'duringEvaluation', "the segment's evaluation");
+    log(`segment-save: live events idle p99 ${idle.lagMs.p99} ms; during the evaluation p50 ${liveLag.duringEvaluation.lagMs.p50} ms, p99 ${liveLag.duringEvaluation.lagMs.p99} ms (${liveLag.duringEvaluation.lagMs.count} events)`);
     const refresh = activities.refreshEntity;
     log(`segment-save: refreshEntity: ${refresh?.executions ?? 0} executions, ${refresh?.perUnit ?? '-'} statements each, span p50 ${refresh?.statementSpanMs.p50 ?? '-'} ms`);
     const listing = await listingFloor(big);
@@ -70,7 +81,7 @@ export const segmentSave: Scenario = async ({ stack, people, log }) => {
     const floor = await storageFloor(accounts.map((a) => a.key), stack.config.BACKGROUND_CONCURRENCY);
     log(`segment-save: storage floor ${floor.peoplePerSecond} people/s`);
     return {
-      figures: { seed: { accounts: accounts.length, peoplePerAccount: 1, seedMs }, firstSaveStartingWorkflows: first, savedWithWorkflowsRunning: { ...warm, statementsByActivity: activities } },
+      figures: { seed: { accounts: accounts.length, peoplePerAccount: 1, seedMs }, firstSaveStartingWorkflows: first, savedWithWorkflowsRunning: { ...warm, liveLag, statementsByActivity: activities } },
       baseline: {
         previews: saves.map((s, i) => ({ name: s.name, expected: s.expected, ...previews[i] })),
         listingFloor: listing,
@@ -88,6 +99,7 @@ export const segmentSave: Scenario = async ({ stack, people, log }) => {
           await SegmentChange.deleteMany({ segmentId });
         }
         await cleanUp({ accounts, journeys: [], eventIds: [], eventAccountKeys: [] });
+        await removeAccounts(live.map((a) => a.key));
       })(),
       600000,
       'removing the scenario data',
