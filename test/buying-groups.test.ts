@@ -1,5 +1,6 @@
 import { event } from './support/events';
 import { eventually, Harness, startHarness } from './support/harness';
+import { workflowStory } from './support/histories';
 
 let h: Harness;
 beforeAll(async () => {
@@ -23,10 +24,16 @@ const template = {
 const GROUP = 'bg:acme:ai-seeds';
 
 async function group(check: (g: any) => boolean, what: string) {
-  return eventually(async () => {
-    const res = await h.api('GET', `/v1/buying-groups/${encodeURIComponent(GROUP)}`);
-    return res.status === 200 && check(res.body) ? res.body : undefined;
-  }, { what });
+  let last: unknown;
+  return eventually(
+    async () => {
+      const res = await h.api('GET', `/v1/buying-groups/${encodeURIComponent(GROUP)}`);
+      last = res.body;
+      return res.status === 200 && check(res.body) ? res.body : undefined;
+    },
+    // A time-out says what the group last showed and what Acme's workflow did meanwhile.
+    { what, explain: async () => `the group last showed ${JSON.stringify(last)}\n${await workflowStory(h.client, 'account:acme')}` },
+  );
 }
 
 const shares = async () => (await h.api('GET', '/v1/outbound-messages?channel=sales&accountKey=acme')).body.items;

@@ -1,14 +1,16 @@
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../lib/config';
 import { logger } from '../lib/logger';
 import { closeMailers } from '../lib/mailer';
 import { connectMongo, disconnectMongo } from '../lib/mongo';
 import { connectTemporalClient } from '../lib/temporal';
 import { bundleInChild } from './bundle';
-import { createWorkers, workerOptions } from './options';
+import { createWorkers, drainOnSignals, workerOptions } from './options';
 import { ensureDeliverySweeperSchedule, ensureSegmentRefreshSchedule, ensureSweeperSchedule } from './schedules';
 
 async function main(): Promise<void> {
+  // Signals stop the workers in order (drainOnSignals), not all at once as the runtime's own handlers would.
+  Runtime.install({ shutdownSignals: [] });
   const config = loadConfig();
   await connectMongo(config.MONGO_URL);
   const client = await connectTemporalClient(config);
@@ -24,7 +26,7 @@ async function main(): Promise<void> {
   await ensureDeliverySweeperSchedule(client, { taskQueue: config.TASK_QUEUE, everySeconds: config.SWEEPER_EVERY_SECONDS, graceSeconds: config.SWEEPER_GRACE_SECONDS });
   await ensureSegmentRefreshSchedule(client, { taskQueue: config.TASK_QUEUE, everySeconds: config.SEGMENT_REFRESH_EVERY_SECONDS });
   logger.info({ taskQueue: config.TASK_QUEUE }, 'worker running');
-  // Worker.run installs SIGINT/SIGTERM handlers that drain in-flight tasks.
+  drainOnSignals(workers);
   await workers.run();
   // Idle pooled SMTP connections would keep the process up for minutes.
   await closeMailers();

@@ -29,9 +29,9 @@ export function workerOptions(config: WorkerConfig, connection: NativeConnection
   });
   const common = { connection, namespace: config.TEMPORAL_NAMESPACE, activities, maxConcurrentActivityTaskExecutions: 20, maxHeartbeatThrottleInterval: LIVENESS_BEAT_MS };
   return [
-    { ...common, taskQueue: config.TASK_QUEUE, ...workflowCode, maxCachedWorkflows: config.WORKFLOW_CACHE_SIZE },
+    ...apart({ ...common, taskQueue: config.TASK_QUEUE, ...workflowCode, maxCachedWorkflows: config.WORKFLOW_CACHE_SIZE }),
     // The lanes' dispatchers (a few long-lived workflows and their claims), apart from the main queue's thousands.
-    { ...common, taskQueue: dispatcherQueue(config.TASK_QUEUE), ...workflowCode, maxCachedWorkflows: DISPATCHERS_CACHED, workflowThreadPoolSize: 1 },
+    ...apart({ ...common, taskQueue: dispatcherQueue(config.TASK_QUEUE), ...workflowCode, maxCachedWorkflows: DISPATCHERS_CACHED, workflowThreadPoolSize: 1 }),
     { ...common, taskQueue: channelQueue(config.TASK_QUEUE, 'email'), maxTaskQueueActivitiesPerSecond: batchesPerSecond(config.EMAIL_RATE_PER_SECOND, config.EMAIL_BATCH_SIZE) },
     // Each connection's dispatcher paces its own requests (one batch at a time, resting as its rate requires).
     { ...common, taskQueue: channelQueue(config.TASK_QUEUE, 'crm') },
@@ -42,12 +42,46 @@ export function workerOptions(config: WorkerConfig, connection: NativeConnection
   ];
 }
 
-/** Creates the workers together (`main`: the first, the one with the workflows); run() resolves when all have stopped, shutdown() asks all to drain. */
-export async function createWorkers(options: WorkerOptions[]): Promise<{ main: Worker; run(): Promise<void>; shutdown(): void }> {
+const runsWorkflows = (o: WorkerOptions) => o.workflowBundle !== undefined || o.workflowsPath !== undefined;
+
+/**
+ * A queue's workflows (with their local activities) and its activity tasks as
+ * two workers, so that stopping can end the workflows first (createWorkers).
+ */
+function apart(options: WorkerOptions): WorkerOptions[] {
+  const { workflowBundle: _bundle, maxCachedWorkflows: _cached, workflowThreadPoolSize: _threads, ...activitiesOnly } = options;
+  return [{ ...options, enableNonLocalActivities: false }, activitiesOnly];
+}
+
+/**
+ * Creates the workers together (`main`: the first, the main queue's workflows);
+ * run() resolves when all have stopped. shutdown() drains the workflow workers
+ * first and only then the activity workers: an activity a last workflow task
+ * schedules is still taken and run. Stopping a poller can lose the task the
+ * server is handing it at that moment (the server marks it started), and that
+ * task would wait out its heartbeat or start-to-close timeout.
+ */
+export async function createWorkers(options: WorkerOptions[]): Promise<{ main: Worker; all: Worker[]; run(): Promise<void>; shutdown(): void }> {
   const workers = await Promise.all(options.map((o) => Worker.create(o)));
+  const workflowWorkers = workers.filter((_w, i) => runsWorkflows(options[i]));
+  const activityWorkers = workers.filter((_w, i) => !runsWorkflows(options[i]));
+  const runs = new Map<Worker, Promise<void>>();
+  const stop = (ws: Worker[]) => ws.filter((w) => w.getState() === 'RUNNING').forEach((w) => w.shutdown());
   return {
     main: workers[0],
-    run: async () => void (await Promise.all(workers.map((w) => w.run()))),
-    shutdown: () => workers.forEach((w) => w.shutdown()),
+    all: workers,
+    run: async () => {
+      for (const w of workers) runs.set(w, w.run());
+      await Promise.all(runs.values());
+    },
+    shutdown: () => {
+      stop(workflowWorkers);
+      void Promise.allSettled(workflowWorkers.map((w) => runs.get(w))).then(() => stop(activityWorkers));
+    },
   };
+}
+
+/** SIGINT and SIGTERM stop the workers in that order (the runtime must be installed with no shutdown signals of its own). */
+export function drainOnSignals(workers: { shutdown(): void }): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => workers.shutdown());
 }

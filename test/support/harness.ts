@@ -135,7 +135,7 @@ export async function startHarness(overrides: Partial<Record<keyof Config, strin
 }
 
 /** Polls until the check returns a value (not undefined) or the time is up; never a fixed sleep. */
-export async function eventually<T>(check: () => Promise<T | undefined>, opts: { timeoutMs?: number; what?: string } = {}): Promise<T> {
+export async function eventually<T>(check: () => Promise<T | undefined>, opts: { timeoutMs?: number; what?: string; explain?: () => Promise<string> } = {}): Promise<T> {
   const deadline = Date.now() + (opts.timeoutMs ?? 20000);
   let last: unknown;
   for (;;) {
@@ -145,7 +145,10 @@ export async function eventually<T>(check: () => Promise<T | undefined>, opts: {
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${opts.what ?? 'condition'}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline) {
+      const story = opts.explain ? `\n${await opts.explain().catch((err) => `(no explanation: ${String(err)})`)}` : '';
+      throw new Error(`timed out waiting for ${opts.what ?? 'condition'}${last ? `: ${String(last)}` : ''}${story}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }

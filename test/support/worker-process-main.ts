@@ -7,7 +7,7 @@ import { ActivityInboundCallsInterceptor, DefaultLogger, NativeConnection, Runti
 import { loadConfig } from '../../lib/config';
 import { closeMailers } from '../../lib/mailer';
 import { connectMongo, disconnectMongo } from '../../lib/mongo';
-import { createWorkers, workerOptions } from '../../workers/options';
+import { createWorkers, drainOnSignals, workerOptions } from '../../workers/options';
 import { testServers } from './servers';
 import { HOLD_ACTIVITY, HOLDING, WORKER_READY } from './worker-process';
 
@@ -23,7 +23,7 @@ function holding(activityType: string): ActivityInboundCallsInterceptor {
 }
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
   const config = loadConfig();
   await connectMongo(config.MONGO_URL);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
@@ -32,7 +32,8 @@ async function main(): Promise<void> {
   const options = workerOptions(config, nativeConnection, client, { workflowBundle: { codePath: testServers().bundlePath } });
   const held = process.env[HOLD_ACTIVITY];
   const workers = await createWorkers(held ? options.map((o) => ({ ...o, interceptors: { activity: [() => ({ inbound: holding(held) })] } })) : options);
-  // Worker.run shuts down on SIGTERM, finishing what is in flight.
+  // SIGTERM drains: workflows first, then activities, finishing what is in flight.
+  drainOnSignals(workers);
   const run = workers.run();
   process.stdout.write(`${WORKER_READY}\n`);
   await run;
