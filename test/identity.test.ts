@@ -4,6 +4,7 @@ import { op } from '../lib/query';
 import { Person } from '../models/person';
 import { event } from './support/events';
 import { eventually, Harness, startHarness } from './support/harness';
+import { workflowStory } from './support/histories';
 
 let h: Harness;
 beforeAll(async () => {
@@ -28,7 +29,16 @@ async function score(personId: string, total: number) {
       if (s.total !== total) throw new Error(`scored ${s.total} (${(s.breakdown ?? []).map((b: { ruleId: string }) => b.ruleId).join(', ')})`);
       return s;
     },
-    { what: `${personId} to score ${total}`, timeoutMs: 30000 },
+    {
+      what: `${personId} to score ${total}`,
+      timeoutMs: 30000,
+      // What her stored document holds, and what her own workflow and her account's did meanwhile (either may not exist).
+      explain: async () => {
+        const stored = await Person.findOne({ _id: personId }, { accountKey: 1, lastBatchId: 1, activity: 1, recentEvents: 1 }).lean();
+        const stories = [`person:${personId}`, 'account:acme'].map((id) => workflowStory(h.client, id).catch((err) => `${id}: ${String(err)}`));
+        return [`stored: ${JSON.stringify(stored)}`, ...(await Promise.all(stories))].join('\n');
+      },
+    },
   );
 }
 
