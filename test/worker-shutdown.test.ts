@@ -1,5 +1,5 @@
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { createWorkers, workerOptions } from '../workers/options';
+import { createWorkers, runsWorkflows, workerOptions } from '../workers/options';
 import { Harness, startHarness } from './support/harness';
 import { testServers } from './support/servers';
 
@@ -31,17 +31,17 @@ test('a worker that stops takes activities until its workflows have stopped, so 
   const workers = await createWorkers(options);
   const running = workers.run();
   try {
-    const runsWorkflows = options.map((o) => o.workflowBundle !== undefined);
+    const withWorkflows = options.map(runsWorkflows);
     // Every queue that has workflows also has a worker for its activity tasks alone.
-    const activityQueues = options.filter((o) => o.workflowBundle === undefined).map((o) => o.taskQueue);
-    for (const o of options.filter((x) => x.workflowBundle !== undefined)) {
+    const activityQueues = options.filter((_o, i) => !withWorkflows[i]).map((o) => o.taskQueue);
+    for (const o of options.filter((_o, i) => withWorkflows[i])) {
       expect(o.enableNonLocalActivities).toBe(false);
       expect(activityQueues).toContain(o.taskQueue);
     }
     workers.shutdown();
     const { leftRunning, stopped } = await watchUntilStopped(workers.all);
-    const workflowsStopped = Math.max(...stopped.filter((_t, i) => runsWorkflows[i]));
-    const activitiesAsked = Math.min(...leftRunning.filter((_t, i) => !runsWorkflows[i]));
+    const workflowsStopped = Math.max(...stopped.filter((_t, i) => withWorkflows[i]));
+    const activitiesAsked = Math.min(...leftRunning.filter((_t, i) => !withWorkflows[i]));
     expect(activitiesAsked).toBeGreaterThanOrEqual(workflowsStopped);
   } finally {
     await running;

@@ -42,7 +42,8 @@ export function workerOptions(config: WorkerConfig, connection: NativeConnection
   ];
 }
 
-const runsWorkflows = (o: WorkerOptions) => o.workflowBundle !== undefined || o.workflowsPath !== undefined;
+/** Whether a worker's options give it workflows to run (else it takes activity tasks only). */
+export const runsWorkflows = (o: WorkerOptions) => o.workflowBundle !== undefined || o.workflowsPath !== undefined;
 
 /**
  * A queue's workflows (with their local activities) and its activity tasks as
