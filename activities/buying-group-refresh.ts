@@ -1,17 +1,10 @@
-import { assembleGroup, Candidate, GroupState, nextGroupStatus, Overrides } from '../domain/buying-groups/assign';
+import type { Candidate, Overrides } from '../domain/buying-groups/assign';
 import type { BuyingGroupFacts } from '../domain/segments/evaluate';
+import { handOverMessages, judgeGroup } from '../lib/buying-group-judgement';
 import { writeEach } from '../lib/each-statement';
-import { sameAsStored } from '../lib/same-stored';
 import { roleTemplates } from '../lib/role-template-store';
 import { BuyingGroup, BuyingGroupOverride } from '../models/buying-group';
-import { sharedGroupMessages } from '../lib/crm-sync';
 import type { NewMessage } from '../lib/deliveries';
-
-/** Status changes kept per group. */
-const HISTORY = 50;
-
-const sameState = (g: Record<string, any>, s: GroupState, status: string) =>
-  g.status === status && g.completeness === s.completeness && g.engagement === s.engagement && sameAsStored(g.members, s.members) && sameAsStored(g.missingRoles, s.missingRoles);
 
 /**
  * Re-evaluates the buying groups of one account from its people as they are
@@ -42,29 +35,11 @@ export async function refreshAccountGroups(
     const template = templates.byKey.get(g.templateKey);
     if (!template) continue;
     const overrides: Overrides = Object.fromEntries((await BuyingGroupOverride.find({ groupId: g._id }).lean()).map((o) => [o.personId, o.role ?? null]));
-    const state = assembleGroup(template, candidates, overrides);
-    const { status, shareNow } = nextGroupStatus(template, state, !!g.sharedAt);
-    facts.push({ solutionInterest: g.solutionInterest, complete: state.complete, missingRoles: state.missingRoles });
-    if (shareNow) {
-      // Before the group is marked shared: a retried batch records the same messages, which changes nothing.
-      const shared = { groupId: g._id, accountKey, name: g.name, completeness: state.completeness, missingRoles: state.missingRoles, members: state.members };
-      await deliver([
-        {
-          _id: `buying_group.shared:${g._id}`,
-          channel: 'sales',
-          type: 'buying_group.shared',
-          accountKey,
-          payload: { groupId: g._id, name: g.name, solutionInterest: g.solutionInterest, completeness: state.completeness, members: state.members },
-        },
-        ...(await sharedGroupMessages(shared)),
-      ]);
-    }
-    if (sameState(g, state, status) && !shareNow) continue;
-    const history = g.status === status ? g.history : [...(g.history ?? []), { at: now, from: g.status, to: status, completeness: state.completeness }].slice(-HISTORY);
-    writes.push({
-      _id: g._id,
-      set: { members: state.members, missingRoles: state.missingRoles, completeness: state.completeness, engagement: state.engagement, status, history, evaluatedAt: now, ...(shareNow ? { sharedAt: now } : {}) },
-    });
+    const judged = judgeGroup(g, template, candidates, overrides, now);
+    facts.push(judged.facts);
+    // Before the group is marked shared: a retried batch records the same messages, which changes nothing.
+    if (judged.shareNow) await deliver(await handOverMessages(g, judged.state));
+    if (judged.set) writes.push({ _id: g._id, set: judged.set });
   }
   await writeEach(writes, (w) => BuyingGroup.updateOne({ _id: w._id }, { $set: w.set }));
   return facts;

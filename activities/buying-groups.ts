@@ -6,12 +6,10 @@ import { insertNew } from '../lib/mongo-errors';
 import { readTemplates } from '../lib/role-template-store';
 import { Account } from '../models/account';
 import { BuyingGroup, buyingGroupId } from '../models/buying-group';
-import { SegmentMember } from '../models/segment-membership';
+import { setUpAccountKeys, type SetUpAudience } from '../lib/buying-group-setup';
 
-export interface RefreshBuyingGroupsInput {
+export interface RefreshBuyingGroupsInput extends SetUpAudience {
   templateKey: string;
-  accountKeys?: string[];
-  segmentId?: string;
 }
 
 export interface RefreshBuyingGroupsResult {
@@ -44,8 +42,7 @@ export function makeRefreshBuyingGroups(target: DeliveryTarget) {
     const templates = await readTemplates();
     const template = templates.byKey.get(input.templateKey);
     if (!template) throw ApplicationFailure.nonRetryable(`role template '${input.templateKey}' does not exist`);
-    const keys = input.accountKeys ?? (await SegmentMember.find({ segmentId: input.segmentId }, { memberId: 1 }).lean()).map((m) => m.memberId);
-    const list = [...new Set(keys)];
+    const list = await setUpAccountKeys(input);
     const context = Context.current();
     let created = 0;
     let unknown = 0;

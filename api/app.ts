@@ -117,7 +117,7 @@ export function createApp(deps: AppDeps): express.Express {
   peopleRoutes(routeDeps);
   scoringRoutes(routeDeps);
   segmentRoutes(routeDeps, { audienceCheckpointDir: deps.audienceCheckpointDir });
-  buyingGroupRoutes(routeDeps);
+  buyingGroupRoutes(routeDeps, { audienceCheckpointDir: deps.audienceCheckpointDir });
   journeyRoutes(routeDeps);
   journeyJobRoutes(routeDeps);
   outboundMessageRoutes(routeDeps);

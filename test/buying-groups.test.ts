@@ -114,6 +114,39 @@ test('accounts whose group misses a role are an account audience, previewed as s
   expect(csv).toContain('gil@globex.example');
 });
 
+test('a group set up for an account whose people are known shows its members at once, before any workflow evaluates it, and goes to sales once when already complete', async () => {
+  await h.api('PUT', '/v1/accounts/initech', { name: 'Initech', domain: 'initech.example' });
+  const { personId: cto } = (await h.api('PUT', '/v1/people/bill@initech.example', { jobTitle: 'CTO' })).body;
+  const { personId: rd } = (await h.api('PUT', '/v1/people/peter@initech.example', { department: 'R&D' })).body;
+  const { personId: lead } = (await h.api('PUT', '/v1/people/mia@initech.example', { seniority: 'lead' })).body;
+  const initechShares = async () => (await h.api('GET', '/v1/outbound-messages?channel=sales&accountKey=initech')).body.items;
+
+  // With no worker running, only the set-up itself can have evaluated the group.
+  await h.stopWorker();
+  try {
+    expect((await h.api('POST', '/v1/buying-groups', { solutionInterest: 'AI-driven seeds', roleTemplate: 'ai-seeds', accountKeys: ['initech'] })).status).toBe(202);
+    const shown = (await h.api('GET', `/v1/buying-groups/${encodeURIComponent('bg:initech:ai-seeds')}`)).body;
+    expect(shown).toMatchObject({ name: 'Initech AI-driven seeds Buying Group', completeness: 85, missingRoles: ['sponsor'], status: 'shared_with_sales' });
+    expect(shown.members).toEqual([
+      { personId: cto, role: 'decision maker' },
+      { personId: rd, role: 'influencer' },
+      { personId: lead, role: 'champion' },
+    ]);
+    expect(await initechShares()).toHaveLength(1);
+  } finally {
+    await h.startWorker();
+  }
+
+  // Its workflow evaluates it again and keeps it following its people: a VP fills the last role, and sales still hear of it once.
+  await h.api('PUT', '/v1/people/vera@initech.example', { jobTitle: 'VP Agronomy' });
+  const full = await eventually(async () => {
+    const g = (await h.api('GET', `/v1/buying-groups/${encodeURIComponent('bg:initech:ai-seeds')}`)).body;
+    return g.completeness === 100 ? g : undefined;
+  }, { what: 'the sponsor to count' });
+  expect(full.history.map((x: { to: string }) => x.to)).toEqual(['shared_with_sales']);
+  expect(await initechShares()).toHaveLength(1);
+});
+
 describe('what cannot be set up is refused clearly', () => {
   const put = (body: unknown) => h.api('PUT', '/v1/role-templates/broken', body);
   const paths = (res: { body: { error: { details: { path: string }[] } } }) => res.body.error.details.map((d) => d.path);

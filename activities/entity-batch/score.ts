@@ -7,6 +7,7 @@ import { nextStatus, type ScoreStatus, type StatusState } from '../../domain/sco
 import type { PersonFacts } from '../../domain/segments/evaluate';
 import { accountContext, personContext, personFacts } from '../../domain/entity-context';
 import { sameAsStored } from '../../lib/same-stored';
+import type { Candidate } from '../../domain/buying-groups/assign';
 import type { EntityBatch, PersonRecord } from './read';
 
 export interface StatusChange {
@@ -39,8 +40,11 @@ export interface Scores {
 
 export const earliest = (...times: (string | undefined)[]) => times.filter((t): t is string => !!t).sort()[0];
 
+/** What scoring reads of a batch (a set-up assembling groups from the preview snapshot has no batch id or segments). */
+export type ScoringInput = Pick<EntityBatch, 'entity' | 'now' | 'scoring' | 'account' | 'people' | 'events'>;
+
 /** Scores every person of the batch with their recent events (the new ones merged in): score, status and the moment either next changes with time. */
-export function scoreEveryone(batch: EntityBatch): Scores {
+export function scoreEveryone(batch: ScoringInput): Scores {
   const { scoring, account, entity, now } = batch;
   const { total, perPerson } = activityDeltas(batch.events);
   const keep = retentionMs(scoring.model);
@@ -77,4 +81,14 @@ export function scoreEveryone(batch: EntityBatch): Scores {
     });
   }
   return scores;
+}
+
+/** The account's own contacts among the scored: a batch also scores people its events name who are elsewhere now. */
+export function contactsOf(scores: Scores, accountKey: string): ScoredPerson[] {
+  return scores.people.filter((x) => x.p.accountKey === accountKey);
+}
+
+/** Contacts as buying-group candidates: the facts roles are tested on, and the behaviour points a group's engagement adds up. */
+export function groupCandidates(contacts: readonly ScoredPerson[]): Candidate[] {
+  return contacts.map((x) => ({ personId: x.p._id, context: { person: x.facts.person, account: x.facts.account }, behavior: x.behavior }));
 }

@@ -4,7 +4,7 @@ import { evaluateMemberships, type Memberships } from '../../domain/segments/mem
 import type { NewMessage } from '../../lib/deliveries';
 import { refreshAccountGroups } from '../buying-group-refresh';
 import type { EntityBatch } from './read';
-import type { Scores } from './score';
+import { contactsOf, groupCandidates, type Scores } from './score';
 
 /**
  * The account's buying groups, set up again from its re-scored contacts (the
@@ -13,9 +13,8 @@ import type { Scores } from './score';
  */
 export async function judgeGroupsAndSegments(batch: EntityBatch, scores: Scores, needs: DefinitionNeeds, deliver: (messages: NewMessage[]) => Promise<unknown>): Promise<Memberships> {
   const { entity, account, now } = batch;
-  const colleagues = scores.people.filter((x) => entity.kind === 'account' && x.p.accountKey === entity.accountKey);
-  const candidates = colleagues.map((x) => ({ personId: x.p._id, context: { person: x.facts.person, account: x.facts.account }, behavior: x.behavior }));
-  const buyingGroups = entity.kind === 'account' ? await refreshAccountGroups(entity.accountKey, candidates, new Date(now), cacheRead(needs, 'templates'), deliver) : [];
+  const colleagues = entity.kind === 'account' ? contactsOf(scores, entity.accountKey) : [];
+  const buyingGroups = entity.kind === 'account' ? await refreshAccountGroups(entity.accountKey, groupCandidates(colleagues), new Date(now), cacheRead(needs, 'templates'), deliver) : [];
   const members = scores.people.map(({ p, facts }) => ({ id: p._id, facts, current: p.segments ?? [], judgedAt: p.segmentsRevision }));
   const accountMember =
     entity.kind === 'account'

@@ -1,5 +1,6 @@
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { checkTemplate, roleTemplateSchema, RoleTemplate } from '../../domain/buying-groups/template';
+import { insertEvaluatedGroups, setUpAccountKeys } from '../../lib/buying-group-setup';
 import { requestRefresh } from '../../lib/deliver-events';
 import { newId } from '../../lib/ids';
 import { readTemplates, saveTemplate } from '../../lib/role-template-store';
@@ -18,6 +19,7 @@ import { Key } from '../schemas/common';
 import { nonBlankText } from '../../domain/non-blank-text';
 import { z } from '../zod';
 import { assertMayRead, audit } from './accounts';
+import { snapshotFor, type SnapshotOptions } from './audience-snapshot';
 import { exportIncompleteGroups } from './buying-group-export';
 import { TABLE_FORMATS } from './table-download';
 import { GroupView, groupView } from '../schemas/buying-groups';
@@ -44,7 +46,7 @@ async function groupOrThrow(id: string) {
   return g;
 }
 
-export function buyingGroupRoutes(deps: RouteDeps): void {
+export function buyingGroupRoutes(deps: RouteDeps, opts: SnapshotOptions): void {
   defineRoute(deps.router, deps.registry, {
     method: 'put',
     path: '/v1/role-templates/:key',
@@ -89,7 +91,7 @@ export function buyingGroupRoutes(deps: RouteDeps): void {
     method: 'post',
     path: '/v1/buying-groups',
     tag: 'Buying groups',
-    summary: 'Create or refresh one group per account (given, or members of an account segment) for a solution interest, in the background',
+    summary: 'Create or refresh one group per account (given, or members of an account segment) for a solution interest: new groups are shown at once, evaluated from the preview snapshot; every account is then evaluated again in the background',
     roles: ['admin', 'marketer'],
     body: SetUpInput,
     checkedBeyondSchema: "the role template's solutionInterest is the one given; segmentId names an account segment",
@@ -110,6 +112,7 @@ export function buyingGroupRoutes(deps: RouteDeps): void {
         if (segment.level !== 'account') throw ApiError.validation([{ path: 'segmentId', message: 'must be an account segment' }]);
       }
       if (body.accountKeys?.length === 0) return { status: 200, body: { accounts: 0 } };
+      await insertEvaluatedGroups(await snapshotFor(deps, opts), deps.delivery, body.roleTemplate, template, await setUpAccountKeys(body));
       const jobId = await startSetUp(deps, { templateKey: body.roleTemplate, accountKeys: body.accountKeys, segmentId: body.segmentId }, `Buying groups '${template.solutionInterest}'`);
       return { status: 202, body: { jobId, ...(body.accountKeys ? { accounts: body.accountKeys.length } : {}) } };
     },

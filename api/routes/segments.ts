@@ -4,7 +4,6 @@ import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { accountDefinitionSchema, checkDefinition, personDefinitionSchema } from '../../domain/segments/definition';
 import { MAX_SEGMENT_DEPTH } from '../../domain/segments/limits';
 import { previewAudience } from '../../lib/audience-preview';
-import { audienceSnapshot } from '../../lib/audience-snapshot';
 import { op } from '../../lib/query';
 import { saveListingMembers } from '../../lib/segment-listing';
 import { deleteSegment } from '../../lib/segment-store';
@@ -20,6 +19,7 @@ import { decodeCursor, page, Pagination } from '../schemas/common';
 import { nonBlankText } from '../../domain/non-blank-text';
 import { z } from '../zod';
 import { audit } from './accounts';
+import { snapshotFor, type SnapshotOptions } from './audience-snapshot';
 import { exportMembers } from './segment-export';
 import { TABLE_FORMATS } from './table-download';
 
@@ -52,18 +52,13 @@ async function startRefresh(deps: RouteDeps, revision: number, why: string): Pro
   });
 }
 
-/** The snapshot previews read, caught up with every write acknowledged so far. */
-function snapshotFor(deps: RouteDeps, opts: { audienceCheckpointDir?: string }, reload = false) {
-  return audienceSnapshot({ reload, checkpointDir: opts.audienceCheckpointDir, onError: (err) => deps.logger.warn({ err }, 'audience snapshot refresh or save failed') });
-}
-
 async function findSegment(id: string) {
   const segment = await Segment.findOne({ _id: id }).lean();
   if (!segment || segment.deletedAt) throw ApiError.notFound(`segment '${id}'`);
   return segment;
 }
 
-export function segmentRoutes(deps: RouteDeps, opts: { audienceCheckpointDir?: string }): void {
+export function segmentRoutes(deps: RouteDeps, opts: SnapshotOptions): void {
   defineRoute(deps.router, deps.registry, {
     method: 'post',
     path: '/v1/segments/preview',

@@ -1,0 +1,12 @@
+import { audienceSnapshot, type AudienceSnapshot } from '../../lib/audience-snapshot';
+import type { RouteDeps } from '../context';
+
+export interface SnapshotOptions {
+  /** Where the snapshot is saved for the next start of the API. */
+  audienceCheckpointDir?: string;
+}
+
+/** The snapshot previews and set-ups read, caught up with every write acknowledged so far. */
+export function snapshotFor(deps: RouteDeps, opts: SnapshotOptions, reload = false): Promise<AudienceSnapshot> {
+  return audienceSnapshot({ reload, checkpointDir: opts.audienceCheckpointDir, onError: (err) => deps.logger.warn({ err }, 'audience snapshot refresh or save failed') });
+}
