@@ -9,7 +9,7 @@ import { processLoad, PhaseLoad } from './load';
 import { sendOpenLoop } from './open-loop';
 import { everyMs, Polled, startPollers } from './pollers';
 import { forEachLimit, waitForProgress, within } from './scenario';
-import type { BenchStack } from './stack';
+import type { AnyStack } from './stack';
 import { ratePerSecond, summarize, Summary } from './stats';
 
 export const LIVE_ACCOUNTS = 20;
@@ -83,7 +83,7 @@ interface Lag {
   ms: number;
 }
 
-async function readAccount(stack: BenchStack, a: LiveAccount, lags: Lag[]) {
+async function readAccount(stack: AnyStack, a: LiveAccount, lags: Lag[]) {
   const res = await stack.api('GET', `/v1/accounts/${a.key}`);
   const seenAt = Date.now();
   if (res.status !== 200) throw new Error(`GET /v1/accounts/${a.key}: HTTP ${res.status}`);
@@ -95,7 +95,7 @@ async function readAccount(stack: BenchStack, a: LiveAccount, lags: Lag[]) {
 }
 
 /** Waits (bounded) until every live account counts its seed events, so the first lag is not a seed's. */
-export async function liveSettled(stack: BenchStack, accounts: LiveAccount[]): Promise<boolean> {
+export async function liveSettled(stack: AnyStack, accounts: LiveAccount[]): Promise<boolean> {
   const read = async () => {
     await forEachLimit(accounts, 4, (a) => readAccount(stack, a, []).catch(() => undefined));
     return accounts.filter((a) => a.total >= a.expected).length;
@@ -109,7 +109,7 @@ export async function liveSettled(stack: BenchStack, accounts: LiveAccount[]): P
  * whole expected count, so an event resolves only once every earlier one
  * of its account is applied too (an earlier phase's stragglers included).
  */
-export async function measureLiveLag(stack: BenchStack, accounts: LiveAccount[], phase: string, opts: { maxMs: number; stopWhen?: () => boolean }): Promise<LivePhase> {
+export async function measureLiveLag(stack: AnyStack, accounts: LiveAccount[], phase: string, opts: { maxMs: number; stopWhen?: () => boolean }): Promise<LivePhase> {
   for (const a of accounts) a.targets = [];
   const lags: Lag[] = [];
   const postLatency: number[] = [];

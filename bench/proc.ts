@@ -19,6 +19,8 @@ export interface ProcTicks {
  * (PostgreSQL, Temporal, FerretDB). Other engineers' processes on the machine
  * are not counted.
  */
+const WORKER_ENTRY = 'workers/main.ts';
+
 export function stackTicks(dataDir: string): Map<number, ProcTicks> {
   const all = new Map<number, { ppid: number; comm: string; ticks: number; args: string }>();
   let pids: string[] = [];
@@ -54,7 +56,11 @@ export function stackTicks(dataDir: string): Map<number, ProcTicks> {
       }
     }
   }
-  return new Map([...mine].filter((pid) => all.has(pid)).map((pid) => [pid, { comm: pid === process.pid ? 'node (bench, API, worker)' : all.get(pid)!.comm, ticks: all.get(pid)!.ticks }]));
+  // A worker of its own (bench/worker-process.ts) is named apart from this process.
+  const workerApart = [...mine].some((pid) => all.get(pid)?.args.includes(WORKER_ENTRY));
+  const self = workerApart ? 'node (bench, API)' : 'node (bench, API, worker)';
+  const comm = (pid: number) => (pid === process.pid ? self : all.get(pid)!.args.includes(WORKER_ENTRY) ? 'node (worker)' : all.get(pid)!.comm);
+  return new Map([...mine].filter((pid) => all.has(pid)).map((pid) => [pid, { comm: comm(pid), ticks: all.get(pid)!.ticks }]));
 }
 
 /** Percent of one core per command name between two readings (processes that ended in between are missed). */

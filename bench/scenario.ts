@@ -78,7 +78,7 @@ export async function waitForProgress(read: () => Promise<number>, done: (n: num
 }
 
 /** Saves a scoring model; undefined when the endpoint does not exist (yet) on this build. */
-export async function putScoringModel(stack: BenchStack, model: unknown): Promise<number | undefined> {
+export async function putScoringModel(stack: AnyStack, model: unknown): Promise<number | undefined> {
   const res = await stack.api('PUT', '/v1/scoring-model', model);
   if (res.status === 404 || res.status === 405) return undefined;
   expectStatus(res, [200, 201], 'PUT /v1/scoring-model');
@@ -86,7 +86,7 @@ export async function putScoringModel(stack: BenchStack, model: unknown): Promis
 }
 
 /** Creates the accounts of a scenario (through the API, as a marketer would). */
-export async function putAccounts(stack: BenchStack, keys: string[], employees: (i: number) => number): Promise<void> {
+export async function putAccounts(stack: AnyStack, keys: string[], employees: (i: number) => number): Promise<void> {
   await forEachLimit(keys, 16, async (key, i) => {
     const res = await stack.api('PUT', `/v1/accounts/${key}`, { name: `Bench ${key}`, domain: `${key}.example.com`, employees: employees(i) });
     expectStatus(res, [200, 201], `PUT /v1/accounts/${key}`);

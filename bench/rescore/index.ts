@@ -15,6 +15,7 @@ import { expectStatus, forEachLimit, putAccounts, putScoringModel, removeAccount
 import { ratePerSecond, round, summarize } from '../stats';
 import { liveAccounts, liveLagFigures, livePeople, liveSeedEvents, liveSettled, measureLiveLag } from '../live-lag';
 import { storageFloor } from './storage-floor';
+import type { AnyStack } from '../stack';
 
 const PEOPLE_PER_ACCOUNT = 20;
 const EVENTS_PER_PERSON = 3;
@@ -56,7 +57,7 @@ function seedPeople(n: number, now: number): SeedPerson[] {
 
 const employeesOf = (a: number) => (a % 4 === 0 ? 5000 : 300);
 
-export const rescore: Scenario = async ({ stack, people, seconds, log }) => {
+export const rescore: Scenario<AnyStack> = async ({ stack, people, seconds, log }) => {
   const probe = await stack.api('GET', '/v1/scoring-model');
   if (probe.status !== 200 || !('recompute' in (probe.body ?? {}))) {
     log('rescore: endpoint not available');
