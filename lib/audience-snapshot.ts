@@ -46,6 +46,13 @@ export interface AudienceSnapshot {
 
 /** While previews are asked for, the snapshot follows the feed in the background, so a preview has little to catch up. */
 const FOLLOW_EVERY_MS = 1_000;
+/**
+ * Unused for 30 s, it follows ten times less often: each catch-up reads
+ * the feed's last 30 s again (OVERLAP_MS), a steady cost on the database that
+ * a snapshot nobody asks slowed live events with (bench buying-groups).
+ */
+const QUIET_AFTER_MS = 30_000;
+const QUIET_FOLLOW_EVERY_MS = 10_000;
 /** Unused this long, the snapshot is dropped and its memory given back. */
 const IDLE_MS = 10 * 60_000;
 /**
@@ -140,6 +147,8 @@ function follow(): void {
     }
     // Not while the process is closing its database connection (the read would wait in mongoose's buffer).
     if (!current || loading || mongoose.connection.readyState !== mongoose.ConnectionStates.connected) return;
+    const now = Date.now();
+    if (now - lastUsed > QUIET_AFTER_MS && now - current.followedAt < QUIET_FOLLOW_EVERY_MS) return;
     catchUp().catch(options!.onError);
     saveIfDue();
   }, FOLLOW_EVERY_MS);
