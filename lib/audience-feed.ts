@@ -101,9 +101,9 @@ async function prune(slot: number): Promise<void> {
 }
 
 /** The notes filed in slots `fromSlot`..`toSlot`, those not in `known` (note id → its slot). */
-export async function readAudienceChanges(fromSlot: number, toSlot: number, known: ReadonlyMap<string, number>, opts: { atOnce?: number } = {}): Promise<{ notes: Map<string, number>; changes: AudienceChanges }> {
+export async function readAudienceChanges(fromSlot: number, toSlot: number, known: ReadonlyMap<string, number>): Promise<{ notes: Map<string, number>; changes: AudienceChanges }> {
   const slots = Array.from({ length: toSlot - fromSlot + 1 }, (_, i) => fromSlot + i);
-  const found = await findEach(slots, async (slot) => AudienceChange.find({ slot }).lean(), opts);
+  const found = await findEach(slots, async (slot) => AudienceChange.find({ slot }).lean());
   const changes = emptyChanges();
   const notes = new Map<string, number>();
   for (const note of found) {

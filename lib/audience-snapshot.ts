@@ -53,12 +53,6 @@ const FOLLOW_EVERY_MS = 1_000;
  */
 const QUIET_AFTER_MS = 30_000;
 const QUIET_FOLLOW_EVERY_MS = 10_000;
-/**
- * Statements a catch-up runs at once: a quarter of the process's pool
- * (lib/each-statement), so the API's own requests (events, people, which
- * resolve identities through the pool) are not queued behind it.
- */
-const CATCH_UP = { atOnce: 4 };
 /** Unused this long, the snapshot is dropped and its memory given back. */
 const IDLE_MS = 10 * 60_000;
 /**
@@ -271,7 +265,7 @@ async function followFeed(): Promise<void> {
 async function applyFeed(snapshot: AudienceSnapshot): Promise<{ reload: boolean }> {
   const began = Date.now();
   if (olderThanKept(snapshot.followedAt, began)) return { reload: true };
-  const { notes, changes } = await readAudienceChanges(slotOf(snapshot.followedAt - OVERLAP_MS), slotOf(began), snapshot.known, CATCH_UP);
+  const { notes, changes } = await readAudienceChanges(slotOf(snapshot.followedAt - OVERLAP_MS), slotOf(began), snapshot.known);
   if (reloadIsCheaper(snapshot, changes)) return { reload: true };
   await applyChanges(snapshot, changes);
   // Only once the changes are in (a failed catch-up is read again whole), and all at once, so a save takes a consistent point.
@@ -298,7 +292,7 @@ function reloadIsCheaper(snapshot: AudienceSnapshot, changes: AudienceChanges): 
 
 async function applyChanges(snapshot: AudienceSnapshot, changes: AudienceChanges): Promise<void> {
   const accountKeys = [...changes.accounts];
-  const accounts = await findEach(accountKeys, (key) => Account.find({ _id: key }, ACCOUNT_PROJECTION).lean(), CATCH_UP);
+  const accounts = await findEach(accountKeys, (key) => Account.find({ _id: key }, ACCOUNT_PROJECTION).lean());
   for (const key of accountKeys) {
     snapshot.accounts.delete(key);
     snapshot.accountRows.delete(key);
@@ -306,8 +300,8 @@ async function applyChanges(snapshot: AudienceSnapshot, changes: AudienceChanges
   for (const a of accounts) setAccount(snapshot, a);
   // An account's facts are part of each of its people's: they are read again with it.
   const people = [
-    ...(await findEach([...changes.people], (id) => Person.find({ _id: id }, PERSON_PROJECTION).lean(), CATCH_UP)),
-    ...(await findEach(accountKeys, (accountKey) => Person.find({ accountKey }, PERSON_PROJECTION).lean(), CATCH_UP)),
+    ...(await findEach([...changes.people], (id) => Person.find({ _id: id }, PERSON_PROJECTION).lean())),
+    ...(await findEach(accountKeys, (accountKey) => Person.find({ accountKey }, PERSON_PROJECTION).lean())),
   ];
   for (const id of changes.people) unplace(snapshot, id);
   for (const p of people) {
@@ -324,7 +318,7 @@ async function applyChanges(snapshot: AudienceSnapshot, changes: AudienceChanges
  */
 async function applyGroupChanges(snapshot: AudienceSnapshot, ids: ReadonlySet<string>): Promise<void> {
   if (!ids.size) return;
-  const found = await findEach([...ids], (id) => BuyingGroup.find({ _id: id }, GROUP_PROJECTION).lean<GroupDoc[]>(), CATCH_UP);
+  const found = await findEach([...ids], (id) => BuyingGroup.find({ _id: id }, GROUP_PROJECTION).lean<GroupDoc[]>());
   const touched = new Set(found.map((g) => g.accountKey));
   for (const [accountKey, docs] of snapshot.groupDocs) {
     if (!docs.some((g) => ids.has(g._id))) continue;

@@ -47,17 +47,9 @@ export async function writeEach<T>(items: readonly T[], write: (item: T) => Prom
   await each(items, write);
 }
 
-/**
- * The documents whose field equals one of the values: one equality read per
- * distinct value. `atOnce` bounds how many of the pool's slots this read takes,
- * for a reader that must not queue the process's other statements behind it.
- */
-export async function findEach<V, D>(values: readonly V[], find: (value: V) => Promise<D[]>, opts: { atOnce?: number } = {}): Promise<D[]> {
-  const distinct = [...new Set(values)];
-  const step = opts.atOnce ?? distinct.length;
-  const found: D[] = [];
-  for (let i = 0; i < distinct.length; i += step) found.push(...(await each(distinct.slice(i, i + step), find)).flat());
-  return found;
+/** The documents whose field equals one of the values: one equality read per distinct value. */
+export async function findEach<V, D>(values: readonly V[], find: (value: V) => Promise<D[]>): Promise<D[]> {
+  return (await each([...new Set(values)], find)).flat();
 }
 
 /**
