@@ -1,4 +1,4 @@
-import { audienceSnapshot, type AudienceSnapshot } from '../../lib/audience-snapshot';
+import { audienceSnapshot, audienceSnapshotOnce, type AudienceSnapshot } from '../../lib/audience-snapshot';
 import type { RouteDeps } from '../context';
 
 export interface SnapshotOptions {
@@ -9,4 +9,9 @@ export interface SnapshotOptions {
 /** The snapshot previews and set-ups read, caught up with every write acknowledged so far. */
 export function snapshotFor(deps: RouteDeps, opts: SnapshotOptions, reload = false): Promise<AudienceSnapshot> {
   return audienceSnapshot({ reload, checkpointDir: opts.audienceCheckpointDir, onError: (err) => deps.logger.warn({ err }, 'audience snapshot refresh or save failed') });
+}
+
+/** The snapshot for a one-off reader: the previews' one when they hold it, else one loaded for this request alone. */
+export function snapshotOnceFor(deps: RouteDeps, opts: SnapshotOptions): Promise<AudienceSnapshot> {
+  return audienceSnapshotOnce({ checkpointDir: opts.audienceCheckpointDir, onError: (err) => deps.logger.warn({ err }, 'audience snapshot refresh or save failed') });
 }

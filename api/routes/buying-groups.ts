@@ -19,7 +19,7 @@ import { Key } from '../schemas/common';
 import { nonBlankText } from '../../domain/non-blank-text';
 import { z } from '../zod';
 import { assertMayRead, audit } from './accounts';
-import { snapshotFor, type SnapshotOptions } from './audience-snapshot';
+import { snapshotOnceFor, type SnapshotOptions } from './audience-snapshot';
 import { exportIncompleteGroups } from './buying-group-export';
 import { TABLE_FORMATS } from './table-download';
 import { GroupView, groupView } from '../schemas/buying-groups';
@@ -112,7 +112,7 @@ export function buyingGroupRoutes(deps: RouteDeps, opts: SnapshotOptions): void 
         if (segment.level !== 'account') throw ApiError.validation([{ path: 'segmentId', message: 'must be an account segment' }]);
       }
       if (body.accountKeys?.length === 0) return { status: 200, body: { accounts: 0 } };
-      await insertEvaluatedGroups(await snapshotFor(deps, opts), deps.delivery, body.roleTemplate, template, await setUpAccountKeys(body));
+      await insertEvaluatedGroups(await snapshotOnceFor(deps, opts), deps.delivery, body.roleTemplate, template, await setUpAccountKeys(body));
       const jobId = await startSetUp(deps, { templateKey: body.roleTemplate, accountKeys: body.accountKeys, segmentId: body.segmentId }, `Buying groups '${template.solutionInterest}'`);
       return { status: 202, body: { jobId, ...(body.accountKeys ? { accounts: body.accountKeys.length } : {}) } };
     },
