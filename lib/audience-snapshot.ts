@@ -298,10 +298,11 @@ async function applyFeed(snapshot: AudienceSnapshot): Promise<{ reload: boolean 
 
 /**
  * Catching up reads each changed person and group, and each changed account
- * with its people: about one statement a person or group and two an account. After a bulk write
- * (an import) that is more statements than half the documents the snapshot
- * holds, and one wholesale load, which streams them, is the cheaper way (a
- * preview right after 10,000 accounts were imported: 26 s one by one).
+ * with its people: about one statement a person or group and two an account.
+ * After a bulk write (an import) that is more statements than half the
+ * documents the snapshot holds, and one wholesale load, which streams them, is
+ * the cheaper way (a preview right after 10,000 accounts were imported: 26 s
+ * one by one).
  */
 function reloadIsCheaper(snapshot: AudienceSnapshot, changes: AudienceChanges): boolean {
   const statements = changes.people.size + 2 * changes.accounts.size + changes.buyingGroups.size;

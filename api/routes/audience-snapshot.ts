@@ -6,7 +6,7 @@ export interface SnapshotOptions {
   audienceCheckpointDir?: string;
 }
 
-/** The snapshot previews and set-ups read, caught up with every write acknowledged so far. */
+/** The snapshot previews read, caught up with every write acknowledged so far; reading it keeps it following the feed. */
 export function snapshotFor(deps: RouteDeps, opts: SnapshotOptions, reload = false): Promise<AudienceSnapshot> {
   return audienceSnapshot({ reload, checkpointDir: opts.audienceCheckpointDir, onError: (err) => deps.logger.warn({ err }, 'audience snapshot refresh or save failed') });
 }
