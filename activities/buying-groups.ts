@@ -1,12 +1,12 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { groupName, RoleTemplate } from '../domain/buying-groups/template';
+import type { RoleTemplate } from '../domain/buying-groups/template';
 import { DeliveryTarget, requestRefresh } from '../lib/deliver-events';
 import { eachResumable } from '../lib/each-statement';
 import { insertNew } from '../lib/mongo-errors';
 import { readTemplates } from '../lib/role-template-store';
 import { Account } from '../models/account';
-import { BuyingGroup, buyingGroupId } from '../models/buying-group';
-import { setUpAccountKeys, type SetUpAudience } from '../lib/buying-group-setup';
+import { BuyingGroup } from '../models/buying-group';
+import { newGroup, setUpAccountKeys, type SetUpAudience } from '../lib/buying-group-setup';
 
 export interface RefreshBuyingGroupsInput extends SetUpAudience {
   templateKey: string;
@@ -25,7 +25,7 @@ export async function setUpGroup(target: DeliveryTarget, accountKey: string, tem
   if (!account) return 'unknown';
   const [isNew] = await insertNew(
     (docs) => BuyingGroup.insertMany(docs),
-    [{ _id: buyingGroupId(accountKey, templateKey), accountKey, templateKey, solutionInterest: template.solutionInterest, name: groupName(account.name, template.solutionInterest), createdAt: new Date() }],
+    [newGroup(accountKey, account.name, templateKey, template, new Date())],
   );
   await requestRefresh(target, { kind: 'account', accountKey }, `buying group ${templateKey}`, { templates: templatesRevision });
   return isNew ? 'created' : 'kept';

@@ -13,14 +13,14 @@ export interface ProcTicks {
   ticks: number;
 }
 
+const WORKER_ENTRY = 'workers/main.ts';
+
 /**
  * CPU ticks (user + system) of the stack's processes: this one, its
  * descendants, and any process whose command line names the run's data dir
  * (PostgreSQL, Temporal, FerretDB). Other engineers' processes on the machine
  * are not counted.
  */
-const WORKER_ENTRY = 'workers/main.ts';
-
 export function stackTicks(dataDir: string): Map<number, ProcTicks> {
   const all = new Map<number, { ppid: number; comm: string; ticks: number; args: string }>();
   let pids: string[] = [];

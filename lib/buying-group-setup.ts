@@ -20,6 +20,11 @@ export interface SetUpAudience {
   segmentId?: string;
 }
 
+/** A group as first stored for an account: its name and interest, before any evaluation. */
+export function newGroup(accountKey: string, accountName: string, templateKey: string, template: RoleTemplate, createdAt: Date) {
+  return { _id: buyingGroupId(accountKey, templateKey), accountKey, templateKey, solutionInterest: template.solutionInterest, name: groupName(accountName, template.solutionInterest), createdAt };
+}
+
 /** The accounts a set-up is for: the ones given, or the members of an account segment; each once. */
 export async function setUpAccountKeys(audience: SetUpAudience): Promise<string[]> {
   const keys = audience.accountKeys ?? (await SegmentMember.find({ segmentId: audience.segmentId }, { memberId: 1 }).lean()).map((m) => m.memberId);
@@ -37,7 +42,7 @@ export async function setUpAccountKeys(audience: SetUpAudience): Promise<string[
  * already records its hand-over to sales before it is inserted, by the ids the
  * workflow would use, so either writer records it once.
  */
-export async function insertEvaluatedGroups(snapshot: AudienceSnapshot, target: DeliveryTarget, templateKey: string, template: RoleTemplate, accountKeys: readonly string[]): Promise<number> {
+export async function insertEvaluatedGroups(snapshot: AudienceSnapshot, target: DeliveryTarget, templateKey: string, template: RoleTemplate, accountKeys: readonly string[]): Promise<void> {
   const now = Date.now();
   const at = new Date(now);
   const scoring = await activeModel();
@@ -50,18 +55,14 @@ export async function insertEvaluatedGroups(snapshot: AudienceSnapshot, target: 
     const accountKey = wanted[i];
     const account = snapshot.accounts.get(accountKey) as PersonRecord;
     const scores = scoreEveryone({ entity: { kind: 'account', accountKey }, now, scoring, account, people: contacts.get(accountKey) ?? new Map(), events: [] });
-    const empty = { _id: buyingGroupId(accountKey, templateKey), accountKey, templateKey, solutionInterest: template.solutionInterest, name: groupName(String(account.name), template.solutionInterest), createdAt: at, members: [], missingRoles: [], completeness: 0, engagement: 0, status: 'incomplete', history: [] };
+    // As stored before any evaluation (the schema's defaults), so it is judged as the workflow would judge it.
+    const empty = { ...newGroup(accountKey, String(account.name), templateKey, template, at), members: [], missingRoles: [], completeness: 0, engagement: 0, status: 'incomplete', history: [] };
     const judged = judgeGroup(empty, template, groupCandidates(contactsOf(scores, accountKey)), {}, at);
     if (judged.shareNow) handOvers.push(...(await handOverMessages(empty, judged.state)));
     groups.push({ ...empty, ...judged.set, evaluatedAt: at });
   }
   if (handOvers.length) await recordAndDeliver(target, handOvers);
-  let inserted = 0;
-  for (let i = 0; i < groups.length; i += PER_INSERT) {
-    const fresh = await insertNew((docs) => BuyingGroup.insertMany(docs, { ordered: false }), groups.slice(i, i + PER_INSERT));
-    inserted += fresh.filter(Boolean).length;
-  }
-  return inserted;
+  for (let i = 0; i < groups.length; i += PER_INSERT) await insertNew((docs) => BuyingGroup.insertMany(docs, { ordered: false }), groups.slice(i, i + PER_INSERT));
 }
 
 function contactsByAccount(snapshot: AudienceSnapshot, accounts: ReadonlySet<string>): Map<string, Map<string, PersonRecord>> {
