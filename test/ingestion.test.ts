@@ -1,6 +1,6 @@
 import { eventually, Harness, startHarness } from './support/harness';
 import { event } from './support/events';
-import { localActivityTypes } from './support/histories';
+import { localActivityTypes, workflowStory } from './support/histories';
 
 let h: Harness;
 
@@ -56,11 +56,12 @@ describe('ingesting interactions', () => {
     await h.api('PUT', '/v1/accounts/vandelay', { name: 'Vandelay' });
     await h.api('POST', '/v1/events', { events: [event({ accountKey: 'vandelay', person: { email: 'alice@vandelay.example' } })] });
     await accountActivity('vandelay', 1);
-    // The batch is written inside the task; its marker is recorded when the task completes.
+    // The batch is written inside the task; its marker is recorded when the task completes, after the
+    // write shows. Patch markers from an earlier task are markers too, so wait for a local activity's.
     const events = await eventually(async () => {
       const all = (await h.client.workflow.getHandle('account:vandelay').fetchHistory()).events ?? [];
-      return all.some((e) => e.markerRecordedEventAttributes) ? all : undefined;
-    }, { what: 'the batch recorded in the history' });
+      return localActivityTypes(all).length ? all : undefined;
+    }, { what: 'the batch recorded in the history', explain: () => workflowStory(h.client, 'account:vandelay') });
     expect(localActivityTypes(events)).toEqual(['applyEvents']);
     expect(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'applyEvents')).toHaveLength(0);
   });
