@@ -30,6 +30,8 @@ export interface AudienceSnapshot {
   /** Where the wholesale load read: the database, or the copy this process's storage kept (a restart). */
   loadedFrom: 'database' | 'checkpoint';
   people: Map<string, SnapshotPerson>;
+  /** The ids of the people each account key is named by, joined or not (the account may not exist yet). */
+  peopleByAccount: Map<string, Set<string>>;
   accounts: Map<string, Record<string, unknown>>;
   groupsByAccount: Map<string, BuyingGroupFacts[]>;
   /** Each account's buying groups as read, kept for the saved copy. */
@@ -185,6 +187,7 @@ function emptySnapshot(asOfMs: number, loadedFrom: AudienceSnapshot['loadedFrom'
     loadedMs: 0,
     loadedFrom,
     people: new Map(),
+    peopleByAccount: new Map(),
     accounts: new Map(),
     groupsByAccount: new Map(),
     groupDocs: new Map(),
@@ -297,15 +300,14 @@ async function applyFeed(snapshot: AudienceSnapshot): Promise<{ reload: boolean 
 }
 
 /**
- * Catching up reads each changed person and group, and each changed account
- * with its people: about one statement a person or group and two an account.
- * After a bulk write (an import) that is more statements than half the
+ * Catching up reads each changed person, account and group: about one
+ * statement each. After a bulk write (an import) that is more statements than half the
  * documents the snapshot holds, and one wholesale load, which streams them, is
  * the cheaper way (a preview right after 10,000 accounts were imported: 26 s
  * one by one).
  */
 function reloadIsCheaper(snapshot: AudienceSnapshot, changes: AudienceChanges): boolean {
-  const statements = changes.people.size + 2 * changes.accounts.size + changes.buyingGroups.size;
+  const statements = changes.people.size + changes.accounts.size + changes.buyingGroups.size;
   return statements > 100 && statements > (snapshot.people.size + snapshot.accounts.size) / 2;
 }
 
@@ -317,16 +319,19 @@ async function applyChanges(snapshot: AudienceSnapshot, changes: AudienceChanges
     snapshot.accountRows.delete(key);
   }
   for (const a of accounts) setAccount(snapshot, a);
-  // An account's facts are part of each of its people's: they are read again with it.
-  const people = [
-    ...(await findEach([...changes.people], (id) => Person.find({ _id: id }, PERSON_PROJECTION).lean())),
-    ...(await findEach(accountKeys, (accountKey) => Person.find({ accountKey }, PERSON_PROJECTION).lean())),
-  ];
-  for (const id of changes.people) unplace(snapshot, id);
-  for (const p of people) {
-    unplace(snapshot, p._id);
-    place(snapshot, p);
+  // An account's facts are part of each of its people's. Their documents did
+  // not change unless the feed says so, so the ones held are placed again.
+  for (const key of accountKeys) {
+    for (const id of [...(snapshot.peopleByAccount.get(key) ?? [])]) {
+      if (changes.people.has(id)) continue;
+      const { doc } = snapshot.people.get(id)!;
+      unplace(snapshot, id);
+      place(snapshot, doc);
+    }
   }
+  const people = await findEach([...changes.people], (id) => Person.find({ _id: id }, PERSON_PROJECTION).lean());
+  for (const id of changes.people) unplace(snapshot, id);
+  for (const p of people) place(snapshot, p);
   await applyGroupChanges(snapshot, changes.buyingGroups);
 }
 
@@ -383,6 +388,11 @@ function place(snapshot: AudienceSnapshot, p: StoredDoc): void {
     doc: p,
   };
   snapshot.people.set(person.id, person);
+  if (person.accountKey) {
+    const ids = snapshot.peopleByAccount.get(person.accountKey);
+    if (ids) ids.add(person.id);
+    else snapshot.peopleByAccount.set(person.accountKey, new Set([person.id]));
+  }
   const row = snapshot.personRows.set(person.id, { person: person.facts.person, account: person.facts.account });
   snapshot.performers.add(row, person.facts);
 }
@@ -397,6 +407,9 @@ function unplace(snapshot: AudienceSnapshot, id: string): void {
   const before = snapshot.people.get(id);
   if (!before) return;
   snapshot.people.delete(id);
+  const ids = before.accountKey ? snapshot.peopleByAccount.get(before.accountKey) : undefined;
+  ids?.delete(id);
+  if (ids?.size === 0) snapshot.peopleByAccount.delete(before.accountKey!);
   snapshot.performers.remove(snapshot.personRows.row(id)!, before.facts);
   snapshot.personRows.delete(id);
 }

@@ -135,3 +135,29 @@ test('a preview right after an import of more accounts than the snapshot held lo
   expect(await bulk('Bulk Feed')).toBe(299);
   expect(await snapshotNow()).toBe(reloaded);
 });
+
+test("a preview on an account's field counts its people as soon as the account is written, follows a person who moves to another account, and counts people whose account is created after them", async () => {
+  const atSoftware = () =>
+    h.api('POST', '/v1/segments/preview', { level: 'person', definition: { all: [{ field: 'account.industry', op: 'eq', value: 'Software' }, { field: 'person.email', op: 'contains', value: '@moves.feed.example' }] } }).then((r) => r.body.count as number);
+  // Written here rather than through the API, so that no workflow writes these people meanwhile: only the accounts change.
+  await Account.create([{ _id: 'feed-moves-a', name: 'Moves A', industry: 'Retail' }, { _id: 'feed-moves-b', name: 'Moves B', industry: 'Retail' }]);
+  await Person.create([
+    { _id: 'p_moves_1', email: 'one@moves.feed.example', accountKey: 'feed-moves-a' },
+    { _id: 'p_moves_2', email: 'two@moves.feed.example', accountKey: 'feed-moves-a' },
+    { _id: 'p_moves_3', email: 'three@moves.feed.example', accountKey: 'feed-moves-later' },
+  ]);
+  expect(await atSoftware()).toBe(0);
+
+  await Account.updateOne({ _id: 'feed-moves-a' }, { $set: { industry: 'Software' } });
+  expect(await atSoftware()).toBe(2);
+
+  await Person.updateOne({ _id: 'p_moves_2' }, { $set: { accountKey: 'feed-moves-b' } });
+  expect(await atSoftware()).toBe(1);
+  await Account.updateOne({ _id: 'feed-moves-a' }, { $set: { industry: 'Retail' } });
+  await Account.updateOne({ _id: 'feed-moves-b' }, { $set: { industry: 'Software' } });
+  expect(await atSoftware()).toBe(1);
+
+  await Account.create({ _id: 'feed-moves-later', name: 'Moves Later', industry: 'Software' });
+  expect(await atSoftware()).toBe(2);
+  expect((await h.api('POST', '/v1/segments/preview?fresh=true', { level: 'person', definition: { all: [{ field: 'account.industry', op: 'eq', value: 'Software' }, { field: 'person.email', op: 'contains', value: '@moves.feed.example' }] } })).body.count).toBe(2);
+});
