@@ -50,8 +50,9 @@ export interface AudienceSnapshot {
 const FOLLOW_EVERY_MS = 1_000;
 /**
  * Unused for 30 s, it follows ten times less often: each catch-up reads the
- * feed's last 30 s again (OVERLAP_MS), with nothing new about 140 ms of reads
- * a second at 20,000 people (measured after a buying-group set-up).
+ * feed's last slots again (OVERLAP_MS); when that was 30 s of them, with
+ * nothing new, about 140 ms of reads a second at 20,000 people (measured
+ * after a buying-group set-up).
  */
 const QUIET_AFTER_MS = 30_000;
 const QUIET_FOLLOW_EVERY_MS = 10_000;
