@@ -302,10 +302,10 @@ async function applyFeed(snapshot: AudienceSnapshot): Promise<{ reload: boolean 
 
 /**
  * Catching up reads each changed person, account and group: about one
- * statement each. After a bulk write (an import) that is more statements than half the
- * documents the snapshot holds, and one wholesale load, which streams them, is
- * the cheaper way (a preview right after 10,000 accounts were imported: 26 s
- * one by one).
+ * statement each. After a bulk write (an import) that is more statements than
+ * half the documents the snapshot holds, and one wholesale load, which streams
+ * them, is the cheaper way (a preview right after 10,000 accounts were
+ * imported: 26 s one by one).
  */
 function reloadIsCheaper(snapshot: AudienceSnapshot, changes: AudienceChanges): boolean {
   const statements = changes.people.size + changes.accounts.size + changes.buyingGroups.size;
