@@ -121,9 +121,10 @@ export async function audienceSnapshot(opts: SnapshotOptions): Promise<AudienceS
 /**
  * The snapshot for a one-off reader (a buying-group set-up): the one previews
  * hold, caught up, when they hold it; otherwise one loaded for this reader
- * alone and then let go. Only previews start the background follow: after a
- * set-up it made requests that resolve identities 8-10× slower (bench
- * buying-groups, alternating runs), for ten minutes, for nobody.
+ * alone and then let go. Only previews start the background follow: for a
+ * set-up it would hold everyone in memory and read the feed for ten minutes
+ * for nobody (it was also measured slowing identity resolution 8-10× once,
+ * which later runs of equivalent code did not repeat).
  */
 export async function audienceSnapshotOnce(opts: SnapshotOptions): Promise<AudienceSnapshot> {
   if (loading) await loading;
