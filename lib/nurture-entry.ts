@@ -13,10 +13,15 @@ import type { StreamDoc } from './nurture-store';
 type SegmentEntry = { segmentId: string; keepOnLeave?: boolean };
 const segmentEntry = (def: NurtureDefinition): SegmentEntry | undefined => ('segmentId' in def.entry ? def.entry : undefined);
 
-/** Streams people can join now (active or paused) that follow a segment. */
-async function followingStreams(): Promise<StreamDoc[]> {
+/** Streams people can join now and whose enrolments still run: active or paused. Two equality reads. */
+export async function runningStreams(): Promise<StreamDoc[]> {
   const running = await Promise.all(['active', 'paused'].map((status) => NurtureStream.find({ status }).lean()));
-  return (running.flat() as StreamDoc[]).filter((s) => segmentEntry(s.definition));
+  return running.flat() as StreamDoc[];
+}
+
+/** Running streams that follow a segment. */
+async function followingStreams(): Promise<StreamDoc[]> {
+  return (await runningStreams()).filter((s) => segmentEntry(s.definition));
 }
 
 /**

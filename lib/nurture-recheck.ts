@@ -4,15 +4,20 @@ import { NurtureStream } from '../models/nurture-stream';
 import { recheckSignal } from '../workflows/nurture-messages';
 import type { DeliveryTarget } from './deliver-events';
 import { findEach, writeEach } from './each-statement';
+import { runningStreams } from './nurture-entry';
 
 /**
  * The streams these people are on judge them now (leave or stay) instead of
  * at their next cast. Asking twice changes nothing; a person on no stream
- * costs one read.
+ * costs one read. Only a running stream's enrolments still judge anyone, so
+ * many people (a re-score qualifies whole accounts at once) cost the two reads
+ * of the running streams first, and no more when there are none.
  */
 export async function recheckPeople(target: DeliveryTarget, personIds: readonly string[]): Promise<void> {
-  if (!personIds.length) return;
-  const enrolments = (await findEach([...new Set(personIds)], (personId) => NurtureEnrolment.find({ personId }, { status: 1 }).lean())).filter((e) => e.status !== 'exited');
+  const people = [...new Set(personIds)];
+  if (!people.length) return;
+  if (people.length > 2 && !(await runningStreams()).length) return;
+  const enrolments = (await findEach(people, (personId) => NurtureEnrolment.find({ personId }, { status: 1 }).lean())).filter((e) => e.status !== 'exited');
   await writeEach(enrolments, async (e) => {
     try {
       await target.client.workflow.getHandle(e._id).signal(recheckSignal);

@@ -77,6 +77,31 @@ test('a person who books a meeting and becomes qualified leaves the stream withi
   expect(await subjectsTo('quinn@nurture.example')).toEqual(['S1C1']);
 }, 120_000);
 
+test('three colleagues whose meetings arrive in one batch become qualified together, and all three leave the stream within seconds', async () => {
+  expect((await h.api('PUT', '/v1/scoring-model', { fit: [], behavior: [{ id: 'meeting', event: 'meeting_booked', within: 'P30D', points: 80 }], qualifyAt: 50 })).status).toBe(200);
+  expect((await h.api('PUT', '/v1/accounts/trio', { name: 'Trio' })).status).toBeLessThan(300);
+  const emails = ['ada', 'bo', 'cy'].map((n) => `${n}@trio.example`);
+  const ids: string[] = [];
+  for (const email of emails) {
+    await h.api('PUT', `/v1/people/${email}`, { firstName: email.split('@')[0], accountKey: 'trio' });
+    ids.push((await h.api('POST', '/v1/identify', { person: { email } })).body.personId);
+  }
+  const stream = await activeStream({ name: 'Trio ERP nurture', stages: threeByTwo, cadence: { every: 'PT1M' } });
+  await h.api('POST', `/v1/nurture-streams/${stream}/enroll`, { personIds: ids });
+  for (const email of emails) await mailsReach(email, 1);
+
+  const now = new Date().toISOString();
+  const booked = await h.api('POST', '/v1/events', { events: emails.map((email) => ({ eventId: `trio-meeting-${email}`, type: 'meeting_booked', occurredAt: now, person: { email }, accountKey: 'trio' })) });
+  expect(booked.status).toBe(202);
+  for (const id of ids) {
+    const left = await eventually(async () => {
+      const e = await enrolmentOf(stream, id);
+      return e?.status === 'exited' ? e : undefined;
+    }, { what: `${id} left the stream`, timeoutMs: 20_000 });
+    expect(left).toMatchObject({ exitReason: 'qualified' });
+  }
+}, 120_000);
+
 test('pausing the stream holds every cast; resuming continues each person from where they were', async () => {
   const pat = await person('pat@nurture.example', 'Pat');
   const stream = await activeStream({ name: 'Pausable nurture', stages: threeByTwo });
