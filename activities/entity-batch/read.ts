@@ -33,12 +33,15 @@ const MAX_MERGE_HOPS = 5;
  */
 export async function readEntity(entity: EntityRef, batchId: string, events: AccountEvent[], needs: DefinitionNeeds): Promise<EntityBatch> {
   const now = Date.now();
-  const [cachedModel, cachedSegments] = await Promise.all([scoringModel(cacheRead(needs, 'model')), savedSegments(cacheRead(needs, 'segments'))]);
-  const account = entity.kind === 'account' ? await Account.findOne({ _id: entity.accountKey }).lean() : null;
-  const found: PersonRecord[] =
-    entity.kind === 'account'
-      ? await Person.find({ accountKey: entity.accountKey, mergedInto: op({ $exists: false }) }).lean()
-      : await Person.find({ _id: entity.personId }).lean();
+  // Side by side: every batch waits for all four, and under load each read waits its turn at the database.
+  const [cachedModel, cachedSegments, account, found] = await Promise.all([
+    scoringModel(cacheRead(needs, 'model')),
+    savedSegments(cacheRead(needs, 'segments')),
+    entity.kind === 'account' ? Account.findOne({ _id: entity.accountKey }).lean() : null,
+    (entity.kind === 'account'
+      ? Person.find({ accountKey: entity.accountKey, mergedInto: op({ $exists: false }) }).lean()
+      : Person.find({ _id: entity.personId }).lean()) as Promise<PersonRecord[]>,
+  ]);
   const people = new Map(found.filter((p) => !p.mergedInto).map((p) => [p._id, p]));
   const newest = Math.max(0, ...found.map((p) => p.scoreModelVersion ?? 0));
   const scoring = newest > cachedModel.version ? await scoringModel({ atLeast: newest }) : cachedModel;
