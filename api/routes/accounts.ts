@@ -70,7 +70,12 @@ export function accountRoutes(deps: RouteDeps): void {
       const account = await Account.findOne({ _id: params.accountKey }).lean();
       assertMayRead(auth, account);
       if (!account) throw ApiError.notFound(`account '${params.accountKey}'`);
-      await audit(auth, 'read', `account:${params.accountKey}`);
+      // The audit entry and the rest of the profile side by side: each waits its turn at the database, and nothing is answered unless all three succeed.
+      const [, buyingGroups, journeys] = await Promise.all([
+        audit(auth, 'read', `account:${params.accountKey}`),
+        BuyingGroup.find({ accountKey: account._id }).sort({ _id: 1 }).lean(),
+        accountJourneys(account._id),
+      ]);
       const attributes: Record<string, unknown> = { ...(account.attributes ?? {}) };
       for (const f of ATTRIBUTE_FIELDS) if (account[f] !== undefined && account[f] !== null) attributes[f] = account[f];
       return {
@@ -82,10 +87,10 @@ export function accountRoutes(deps: RouteDeps): void {
           lastActivityAt: account.lastActivityAt?.toISOString() ?? null,
           score: account.score ?? null,
           engagement: account.engagement ?? null,
-          buyingGroups: (await BuyingGroup.find({ accountKey: account._id }).sort({ _id: 1 }).lean()).map(groupView),
+          buyingGroups: buyingGroups.map(groupView),
           recentlyActiveContacts: account.recentlyActiveContacts ?? [],
           topInterests: account.topInterests ?? [],
-          journeys: await accountJourneys(account._id),
+          journeys,
           owner: account.ownerId ?? null,
         },
       };
