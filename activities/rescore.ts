@@ -21,26 +21,26 @@ const QUEUED_PER_SLOT = 4;
 /** The server's backlog count lags a little: it is read at most this often. */
 const BACKLOG_READ_EVERY_MS = 500;
 
+/** Where a retry resumes: a key among the accounts, or among the rest once every account was asked. */
+type ResumePoint = string | { rest?: string };
+
 /**
  * Asks every entity (each account, each person without one) to re-score with
  * the active model and re-evaluate the saved segments, through its own
  * workflow so each entity keeps one writer.
  * One signal per entity, paced by the background queue's backlog; a safe
  * resume point is heartbeated, so a retry skips only entities already signalled.
+ * Finding the people no account document stands for reads every person (on the
+ * embedded database a full decode: seconds at 10,000, under load), so the
+ * accounts are asked while that read runs, and the rest after it.
  */
 export function makeSignalRefreshAll(target: DeliveryTarget, backgroundSlots: number) {
   return async function signalRefreshAll(input: { version?: number; reason?: string }): Promise<{ entities: number; people: number }> {
-    const [accounts, people, atLeast] = await Promise.all([
-      Account.find({}, { _id: 1 }).lean(),
-      Person.find({ mergedInto: op({ $exists: false }) }, { _id: 1, accountKey: 1 }).lean(),
-      savedDefinitions(),
-    ]);
-    const entities = new Map<string, EntityRef>();
-    const add = (ref: EntityRef) => entities.set(entityWorkflowId(ref), ref);
-    for (const a of accounts) add({ kind: 'account', accountKey: a._id });
-    for (const p of people) add(entityRefFor(p.accountKey, p._id));
+    const peopleRead = Person.find({ mergedInto: op({ $exists: false }) }, { _id: 1, accountKey: 1 }).lean();
+    const [accounts, atLeast] = await Promise.all([Account.find({}, { _id: 1 }).lean(), savedDefinitions()]);
     const context = Context.current();
-    let resumeFrom = context.info.heartbeatDetails;
+    const resumed = context.info.heartbeatDetails as ResumePoint | undefined;
+    let resumeFrom = resumed;
     const roomInBackground = backlogGate({
       limit: QUEUED_PER_SLOT * backgroundSlots,
       everyMs: BACKLOG_READ_EVERY_MS,
@@ -48,15 +48,24 @@ export function makeSignalRefreshAll(target: DeliveryTarget, backgroundSlots: nu
       // A wait is not a dead worker; a worker shutting down ends it (the retry resumes from resumeFrom).
       pause: (ms) => (context.heartbeat(resumeFrom), context.sleep(ms)),
     });
-    await eachResumable(
-      [...entities.values()],
-      entityWorkflowId,
-      resumeFrom,
-      (ref) => requestRefresh(target, ref, input.reason ?? `scoring model v${input.version}`, atLeast),
-      (key) => context.heartbeat((resumeFrom = key)),
-      roomInBackground,
-    );
-    return { entities: entities.size, people: people.length };
+    const ask = (refs: EntityRef[], from: string | undefined, point: (key: string) => ResumePoint) =>
+      eachResumable(refs, entityWorkflowId, from, (ref) => requestRefresh(target, ref, input.reason ?? `scoring model v${input.version}`, atLeast), (key) => context.heartbeat((resumeFrom = point(key))), roomInBackground);
+
+    const accountRefs: EntityRef[] = accounts.map((a) => ({ kind: 'account', accountKey: a._id }));
+    const [read, asked] = await Promise.allSettled([peopleRead, typeof resumed === 'object' ? undefined : ask(accountRefs, resumed, (key) => key)]);
+    if (asked.status === 'rejected') throw asked.reason;
+    if (read.status === 'rejected') throw read.reason;
+    const people = read.value;
+
+    const asAccounts = new Set(accountRefs.map(entityWorkflowId));
+    const rest = new Map<string, EntityRef>();
+    for (const p of people) {
+      const ref = entityRefFor(p.accountKey, p._id);
+      if (!asAccounts.has(entityWorkflowId(ref))) rest.set(entityWorkflowId(ref), ref);
+    }
+    context.heartbeat((resumeFrom = typeof resumed === 'object' ? resumed : {}));
+    await ask([...rest.values()], typeof resumed === 'object' ? resumed.rest : undefined, (key) => ({ rest: key }));
+    return { entities: asAccounts.size + rest.size, people: people.length };
   };
 }
 
