@@ -36,7 +36,6 @@ type ResumePoint = string | { rest?: string };
  */
 export function makeSignalRefreshAll(target: DeliveryTarget, backgroundSlots: number) {
   return async function signalRefreshAll(input: { version?: number; reason?: string }): Promise<{ entities: number; people: number }> {
-    const peopleRead = Person.find({ mergedInto: op({ $exists: false }) }, { _id: 1, accountKey: 1 }).lean();
     const [accounts, atLeast] = await Promise.all([Account.find({}, { _id: 1 }).lean(), savedDefinitions()]);
     const context = Context.current();
     const resumed = context.info.heartbeatDetails as ResumePoint | undefined;
@@ -52,7 +51,10 @@ export function makeSignalRefreshAll(target: DeliveryTarget, backgroundSlots: nu
       eachResumable(refs, entityWorkflowId, from, (ref) => requestRefresh(target, ref, input.reason ?? `scoring model v${input.version}`, atLeast), (key) => context.heartbeat((resumeFrom = point(key))), roomInBackground);
 
     const accountRefs: EntityRef[] = accounts.map((a) => ({ kind: 'account', accountKey: a._id }));
-    const [read, asked] = await Promise.allSettled([peopleRead, typeof resumed === 'object' ? undefined : ask(accountRefs, resumed, (key) => key)]);
+    const [read, asked] = await Promise.allSettled([
+      Person.find({ mergedInto: op({ $exists: false }) }, { _id: 1, accountKey: 1 }).lean().exec(),
+      typeof resumed === 'object' ? undefined : ask(accountRefs, resumed, (key) => key),
+    ]);
     if (asked.status === 'rejected') throw asked.reason;
     if (read.status === 'rejected') throw read.reason;
     const people = read.value;
