@@ -46,6 +46,14 @@ export const REFRESH_NEEDS = 'refresh-needs';
  */
 export const APPLY_LOCALLY = 'apply-locally';
 
+/**
+ * Patch: a refresh withdrawn for events that then fails anyway is withdrawn
+ * too. Temporal does not retry an activity whose cancellation was asked, so
+ * its failure (a person who joined an account mid-refresh) used to fail the
+ * whole workflow, and the events waiting in it were never applied.
+ */
+export const WITHDRAWN_REFRESH_FAILS = 'withdrawn-refresh-fails';
+
 const OPTIONS = { startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '30 seconds' } } as const;
 /** Well beyond the activities' beat (lib/liveness.ts, at most every 5 s), so only a dead worker misses it. */
 const HEARTBEAT_TIMEOUT = '20 seconds';
@@ -97,7 +105,7 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
     try {
       return await refresh;
     } catch (err) {
-      if (isCancellation(err)) {
+      if (isCancellation(err) || patched(WITHDRAWN_REFRESH_FAILS)) {
         // Withdrawn: what it was to read is still owed.
         if (request.atLeast) refreshNeeds = bothNeeds(refreshNeeds, request.atLeast);
         return undefined;
