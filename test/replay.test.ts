@@ -23,6 +23,8 @@ const fixtures = [
   { file: 'account-workflow-before-refresh-needs.json', workflowId: 'account:hooli', story: 'a person added, a visit, two model changes, a segment saved, a person changed and two more events' },
   // Recorded from the code of e0beed2, before batches of events were applied by a local activity.
   { file: 'account-workflow-before-local-apply.json', workflowId: 'account:acme', story: 'three batches of two people, a person changed, a model change and a batch with a re-sent event, before batches were applied locally' },
+  // Recorded from the code of b69e568 (the workflow code of 7d0ac5c), before a withdrawn refresh that fails counted as withdrawn.
+  { file: 'person-workflow-refresh-and-events.json', workflowId: 'person:p_PQmCIlTKU_H7dbkM', story: 'an anonymous visitor: a visit, a refresh in the background after a model change, a visit, another refresh, a visit' },
   { file: 'journey-workflow-stop.json', workflowId: 'journey:stop:acme', story: 'a long wait ended by a stop' },
   { file: 'journey-workflow-exit-rule-event.json', workflowId: 'journey:exit-event:globex', story: 'an exit rule on an event met during a wait for another event' },
   { file: 'journey-workflow-exit-rule-attribute.json', workflowId: 'journey:exit-attribute:initech', story: 'an exit rule on an account attribute met at the next node' },
