@@ -38,8 +38,10 @@ export function makeSignalRefreshAll(target: DeliveryTarget, backgroundSlots: nu
   return async function signalRefreshAll(input: { version?: number; reason?: string }): Promise<{ entities: number; people: number }> {
     const [accounts, atLeast] = await Promise.all([Account.find({}, { _id: 1 }).lean(), savedDefinitions()]);
     const context = Context.current();
-    const resumed = context.info.heartbeatDetails as ResumePoint | undefined;
-    let resumeFrom = resumed;
+    const resumed = context.info.heartbeatDetails as ResumePoint | null | undefined;
+    // A retry of an attempt that had asked every account already.
+    const inRest = resumed !== null && typeof resumed === 'object' ? resumed : undefined;
+    let resumeFrom = resumed ?? undefined;
     const roomInBackground = backlogGate({
       limit: QUEUED_PER_SLOT * backgroundSlots,
       everyMs: BACKLOG_READ_EVERY_MS,
@@ -53,7 +55,7 @@ export function makeSignalRefreshAll(target: DeliveryTarget, backgroundSlots: nu
     const accountRefs: EntityRef[] = accounts.map((a) => ({ kind: 'account', accountKey: a._id }));
     const [read, asked] = await Promise.allSettled([
       Person.find({ mergedInto: op({ $exists: false }) }, { _id: 1, accountKey: 1 }).lean().exec(),
-      typeof resumed === 'object' ? undefined : ask(accountRefs, resumed, (key) => key),
+      inRest ? undefined : ask(accountRefs, resumeFrom as string | undefined, (key) => key),
     ]);
     if (asked.status === 'rejected') throw asked.reason;
     if (read.status === 'rejected') throw read.reason;
@@ -65,8 +67,8 @@ export function makeSignalRefreshAll(target: DeliveryTarget, backgroundSlots: nu
       const ref = entityRefFor(p.accountKey, p._id);
       if (!asAccounts.has(entityWorkflowId(ref))) rest.set(entityWorkflowId(ref), ref);
     }
-    context.heartbeat((resumeFrom = typeof resumed === 'object' ? resumed : {}));
-    await ask([...rest.values()], typeof resumed === 'object' ? resumed.rest : undefined, (key) => ({ rest: key }));
+    context.heartbeat((resumeFrom = inRest ?? {}));
+    await ask([...rest.values()], inRest?.rest, (key) => ({ rest: key }));
     return { entities: asAccounts.size + rest.size, people: people.length };
   };
 }
