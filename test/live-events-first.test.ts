@@ -1,4 +1,6 @@
 import { NativeConnection } from '@temporalio/worker';
+import { Identity } from '../models/identity';
+import { Person } from '../models/person';
 import { backgroundQueue } from '../domain/background-queue';
 import { createWorkers, workerOptions } from '../workers/options';
 import { event } from './support/events';
@@ -54,4 +56,50 @@ test('a re-score queued behind background work never holds up a visit: the visit
   await new Promise((r) => setTimeout(r, 2000));
   expect(await scoreOf(bob)).toBe(30);
   expect((await h.api('GET', '/v1/accounts/initech')).body.activity.total).toBe(2);
+}, 90_000);
+
+test("a visitor whose re-score fails because she joined an account as her next visit came keeps that visit: it counts on the account", async () => {
+  await h.api('PUT', '/v1/accounts/acme', { name: 'Acme', domain: 'acme.example' });
+  const anonymous = (occurredAt: string) => event({ type: 'web_visit', occurredAt, person: { anonymousId: 'cookie-withdrawn' } });
+  await h.api('POST', '/v1/events', { events: [anonymous(new Date(Date.now() - 60_000).toISOString())] });
+  const personId = await eventually(async () => (await Identity.findOne({ _id: 'anonymousId:cookie-withdrawn' }).lean())?.personId, { what: 'the visitor known' });
+  await eventually(async () => ((await Person.findOne({ _id: personId }).lean())?.activity?.total === 1 ? true : undefined), { what: 'her first visit applied' });
+
+  // Her background re-score is held at its write. Meanwhile her next visit reaches her own workflow, which withdraws
+  // the re-score, and a form with her work email joins her to Acme: the write then finds she has another writer, and fails.
+  const secondVisit = anonymous(new Date().toISOString());
+  const original = Person.updateOne.bind(Person);
+  let held = false;
+  const write = jest.spyOn(Person, 'updateOne').mockImplementation(((filter: { _id?: unknown }, update: never) => {
+    if (held || filter?._id !== personId) return original(filter, update);
+    held = true;
+    return (async () => {
+      await h.api('POST', '/v1/events', { events: [secondVisit] });
+      const history = () => h.client.workflow.getHandle(`person:${personId}`).fetchHistory();
+      await eventually(async () => ((await history()).events ?? []).some((e) => e.activityTaskCancelRequestedEventAttributes) || undefined, { what: 'the re-score withdrawn' });
+      await h.api('POST', '/v1/events', { events: [event({ type: 'form_submit', occurredAt: new Date().toISOString(), person: { anonymousId: 'cookie-withdrawn', email: 'dana@acme.example' } })] });
+      await eventually(async () => ((await Person.findOne({ _id: personId }).lean())?.accountKey === 'acme' ? true : undefined), { what: 'her joining Acme' });
+      return original(filter, update);
+    })();
+  }) as typeof Person.updateOne);
+  try {
+    expect((await h.api('PUT', '/v1/scoring-model', { fit: [], behavior: [{ id: 'visit', event: 'web_visit', within: 'P30D', points: 7 }], qualifyAt: 1000 })).status).toBe(200);
+    await eventually(async () => (held ? true : undefined), { what: 'her re-score at its write', timeoutMs: 30_000 });
+  } finally {
+    write.mockRestore();
+  }
+
+  const counted = await eventually(
+    async () => {
+      const her = await Person.findOne({ _id: personId }).lean();
+      return her?.recentEvents?.some((e) => e.eventId === secondVisit.eventId) ? her : undefined;
+    },
+    { what: 'her second visit applied', timeoutMs: 20_000 },
+  );
+  expect(counted.accountKey).toBe('acme');
+  expect(counted.activity?.total).toBe(3);
+  const herWorkflow = h.client.workflow.getHandle(`person:${personId}`);
+  const failures = ((await herWorkflow.fetchHistory()).events ?? []).map((e) => e.activityTaskFailedEventAttributes?.failure?.message).filter(Boolean);
+  expect(failures).toEqual([expect.stringContaining(`person ${personId} joined account acme`)]);
+  expect((await herWorkflow.describe()).status.name).not.toBe('FAILED');
 }, 90_000);
