@@ -15,6 +15,7 @@ import { expectStatus, forEachLimit, putAccounts, putScoringModel, removeAccount
 import { ratePerSecond, round, summarize } from '../stats';
 import { liveAccounts, liveLagFigures, livePeople, liveSeedEvents, liveSettled, measureLiveLag } from '../live-lag';
 import { storageFloor } from './storage-floor';
+import { monotonicMicros } from '../cpu-profile';
 import type { AnyStack } from '../stack';
 
 const PEOPLE_PER_ACCOUNT = 20;
@@ -102,6 +103,7 @@ export const rescore: Scenario<AnyStack> = async ({ stack, people, seconds, log 
 
   log('rescore: saving the changed model and timing the re-score');
   const putAt = Date.now();
+  const phaseFrom = monotonicMicros();
   let rescoring = true;
   const second = await putScoringModel(stack, CHANGED_MODEL);
   const putMs = Date.now() - putAt;
@@ -119,6 +121,7 @@ export const rescore: Scenario<AnyStack> = async ({ stack, people, seconds, log 
   };
   const finished = await waitForProgress(readProgress, () => progress?.status === 'completed' && progress.done === progress.total, { stallMs: STALL_MS, maxMs: waitMs, everyMs: 250 });
   const rescoreMs = Date.now() - putAt;
+  log(`rescore: the re-score phase, for bench/cpu-profile.ts: --window=${phaseFrom}-${monotonicMicros()}`);
   rescoring = false;
   if (!finished.done) log(`rescore: not completed after ${(rescoreMs / 1000).toFixed(0)} s (last progress ${JSON.stringify(progress ?? null)})`);
   const duringRescore = await during;
