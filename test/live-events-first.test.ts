@@ -2,7 +2,6 @@ import { NativeConnection } from '@temporalio/worker';
 import { Identity } from '../models/identity';
 import { Person } from '../models/person';
 import { backgroundQueue } from '../domain/background-queue';
-import * as deliverEvents from '../lib/deliver-events';
 import { isBackground } from '../lib/each-statement';
 import { createWorkers, workerOptions } from '../workers/options';
 import { event } from './support/events';
@@ -120,20 +119,4 @@ test("the background queue's refreshes run as background work, whose statements 
   } finally {
     await connection.close();
   }
-});
-
-test("a model change asks the accounts to re-score as background work, whose asking waits behind live events' statements", async () => {
-  const asked: boolean[] = [];
-  const original = deliverEvents.requestRefresh;
-  const spy = jest.spyOn(deliverEvents, 'requestRefresh').mockImplementation((target, entity, reason, atLeast) => {
-    if (reason.startsWith('scoring model')) asked.push(isBackground());
-    return original(target, entity, reason, atLeast);
-  });
-  try {
-    expect((await h.api('PUT', '/v1/scoring-model', { fit: [], behavior: [{ id: 'visit', event: 'web_visit', within: 'P30D', points: 11 }], qualifyAt: 1000 })).status).toBe(200);
-    await eventually(async () => (asked.length >= 2 ? true : undefined), { what: 'the accounts asked to re-score' });
-  } finally {
-    spy.mockRestore();
-  }
-  expect(asked.every(Boolean)).toBe(true);
 });
