@@ -4,7 +4,7 @@ import { EntityRef, entityRefFor, entityWorkflowId } from '../domain/routing';
 import { backlogGate } from '../lib/backlog-gate';
 import { DeliveryTarget, requestRefresh } from '../lib/deliver-events';
 import { savedDefinitions } from '../lib/definition-versions';
-import { asBackground, eachResumable } from '../lib/each-statement';
+import { eachResumable } from '../lib/each-statement';
 import { peopleMovedOnto } from '../lib/people-counts';
 import { op } from '../lib/query';
 import { activeModel } from '../lib/scoring-model-store';
@@ -49,11 +49,8 @@ export function makeSignalRefreshAll(target: DeliveryTarget, backgroundSlots: nu
       // A wait is not a dead worker; a worker shutting down ends it (the retry resumes from resumeFrom).
       pause: (ms) => (context.heartbeat(resumeFrom), context.sleep(ms)),
     });
-    // Background work too: its calls wait behind live statements, beside the refreshes they ask for.
     const ask = (refs: EntityRef[], from: string | undefined, point: (key: string) => ResumePoint) =>
-      asBackground(() =>
-        eachResumable(refs, entityWorkflowId, from, (ref) => requestRefresh(target, ref, input.reason ?? `scoring model v${input.version}`, atLeast), (key) => context.heartbeat((resumeFrom = point(key))), roomInBackground),
-      );
+      eachResumable(refs, entityWorkflowId, from, (ref) => requestRefresh(target, ref, input.reason ?? `scoring model v${input.version}`, atLeast), (key) => context.heartbeat((resumeFrom = point(key))), roomInBackground);
 
     const accountRefs: EntityRef[] = accounts.map((a) => ({ kind: 'account', accountKey: a._id }));
     const [read, asked] = await Promise.allSettled([
