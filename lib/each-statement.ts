@@ -8,38 +8,22 @@
  * Reads: only a top-level equality is pushed down to PostgreSQL (and indexed, see
  * scripts/stack/postgres-indexes.ts); `$in` decodes the whole collection in Go
  * (2.3 s at 100K), so a read of N keys is N equality reads.
- *
- * Live work goes first: a statement of background work (asBackground: the
- * background queue's refreshes) takes a free place only when no other
- * statement waits for one. A re-score queues an account's every person write
- * at once, and live events' statements would otherwise wait behind them all.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
-
 const MAX_IN_FLIGHT = 16;
 
 let inFlight = 0;
-const waiting = { live: [] as (() => void)[], background: [] as (() => void)[] };
-const background = new AsyncLocalStorage<true>();
-
-/** Runs work whose statements yield their turn in the pool to any other statement waiting. */
-export function asBackground<T>(run: () => Promise<T>): Promise<T> {
-  return background.run(true, run);
-}
-
-/** Whether the caller runs as background work. */
-export const isBackground = (): boolean => background.getStore() === true;
+const waiting: (() => void)[] = [];
 
 async function acquire(): Promise<void> {
   if (inFlight < MAX_IN_FLIGHT) {
     inFlight += 1;
     return;
   }
-  await new Promise<void>((resolve) => (isBackground() ? waiting.background : waiting.live).push(resolve));
+  await new Promise<void>((resolve) => waiting.push(resolve));
 }
 
 function release(): void {
-  const next = waiting.live.shift() ?? waiting.background.shift();
+  const next = waiting.shift();
   if (next) next();
   else inFlight -= 1;
 }

@@ -2,7 +2,6 @@ import { NativeConnection } from '@temporalio/worker';
 import { Identity } from '../models/identity';
 import { Person } from '../models/person';
 import { backgroundQueue } from '../domain/background-queue';
-import { isBackground } from '../lib/each-statement';
 import { createWorkers, workerOptions } from '../workers/options';
 import { event } from './support/events';
 import { eventually, Harness, startHarness } from './support/harness';
@@ -104,19 +103,3 @@ test("a visitor whose re-score fails because she joined an account as her next v
   expect(failures).toEqual([expect.stringContaining(`person ${personId} joined account acme`)]);
   expect((await herWorkflow.describe()).status.name).not.toBe('FAILED');
 }, 90_000);
-
-test("the background queue's refreshes run as background work, whose statements wait behind live events'", async () => {
-  const connection = await NativeConnection.connect({ address: h.config.TEMPORAL_ADDRESS });
-  try {
-    const options = workerOptions(h.config, connection, h.client, { workflowBundle: { codePath: testServers().bundlePath } });
-    const runsAs = async (taskQueue: string) => {
-      const factory = options.find((o) => o.taskQueue === taskQueue && !o.workflowBundle)?.interceptors?.activity?.[0];
-      const execute = factory?.({} as never).inbound?.execute;
-      return execute ? execute({ args: [], headers: {} }, async () => isBackground()) : isBackground();
-    };
-    expect(await runsAs(backgroundQueue(h.config.TASK_QUEUE))).toBe(true);
-    expect(await runsAs(h.config.TASK_QUEUE)).toBe(false);
-  } finally {
-    await connection.close();
-  }
-});

@@ -4,7 +4,6 @@ import { createActivities } from '../activities';
 import { backgroundQueue } from '../domain/background-queue';
 import { batchesPerSecond, channelQueue, dispatcherQueue } from '../domain/delivery/queues';
 import type { Config } from '../lib/config';
-import { asBackground } from '../lib/each-statement';
 import { DeliveryConfig, deliveryTargetFor } from '../lib/delivery-target';
 import { LIVENESS_BEAT_MS } from '../lib/liveness';
 
@@ -38,13 +37,8 @@ export function workerOptions(config: WorkerConfig, connection: NativeConnection
     { ...common, taskQueue: channelQueue(config.TASK_QUEUE, 'crm') },
     // Each audience's dispatcher sends one batch at a time; LinkedIn's throttling is met by Retry-After.
     { ...common, taskQueue: channelQueue(config.TASK_QUEUE, 'audience') },
-    // Refreshes no event asked for: a few at a time, however many a model change queues, their statements behind live ones.
-    {
-      ...common,
-      taskQueue: backgroundQueue(config.TASK_QUEUE),
-      maxConcurrentActivityTaskExecutions: config.BACKGROUND_CONCURRENCY,
-      interceptors: { activity: [() => ({ inbound: { execute: (input, next) => asBackground(() => next(input)) } })] },
-    },
+    // Refreshes no event asked for: a few at a time, however many a model change queues.
+    { ...common, taskQueue: backgroundQueue(config.TASK_QUEUE), maxConcurrentActivityTaskExecutions: config.BACKGROUND_CONCURRENCY },
   ];
 }
 
