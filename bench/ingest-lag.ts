@@ -6,6 +6,7 @@
 import mongoose from 'mongoose';
 import { performance } from 'node:perf_hooks';
 import { Person } from '../models/person';
+import { monotonicMicros } from './cpu-profile';
 import { processLoad } from './load';
 import { sendOpenLoop } from './open-loop';
 import { everyMs, Polled, startPollers } from './pollers';
@@ -138,8 +139,10 @@ export const ingestLag: Scenario = async ({ stack, people, seconds, log }) => {
 
   const load = processLoad(stack.config.DATA_DIR);
   log(`ingest-lag: sending ${(EVENTS_PER_BATCH * 1000) / TICK_MS} events/s for ${seconds} s`);
+  const phaseFrom = monotonicMicros();
   const sending = await sendOpenLoop({ ticks: Math.floor((seconds * 1000) / TICK_MS), tickMs: TICK_MS, maxInFlight: MAX_IN_FLIGHT }, sendBatch);
   const tailMs = await pollers.drain(() => active.every((a) => a.targets.length === 0), TAIL_MS);
+  log(`ingest-lag: the sending and its tail, for bench/cpu-profile.ts: --window=${phaseFrom}-${monotonicMicros()}`);
   const { polls, pollErrors } = await pollers.stop();
   const unresolved = active.reduce((n, a) => n + a.targets.length, 0);
   const benchProcess = load();
