@@ -11,6 +11,7 @@ import { processLoad } from './load';
 import { sendOpenLoop } from './open-loop';
 import { everyMs, Polled, startPollers } from './pollers';
 import { expectStatus, forEachLimit, putAccounts, putScoringModel, removeAccounts, Scenario, waitForProgress, within } from './scenario';
+import type { AnyStack } from './stack';
 import { ratePerSecond, summarize } from './stats';
 
 const ACCOUNTS = 200;
@@ -60,7 +61,7 @@ interface AccountState extends Polled {
 
 const pick = <T>(items: readonly T[]) => items[Math.floor(Math.random() * items.length)];
 
-export const ingestLag: Scenario = async ({ stack, people, seconds, log }) => {
+export const ingestLag: Scenario<AnyStack> = async ({ stack, people, seconds, log }) => {
   // Seed: model first, so seeding scores with it and no re-score runs during the load.
   const modelVersion = await putScoringModel(stack, LAG_MODEL);
   if (modelVersion === undefined) log('ingest-lag: PUT /v1/scoring-model not available; measuring activity counters only');

@@ -28,7 +28,7 @@ import { tracking } from './tracking';
 
 const SCENARIOS: Record<string, Scenario> = { 'ingest-lag': ingestLag, 'ingest-max': ingestMax, 'people-upsert': peopleUpsert, rescore, segments, 'segment-save': segmentSave, 'buying-groups': buyingGroups, journeys, email, crm, nurture, tracking };
 /** Scenarios whose stack runs the worker as its own process. */
-const WORKER_PROCESS_SCENARIOS: Record<string, Scenario<WorkerProcessStack>> = { 'journeys-memory': journeysMemory, 'rescore-worker-process': rescore };
+const WORKER_PROCESS_SCENARIOS: Record<string, Scenario<WorkerProcessStack>> = { 'journeys-memory': journeysMemory, 'rescore-worker-process': rescore, 'ingest-lag-worker-process': ingestLag };
 
 function positiveInt(name: string, fallback: number): number {
   const raw = process.env[name];
