@@ -1,7 +1,9 @@
 import { NativeConnection } from '@temporalio/worker';
+import { backgroundQueue } from '../domain/background-queue';
+import { identityKey } from '../domain/identity';
+import { entityWorkflowId } from '../domain/routing';
 import { Identity } from '../models/identity';
 import { Person } from '../models/person';
-import { backgroundQueue } from '../domain/background-queue';
 import { createWorkers, workerOptions } from '../workers/options';
 import { event } from './support/events';
 import { eventually, Harness, startHarness } from './support/harness';
@@ -62,7 +64,8 @@ test("a visitor whose re-score fails because she joined an account as her next v
   await h.api('PUT', '/v1/accounts/acme', { name: 'Acme', domain: 'acme.example' });
   const anonymous = (occurredAt: string) => event({ type: 'web_visit', occurredAt, person: { anonymousId: 'cookie-withdrawn' } });
   await h.api('POST', '/v1/events', { events: [anonymous(new Date(Date.now() - 60_000).toISOString())] });
-  const personId = await eventually(async () => (await Identity.findOne({ _id: 'anonymousId:cookie-withdrawn' }).lean())?.personId, { what: 'the visitor known' });
+  const personId = await eventually(async () => (await Identity.findOne({ _id: identityKey('anonymousId', 'cookie-withdrawn') }).lean())?.personId, { what: 'the visitor known' });
+  const herWorkflow = h.client.workflow.getHandle(entityWorkflowId({ kind: 'person', personId }));
   await eventually(async () => ((await Person.findOne({ _id: personId }).lean())?.activity?.total === 1 ? true : undefined), { what: 'her first visit applied' });
 
   // Her background re-score is held at its write. Meanwhile her next visit reaches her own workflow, which withdraws
@@ -75,8 +78,7 @@ test("a visitor whose re-score fails because she joined an account as her next v
     held = true;
     return (async () => {
       await h.api('POST', '/v1/events', { events: [secondVisit] });
-      const history = () => h.client.workflow.getHandle(`person:${personId}`).fetchHistory();
-      await eventually(async () => ((await history()).events ?? []).some((e) => e.activityTaskCancelRequestedEventAttributes) || undefined, { what: 'the re-score withdrawn' });
+      await eventually(async () => ((await herWorkflow.fetchHistory()).events ?? []).some((e) => e.activityTaskCancelRequestedEventAttributes) || undefined, { what: 'the re-score withdrawn' });
       await h.api('POST', '/v1/events', { events: [event({ type: 'form_submit', occurredAt: new Date().toISOString(), person: { anonymousId: 'cookie-withdrawn', email: 'dana@acme.example' } })] });
       await eventually(async () => ((await Person.findOne({ _id: personId }).lean())?.accountKey === 'acme' ? true : undefined), { what: 'her joining Acme' });
       return original(filter, update);
@@ -98,7 +100,6 @@ test("a visitor whose re-score fails because she joined an account as her next v
   );
   expect(counted.accountKey).toBe('acme');
   expect(counted.activity?.total).toBe(3);
-  const herWorkflow = h.client.workflow.getHandle(`person:${personId}`);
   const failures = ((await herWorkflow.fetchHistory()).events ?? []).map((e) => e.activityTaskFailedEventAttributes?.failure?.message).filter(Boolean);
   expect(failures).toEqual([expect.stringContaining(`person ${personId} joined account acme`)]);
   expect((await herWorkflow.describe()).status.name).not.toBe('FAILED');
