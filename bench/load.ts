@@ -4,6 +4,7 @@
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { cpuByCommand, stackTicks } from './proc';
+import { sleep } from './scenario';
 import { round } from './stats';
 
 export interface PhaseLoad {
@@ -12,6 +13,8 @@ export interface PhaseLoad {
   eventLoopDelayMs: { p50: number; p99: number; max: number };
   /** Percent of one core (the machine has os.cpus().length), by process of the stack. */
   stackCpuPercent: Record<string, number>;
+  /** CPU time of the whole stack over the phase: what a unit of work cost the machine, divided by the units (cpuMsPer). */
+  stackCpuMs: number;
   machineLoad1m: { before: number; after: number };
 }
 
@@ -27,11 +30,39 @@ export function processLoad(dataDir: string): () => PhaseLoad {
     loop.disable();
     const cpu = process.cpuUsage(cpuBefore);
     const ms = Math.max(1, Date.now() - start);
+    const stackCpuPercent = cpuByCommand(ticksBefore, stackTicks(dataDir), ms);
     return {
       cpuPercent: round(((cpu.user + cpu.system) / 1000 / ms) * 100),
       eventLoopDelayMs: { p50: round(loop.percentile(50) / 1e6), p99: round(loop.percentile(99) / 1e6), max: round(loop.max / 1e6) },
-      stackCpuPercent: cpuByCommand(ticksBefore, stackTicks(dataDir), ms),
+      stackCpuPercent,
+      stackCpuMs: Math.round((Object.values(stackCpuPercent).reduce((a, b) => a + b, 0) * ms) / 100),
       machineLoad1m: { before: round(loadBefore), after: round(os.loadavg()[0]) },
     };
   };
+}
+
+/** The stack's CPU milliseconds a unit of work (an event, a person) over one or more phases, to three decimals. */
+export function cpuMsPer(units: number, ...loads: PhaseLoad[]): number {
+  const ms = loads.reduce((sum, l) => sum + l.stackCpuMs, 0);
+  return units > 0 ? Math.round((ms / units) * 1000) / 1000 : NaN;
+}
+
+/** Percent of one core the stack may use and still count as idle (its pollers and timers). */
+const QUIET_PERCENT = 25;
+
+/**
+ * Waits until the stack uses less than QUIET_PERCENT of a core over a second,
+ * or maxMs has passed: a floor measured right after a phase would otherwise
+ * be charged with the work that phase left running. Resolves to how long it waited.
+ */
+export async function untilQuiet(dataDir: string, maxMs = 60000): Promise<number> {
+  const start = Date.now();
+  while (Date.now() - start < maxMs) {
+    const before = stackTicks(dataDir);
+    const t = Date.now();
+    await sleep(1000);
+    const used = Object.values(cpuByCommand(before, stackTicks(dataDir), Date.now() - t)).reduce((a, b) => a + b, 0);
+    if (used < QUIET_PERCENT) break;
+  }
+  return Date.now() - start;
 }

@@ -4,19 +4,22 @@
 import mongoose from 'mongoose';
 import { newId } from '../../lib/ids';
 import { closedLoop } from '../closed-loop';
+import { cpuMsPer, processLoad } from '../load';
 import { within } from '../scenario';
 import { ratePerSecond } from '../stats';
 import { type BenchPerson, personBody } from './people';
 
-export async function upsertFloor(people: BenchPerson[], clients: number, seconds: number, runTag: string) {
+export async function upsertFloor(people: BenchPerson[], clients: number, seconds: number, runTag: string, dataDir: string) {
   const scratch = mongoose.connection.db!.collection(`bench_people_upsert_floor_${runTag}`);
   let next = 0;
+  const load = processLoad(dataDir);
   const { loadMs } = await closedLoop(clients, seconds, async () => {
     if (next >= people.length) return false;
     const p = people[next++];
     await scratch.updateOne({ _id: newId('p') as never }, { $set: { ...personBody(p, 0), email: p.email } }, { upsert: true });
     return true;
   });
+  const process = load();
   await within(scratch.drop(), 60000, 'dropping the scratch collection').catch(() => undefined);
-  return { people: next, clients, ms: loadMs, peoplePerSecond: ratePerSecond(next, loadMs) };
+  return { people: next, clients, ms: loadMs, peoplePerSecond: ratePerSecond(next, loadMs), process, cpuMsPerPerson: cpuMsPer(next, process) };
 }

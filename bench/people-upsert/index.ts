@@ -10,11 +10,12 @@
 import { randomBytes } from 'node:crypto';
 import { closedLoop } from '../closed-loop';
 import { byKind, traceStatements } from '../ingest-max/trace';
-import { processLoad } from '../load';
+import { cpuMsPer, processLoad, untilQuiet } from '../load';
 import type { Scenario } from '../scenario';
 import type { BenchStack } from '../stack';
 import { ratePerSecond, summarize } from '../stats';
 import { upsertFloor } from './floor';
+import { signalFloor } from './signal-floor';
 import { type BenchPerson, cleanUp, generate, personBody, seedAccounts } from './people';
 
 const CLIENTS = 8;
@@ -38,6 +39,7 @@ async function phase(stack: BenchStack, people: BenchPerson[], round: number, se
     return true;
   });
   const api = trace.stop().filter((s) => !s.activity && s.start >= start);
+  const process = load();
   return {
     sent: next,
     answered: { [expected]: ok, other: next - ok },
@@ -46,7 +48,9 @@ async function phase(stack: BenchStack, people: BenchPerson[], round: number, se
     peoplePerSecond: ratePerSecond(ok, loadMs),
     requestMs: summarize(ms),
     apiStatements: byKind(api, next),
-    process: load(),
+    process,
+    /** The whole stack's CPU a request, the re-scores it asked for that ran in the phase included. */
+    cpuMsPerRequest: cpuMsPer(ok, process),
   };
 }
 
@@ -60,8 +64,12 @@ export const peopleUpsert: Scenario = async ({ stack, people: count, seconds, lo
     log(`people-upsert: created ${created.answered[201]} in ${(created.ms / 1000).toFixed(1)} s (${created.peoplePerSecond}/s, p50 ${created.requestMs.p50} ms, ${created.apiStatements.perUnit} statements and calls a request)`);
     const updated = await phase(stack, people.slice(0, created.answered[201]), 1, seconds, 200);
     log(`people-upsert: updated ${updated.answered[200]} in ${(updated.ms / 1000).toFixed(1)} s (${updated.peoplePerSecond}/s, p50 ${updated.requestMs.p50} ms)`);
-    const floor = await upsertFloor(people, CLIENTS, seconds, runTag);
-    log(`people-upsert: floor, one upsert a person: ${floor.peoplePerSecond}/s`);
+    const settledMs = await untilQuiet(stack.config.DATA_DIR);
+    log(`people-upsert: the re-scores asked for settled ${(settledMs / 1000).toFixed(1)} s after the updates`);
+    const floor = await upsertFloor(people, CLIENTS, seconds, runTag, stack.config.DATA_DIR);
+    log(`people-upsert: floor, one upsert a person: ${floor.peoplePerSecond}/s, ${floor.cpuMsPerPerson} ms of CPU each`);
+    const signals = await signalFloor(stack.client, people, CLIENTS, seconds, runTag, stack.config.DATA_DIR);
+    log(`people-upsert: Temporal floor, one signalWithStart a person: ${signals.callsPerSecond}/s, ${signals.cpuMsPerCall} ms of CPU each; requests cost ${created.cpuMsPerRequest} ms (created) and ${updated.cpuMsPerRequest} ms (updated)`);
     const ratio = (r: number) => Math.round((r / floor.peoplePerSecond) * 1000) / 1000;
     return {
       figures: {
@@ -72,7 +80,7 @@ export const peopleUpsert: Scenario = async ({ stack, people: count, seconds, lo
         goal: `≥ ${GOAL_PER_SECOND} people/s`,
         goalMet: { created: (created.peoplePerSecond ?? 0) >= GOAL_PER_SECOND, updated: (updated.peoplePerSecond ?? 0) >= GOAL_PER_SECOND },
       },
-      baseline: { upsertById: floor },
+      baseline: { settledMsBeforeFloors: settledMs, upsertById: floor, signalWithStart: signals },
     };
   } finally {
     await cleanUp(people).catch((err: Error) => log(`people-upsert: clean-up: ${err.message}`));

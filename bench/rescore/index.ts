@@ -15,6 +15,7 @@ import { expectStatus, forEachLimit, putAccounts, putScoringModel, removeAccount
 import { ratePerSecond, round, summarize } from '../stats';
 import { liveAccounts, liveLagFigures, livePeople, liveSeedEvents, liveSettled, measureLiveLag } from '../live-lag';
 import { storageFloor } from './storage-floor';
+import { cpuMsPer, processLoad, untilQuiet } from '../load';
 import { monotonicMicros } from '../cpu-profile';
 import type { AnyStack } from '../stack';
 
@@ -103,6 +104,7 @@ export const rescore: Scenario<AnyStack> = async ({ stack, people, seconds, log 
 
   log('rescore: saving the changed model and timing the re-score');
   const putAt = Date.now();
+  const rescoreLoad = processLoad(stack.config.DATA_DIR);
   const phaseFrom = monotonicMicros();
   let rescoring = true;
   const second = await putScoringModel(stack, CHANGED_MODEL);
@@ -121,6 +123,7 @@ export const rescore: Scenario<AnyStack> = async ({ stack, people, seconds, log 
   };
   const finished = await waitForProgress(readProgress, () => progress?.status === 'completed' && progress.done === progress.total, { stallMs: STALL_MS, maxMs: waitMs, everyMs: 250 });
   const rescoreMs = Date.now() - putAt;
+  const rescoreProcess = rescoreLoad();
   log(`rescore: the re-score phase, for bench/cpu-profile.ts: --window=${phaseFrom}-${monotonicMicros()}`);
   rescoring = false;
   if (!finished.done) log(`rescore: not completed after ${(rescoreMs / 1000).toFixed(0)} s (last progress ${JSON.stringify(progress ?? null)})`);
@@ -138,8 +141,12 @@ export const rescore: Scenario<AnyStack> = async ({ stack, people, seconds, log 
   scoreAll();
   const memoryMs = performance.now() - t;
 
+  await untilQuiet(stack.config.DATA_DIR);
+  const floorLoad = processLoad(stack.config.DATA_DIR);
   const floor = await storageFloor(keys, stack.config.BACKGROUND_CONCURRENCY);
-  log(`rescore: storage floor (the same people read and written by account, no Temporal): ${floor.peoplePerSecond} people/s`);
+  const floorProcess = floorLoad();
+  const cpuMsPerPerson = { rescore: progress ? cpuMsPer(progress.total, rescoreProcess) : null, storageFloor: cpuMsPer(floor.people, floorProcess) };
+  log(`rescore: storage floor (the same people read and written by account, no Temporal): ${floor.peoplePerSecond} people/s; the stack's CPU a person ${cpuMsPerPerson.rescore} ms re-scoring (live events included), ${cpuMsPerPerson.storageFloor} ms in the floor`);
 
   await removeAccounts([...keys, ...liveKeys]);
   return {
@@ -152,6 +159,9 @@ export const rescore: Scenario<AnyStack> = async ({ stack, people, seconds, log 
       serverReportedMs: finished.done && progress?.finishedAt ? Date.parse(progress.finishedAt) - Date.parse(progress.startedAt) : null,
       firstProgressMs: firstProgressMs ?? null,
       putModelMs: putMs,
+      /** The stack's CPU over the re-score (its 10 live events a second included) and over the storage floor, a person. */
+      process: rescoreProcess,
+      cpuMsPerPerson,
       /** Re-scored with everyone (total includes them), while live events went to them at 10/s. */
       liveLag: liveLagFigures(live, idle, duringRescore, 'duringRescore', 'the re-score'),
       modelVersions: { seeded: first, rescored: second ?? null },
@@ -167,6 +177,6 @@ export const rescore: Scenario<AnyStack> = async ({ stack, people, seconds, log 
         allScored: applied.done,
       },
     },
-    baseline: { inMemoryMs: round(memoryMs), peoplePerSecond: ratePerSecond(people, memoryMs), storageFloor: floor },
+    baseline: { inMemoryMs: round(memoryMs), peoplePerSecond: ratePerSecond(people, memoryMs), storageFloor: { ...floor, process: floorProcess } },
   };
 };
