@@ -5,10 +5,9 @@ import type { AccountEvent } from '../domain/events';
 import { EntityRef, entityWorkflowId } from '../domain/routing';
 import type { DefinitionNeeds } from '../domain/definition-versions';
 import { AccountKey } from '../domain/search-attributes';
-import { eventsSignal, type RefreshRequest, refreshSignal } from '../workflows/account-messages';
+import { eventsSignal, refreshSignal } from '../workflows/account-messages';
 import type { accountWorkflow } from '../workflows/account';
 import type { EventSignals, Sent } from './event-signals';
-import type { RefreshSignals } from './refresh-signals';
 
 export interface DeliveryTarget {
   client: Client;
@@ -18,8 +17,6 @@ export interface DeliveryTarget {
   dispatch?: DispatchSettings;
   /** The process's queue of stored events for their entity workflows. */
   signals: EventSignals;
-  /** The process's refresh requests, one signal in flight per entity workflow. */
-  refreshes: RefreshSignals;
 }
 
 const accountWorkflowName = 'accountWorkflow';
@@ -39,14 +36,9 @@ export async function deliverEvents(target: DeliveryTarget, entity: EntityRef, e
   await target.client.workflow.signalWithStart(accountWorkflowName, { ...startOptions(target, entity), signal: eventsSignal, signalArgs: [events] });
 }
 
-/** Asks the entity to re-score now (a person, an account or the model changed); resolves once a signal sent after the ask has reached it. */
+/** Asks the entity to re-score now (a person, an account or the model changed). */
 export async function requestRefresh(target: DeliveryTarget, entity: EntityRef, reason: string, atLeast: DefinitionNeeds = {}): Promise<void> {
-  await target.refreshes.request(entityWorkflowId(entity), entity, { reason, atLeast });
-}
-
-/** One refresh signal (lib/refresh-signals.ts decides when). */
-export async function signalRefresh(target: DeliveryTarget, entity: EntityRef, request: RefreshRequest): Promise<void> {
-  await target.client.workflow.signalWithStart(accountWorkflowName, { ...startOptions(target, entity), signal: refreshSignal, signalArgs: [request] });
+  await target.client.workflow.signalWithStart(accountWorkflowName, { ...startOptions(target, entity), signal: refreshSignal, signalArgs: [{ reason, atLeast }] });
 }
 
 /** Delivers events grouped by their entity workflow, one call each (or fewer, shared with other callers'), once they have been sent. */

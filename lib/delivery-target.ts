@@ -1,9 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from './config';
-import { type DeliveryTarget, deliverEvents, signalRefresh } from './deliver-events';
+import { type DeliveryTarget, deliverEvents } from './deliver-events';
 import { EventSignals } from './event-signals';
 import { DEFAULT_DISPATCH } from './deliveries';
-import { RefreshSignals } from './refresh-signals';
 
 export type DeliveryConfig = Pick<Config, 'TASK_QUEUE' | 'ACCOUNT_HISTORY_LIMIT' | 'EMAIL_MAX_ATTEMPTS' | 'EMAIL_RETRY_INITIAL_SECONDS' | 'EMAIL_BATCH_SIZE'>;
 
@@ -11,7 +10,6 @@ export type DeliveryConfig = Pick<Config, 'TASK_QUEUE' | 'ACCOUNT_HISTORY_LIMIT'
 export function deliveryTargetFor(config: DeliveryConfig, client: Client): DeliveryTarget {
   const target: DeliveryTarget = {
     signals: new EventSignals((entity, events) => deliverEvents(target, entity, events)),
-    refreshes: new RefreshSignals((entity, request) => signalRefresh(target, entity, request)),
     client,
     taskQueue: config.TASK_QUEUE,
     historyLimit: config.ACCOUNT_HISTORY_LIMIT,
