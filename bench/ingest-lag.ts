@@ -7,7 +7,7 @@ import mongoose from 'mongoose';
 import { performance } from 'node:perf_hooks';
 import { Person } from '../models/person';
 import { monotonicMicros } from './cpu-profile';
-import { processLoad } from './load';
+import { cpuMsPer, processLoad } from './load';
 import { sendOpenLoop } from './open-loop';
 import { everyMs, Polled, startPollers } from './pollers';
 import { expectStatus, forEachLimit, putAccounts, putScoringModel, removeAccounts, Scenario, waitForProgress, within } from './scenario';
@@ -183,6 +183,8 @@ export const ingestLag: Scenario<AnyStack> = async ({ stack, people, seconds, lo
       accountPolls: polls,
       pollErrors,
       benchProcess,
+      /** The stack's CPU an event over the sending and its tail (the pollers' reads of the accounts included). */
+      cpuMsPerEvent: cpuMsPer(accepted, benchProcess),
       seed: { accounts: ACCOUNTS, people, peoplePutPerSecond: ratePerSecond(people, seedMs), settleMs, settled: settled.done, scoringModelVersion: modelVersion ?? null },
     },
     baseline: { insertManyMs: summarize(floorLatency), batches: batches.length },
