@@ -5,8 +5,10 @@
 // Each phase: requests a second and their latency, the API's statements and
 // Temporal calls per request by kind (../ingest-max/trace.ts), the stack's
 // CPU. The account workflows the requests ask to re-score run meanwhile,
-// as they would. Floor: one upsert by id a person, same clients, into a
-// scratch collection of the same database (floor.ts).
+// as they would. Floors, once the stack is idle again: one upsert by id a
+// person, same clients, into a scratch collection of the same database
+// (floor.ts), and the Temporal call a request makes (signal-floor.ts); each
+// with the stack's CPU a unit, as the phases.
 import { randomBytes } from 'node:crypto';
 import { closedLoop } from '../closed-loop';
 import { byKind, traceStatements } from '../ingest-max/trace';
@@ -39,7 +41,7 @@ async function phase(stack: BenchStack, people: BenchPerson[], round: number, se
     return true;
   });
   const api = trace.stop().filter((s) => !s.activity && s.start >= start);
-  const process = load();
+  const phaseLoad = load();
   return {
     sent: next,
     answered: { [expected]: ok, other: next - ok },
@@ -48,9 +50,9 @@ async function phase(stack: BenchStack, people: BenchPerson[], round: number, se
     peoplePerSecond: ratePerSecond(ok, loadMs),
     requestMs: summarize(ms),
     apiStatements: byKind(api, next),
-    process,
+    process: phaseLoad,
     /** The whole stack's CPU a request, the re-scores it asked for that ran in the phase included. */
-    cpuMsPerRequest: cpuMsPer(ok, process),
+    cpuMsPerRequest: cpuMsPer(ok, phaseLoad),
   };
 }
 
