@@ -22,11 +22,22 @@ export const RESCORE_ENDS = 'rescore-ends';
 /** Patch: the fan-out is paced by the refreshes it starts, so progress is followed while it asks, and a newer model stops the asking. */
 export const FOLLOW_WHILE_ASKING = 'rescore-follows-while-asking';
 
+/**
+ * Patch: the exact tally gets minutes, not one. It decodes everyone on the
+ * embedded database: at 100,000 people, under the re-score's own load, it ran
+ * past a minute at every attempt and the re-score never reported completed.
+ */
+export const PATIENT_TALLY = 'rescore-patient-tally';
+
 /** Polls without progress before an exact tally; doubled after each tally that finds people still behind. */
 const STALL_POLLS = 5;
 
 const { signalRefreshAll } = proxyActivities<Activities>({ startToCloseTimeout: '30 minutes', heartbeatTimeout: '1 minute' });
 const { countRescored, rescoreStatus, tallyRescored } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute' });
+const { tallyRescored: tallyRescoredPatiently } = proxyActivities<Activities>({ startToCloseTimeout: '10 minutes' });
+
+/** The exact tally, with the time the history it runs in allows it. */
+const exactTally = (input: { version: number }) => (patched(PATIENT_TALLY) ? tallyRescoredPatiently(input) : tallyRescored(input));
 
 /** Per task queue, like the sweeper: deployments sharing a namespace keep their own model versions. */
 export function rescoreWorkflowId(taskQueue: string, version: number): string {
@@ -64,7 +75,7 @@ export async function rescoreWorkflow(input: RescoreInput): Promise<RescoreProgr
  * model supersedes it). A failed fan-out fails the re-score.
  */
 async function askAndFollow(input: RescoreInput, progress: RescoreProgress): Promise<RescoreProgress> {
-  const start = await tallyRescored({ version: input.version });
+  const start = await exactTally({ version: input.version });
   progress.total = start.people;
   progress.done = start.rescored;
   return followWhileAsking(() => signalRefreshAll({ version: input.version }), () => followToTheEnd(input, progress));
@@ -84,7 +95,7 @@ async function followToTheEnd(input: RescoreInput, progress: RescoreProgress): P
     if (now.activeVersion !== input.version) return finish(progress, 'superseded');
     progress.done = counted.done(now.rescored, progress.total);
     if (counted.poll(now.rescored, progress.total)) {
-      const tally = await tallyRescored({ version: input.version });
+      const tally = await exactTally({ version: input.version });
       progress.total = tally.people;
       progress.done = tally.rescored;
       if (tally.rescored >= tally.people) return finish(progress, 'completed');
