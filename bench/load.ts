@@ -18,6 +18,9 @@ export interface PhaseLoad {
   machineLoad1m: { before: number; after: number };
 }
 
+/** Percent of one core the whole stack used, from its processes' shares. */
+const totalPercent = (byCommand: Record<string, number>): number => Object.values(byCommand).reduce((a, b) => a + b, 0);
+
 /** Starts measuring; the returned function ends the phase and gives its figures. `dataDir` names the stack's servers (stack.config.DATA_DIR). */
 export function processLoad(dataDir: string): () => PhaseLoad {
   const loop = monitorEventLoopDelay({ resolution: 10 });
@@ -35,7 +38,7 @@ export function processLoad(dataDir: string): () => PhaseLoad {
       cpuPercent: round(((cpu.user + cpu.system) / 1000 / ms) * 100),
       eventLoopDelayMs: { p50: round(loop.percentile(50) / 1e6), p99: round(loop.percentile(99) / 1e6), max: round(loop.max / 1e6) },
       stackCpuPercent,
-      stackCpuMs: Math.round((Object.values(stackCpuPercent).reduce((a, b) => a + b, 0) * ms) / 100),
+      stackCpuMs: Math.round((totalPercent(stackCpuPercent) * ms) / 100),
       machineLoad1m: { before: round(loadBefore), after: round(os.loadavg()[0]) },
     };
   };
@@ -61,7 +64,7 @@ export async function untilQuiet(dataDir: string, maxMs = 60000): Promise<number
     const before = stackTicks(dataDir);
     const t = Date.now();
     await sleep(1000);
-    const used = Object.values(cpuByCommand(before, stackTicks(dataDir), Date.now() - t)).reduce((a, b) => a + b, 0);
+    const used = totalPercent(cpuByCommand(before, stackTicks(dataDir), Date.now() - t));
     if (used < QUIET_PERCENT) break;
   }
   return Date.now() - start;
