@@ -45,6 +45,8 @@ const fixtures = [
   { file: 'rescore-workflow-counted.json', workflowId: 'rescore:b2b-engine:model-v1', story: 'a re-score of 8 people followed by its kept count, then tallied exactly' },
   // Recorded from the code of 2cde522 (an npm start stack), before the exact tally got 10 minutes (faa8328).
   { file: 'rescore-workflow-before-patient-tally.json', workflowId: 'rescore:b2b-engine:model-v4', story: 'a re-score of 10 people tallied at its start and again when its kept count said done' },
+  // Recorded from the code of 4db2443 (an npm start stack), before the fan-out started at once.
+  { file: 'rescore-workflow-before-asking-at-once.json', workflowId: 'rescore:b2b-engine:model-v2', story: 'a re-score of 10 people tallied patiently at its start and again when its kept count said done' },
   // Recorded from the code of d87a1e8, before the projection writes became local activities.
   { file: 'journey-workflow-before-local-steps.json', workflowId: 'journey:jny_GVNx8onOTwhzi-6R:acme', story: 'a wait, a pause and a resume during a wait for an event, the event, two actions and the exit' },
   // Recorded from the code of 4fd555d, before queued actions became local activities.

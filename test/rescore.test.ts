@@ -80,3 +80,17 @@ test('a re-score ends when a person it counted is merged away before being re-sc
   expect(await Person.findOne({ _id: straggler!._id }).lean()).toMatchObject({ scoreModelVersion: version - 1, mergedInto: merged.body.personId });
   expect((await h.api('GET', '/v1/scoring-model')).body.recompute).toMatchObject({ version, status: 'completed', total: PEOPLE });
 }, 180000);
+
+test('a re-score asks everyone before any count of everyone, showing the people on the model before as its total', async () => {
+  const { version, handle } = await saveModel(40);
+  const first = await eventually(async () => {
+    const progress = (await h.api('GET', '/v1/scoring-model')).body.recompute;
+    return progress?.version === version && progress.total ? progress : undefined;
+  }, { what: 'progress with a total' });
+  expect(first).toMatchObject({ version, total: PEOPLE });
+
+  expect(await handle.result()).toMatchObject({ version, status: 'completed', total: PEOPLE, done: PEOPLE });
+  const scheduled = (await historyOf(handle)).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
+  expect(scheduled.indexOf('signalRefreshAll')).toBeGreaterThan(-1);
+  expect(scheduled.indexOf('signalRefreshAll')).toBeLessThan(scheduled.indexOf('tallyRescored'));
+}, 180000);

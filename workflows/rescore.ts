@@ -29,6 +29,13 @@ export const FOLLOW_WHILE_ASKING = 'rescore-follows-while-asking';
  */
 export const PATIENT_TALLY = 'rescore-patient-tally';
 
+/**
+ * Patch: the fan-out starts at once, with the people moved onto the model
+ * before as the total until an exact tally corrects it. Tallying first kept
+ * everyone waiting: at 100,000 people, under load, it took 131 s.
+ */
+export const ASK_AT_ONCE = 'rescore-asks-at-once';
+
 /** Polls without progress before an exact tally; doubled after each tally that finds people still behind. */
 const STALL_POLLS = 5;
 
@@ -70,14 +77,20 @@ export async function rescoreWorkflow(input: RescoreInput): Promise<RescoreProgr
 
 /**
  * The fan-out wakes entities only as fast as their refreshes run, so it lasts
- * about as long as the re-score: the total comes from a tally first, progress
- * is followed while it asks, and the asking ends with the re-score (a newer
- * model supersedes it). A failed fan-out fails the re-score.
+ * about as long as the re-score: progress is followed while it asks, and the
+ * asking ends with the re-score (a newer model supersedes it). A failed
+ * fan-out fails the re-score. The total starts as the people the kept count
+ * moved onto the model before (it also counts people merged away since, and
+ * none for a first model); the exact tallies correct it.
  */
 async function askAndFollow(input: RescoreInput, progress: RescoreProgress): Promise<RescoreProgress> {
-  const start = await exactTally({ version: input.version });
-  progress.total = start.people;
-  progress.done = start.rescored;
+  if (patched(ASK_AT_ONCE)) {
+    progress.total = await countRescored({ version: input.version - 1 });
+  } else {
+    const start = await exactTally({ version: input.version });
+    progress.total = start.people;
+    progress.done = start.rescored;
+  }
   return followWhileAsking(() => signalRefreshAll({ version: input.version }), () => followToTheEnd(input, progress));
 }
 
