@@ -65,7 +65,8 @@ export const rescore: Scenario<AnyStack> = async ({ stack, people, seconds, log 
     log('rescore: endpoint not available');
     return { figures: {}, baseline: {}, skipped: 'GET /v1/scoring-model with recompute progress not available' };
   }
-  const waitMs = 600000 + people * 10;
+  // 100,000 people took 1,690 s to re-score and tally (d7f1a35).
+  const waitMs = 600000 + people * 30;
   const first = await putScoringModel(stack, LAG_MODEL);
   if (first === undefined) {
     log('rescore: endpoint not available');
