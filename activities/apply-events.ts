@@ -4,7 +4,6 @@ import { EntityRef, entityRefFor, entityWorkflowId } from '../domain/routing';
 import { DeliveryTarget, deliverEvents, requestRefresh } from '../lib/deliver-events';
 import { recordAndDeliver } from '../lib/deliveries';
 import { handOverPending } from '../lib/pending-markers';
-import type { LiveFirst } from '../lib/live-first';
 import { whileAlive } from '../lib/liveness';
 import { Person } from '../models/person';
 import { routeEvents, startOnSegmentEntry } from '../lib/journey-launch';
@@ -35,7 +34,7 @@ async function currentOwner(entity: EntityRef): Promise<EntityRef> {
   return person ? entityRefFor(person.accountKey, person._id) : entity;
 }
 
-export function makeEntityActivities(delivery: DeliveryTarget, liveFirst: Pick<LiveFirst, 'live'>) {
+export function makeEntityActivities(delivery: DeliveryTarget) {
   const toJourneys: AccountHooks = {
     enteredSegments: (accountKey, segmentIds) => startOnSegmentEntry(delivery, accountKey, segmentIds),
     applied: (accountKey, events) => routeEvents(delivery, accountKey, events),
@@ -44,7 +43,7 @@ export function makeEntityActivities(delivery: DeliveryTarget, liveFirst: Pick<L
   };
   return {
     /** Applies a batch of events to the entity's counters and scores. */
-    applyEvents: (input: ApplyEventsInput): Promise<EntityUpdate & { forwardedTo?: string }> => whileAlive(() => liveFirst.live(async () => {
+    applyEvents: (input: ApplyEventsInput): Promise<EntityUpdate & { forwardedTo?: string }> => whileAlive(async () => {
       const owner = await currentOwner(input.entity);
       if (entityWorkflowId(owner) !== entityWorkflowId(input.entity)) {
         await handOverPending(input.entity, owner, input.events.map((e) => e.eventId));
@@ -56,7 +55,7 @@ export function makeEntityActivities(delivery: DeliveryTarget, liveFirst: Pick<L
       const update = await applyToEntity(input.entity, input.batchId, input.events, toJourneys, input.fresh ? { latest: true } : undefined);
       await recheckNurtures(delivery, update.statusChanges, input.events);
       return update;
-    })),
+    }),
 
     /**
      * Re-scores the entity at the current time: a behaviour left its window, the

@@ -1,5 +1,4 @@
 import type { DeliveryTarget } from '../lib/deliver-events';
-import type { LiveFirst } from '../lib/live-first';
 import { makeEntityActivities } from './apply-events';
 import { makeRefreshBuyingGroups } from './buying-groups';
 import { makeRunJourneyAction, WebhookSettings } from './journey-actions';
@@ -26,14 +25,12 @@ export interface ActivityDeps {
   email: EmailDeliverySettings;
   /** The background queue's activity slots, which its fan-outs pace themselves by. */
   backgroundSlots: number;
-  /** Where live batches say they run, so the background queue narrows meanwhile. */
-  liveFirst: Pick<LiveFirst, 'live'>;
 }
 
 /** Activities built from their dependencies, so tests inject real ones. */
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...makeEntityActivities(deps.delivery, deps.liveFirst),
+    ...makeEntityActivities(deps.delivery),
     resendPendingEvents: makeResendPendingEvents(deps.delivery),
     signalRefreshAll: makeSignalRefreshAll(deps.delivery, deps.backgroundSlots),
     refreshBuyingGroups: makeRefreshBuyingGroups(deps.delivery),

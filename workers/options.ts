@@ -1,11 +1,10 @@
 import type { Client } from '@temporalio/client';
-import { NativeConnection, Worker, WorkerOptions, type TunerHolder, type WorkflowBundleOption } from '@temporalio/worker';
+import { NativeConnection, Worker, WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { backgroundQueue } from '../domain/background-queue';
 import { batchesPerSecond, channelQueue, dispatcherQueue } from '../domain/delivery/queues';
 import type { Config } from '../lib/config';
 import { DeliveryConfig, deliveryTargetFor } from '../lib/delivery-target';
-import { LiveFirst } from '../lib/live-first';
 import { LIVENESS_BEAT_MS } from '../lib/liveness';
 
 /** Dispatchers are one per lane (email, sales, each CRM connection and audience): all of them stay in memory. */
@@ -22,13 +21,11 @@ export type WorkerConfig = DeliveryConfig &
  * holds up journeys or scoring; refreshes run on the background queue.
  */
 export function workerOptions(config: WorkerConfig, connection: NativeConnection, client: Client, workflowCode: { workflowBundle: WorkflowBundleOption }): WorkerOptions[] {
-  const liveFirst = new LiveFirst(config.BACKGROUND_CONCURRENCY);
   const activities = createActivities({
     delivery: deliveryTargetFor(config, client),
     webhooks: { secret: config.JOURNEY_WEBHOOK_SECRET, allowPrivate: config.JOURNEY_WEBHOOK_ALLOW_PRIVATE },
     email: { smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, publicUrl: config.PUBLIC_URL, tokenSecret: config.EMAIL_TOKEN_SECRET },
     backgroundSlots: config.BACKGROUND_CONCURRENCY,
-    liveFirst,
   });
   const common = { connection, namespace: config.TEMPORAL_NAMESPACE, activities, maxConcurrentActivityTaskExecutions: 20, maxHeartbeatThrottleInterval: LIVENESS_BEAT_MS };
   return [
@@ -40,21 +37,9 @@ export function workerOptions(config: WorkerConfig, connection: NativeConnection
     { ...common, taskQueue: channelQueue(config.TASK_QUEUE, 'crm') },
     // Each audience's dispatcher sends one batch at a time; LinkedIn's throttling is met by Retry-After.
     { ...common, taskQueue: channelQueue(config.TASK_QUEUE, 'audience') },
-    // Refreshes no event asked for: a few at a time, however many a model change queues, and one while live events are applied.
-    { ...withoutSlots(common), taskQueue: backgroundQueue(config.TASK_QUEUE), tuner: backgroundTuner(liveFirst) },
+    // Refreshes no event asked for: a few at a time, however many a model change queues.
+    { ...common, taskQueue: backgroundQueue(config.TASK_QUEUE), maxConcurrentActivityTaskExecutions: config.BACKGROUND_CONCURRENCY },
   ];
-}
-
-/** A worker's options without a fixed slot count, which a tuner replaces. */
-function withoutSlots<T extends { maxConcurrentActivityTaskExecutions?: number }>(options: T): Omit<T, 'maxConcurrentActivityTaskExecutions'> {
-  const { maxConcurrentActivityTaskExecutions: _slots, ...rest } = options;
-  return rest;
-}
-
-/** The background queue runs activities only: its other slots are never asked for. */
-function backgroundTuner(liveFirst: LiveFirst): TunerHolder {
-  const unused = { type: 'fixed-size', numSlots: 1 } as const;
-  return { activityTaskSlotSupplier: liveFirst.slotSupplier(), workflowTaskSlotSupplier: unused, localActivityTaskSlotSupplier: unused, nexusTaskSlotSupplier: unused };
 }
 
 /** Whether a worker's options give it workflows to run (else it takes activity tasks only). */
