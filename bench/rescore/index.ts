@@ -4,7 +4,8 @@
 // the re-score completed. Baseline: the pure scoring function over the same
 // people in memory, what the engine would do with no storage or orchestration.
 // Beside it, live events on accounts of their own (live-lag.ts): their lag
-// idle, before the model changes, and while the re-score runs. A second
+// idle, before the model changes, while the re-score runs, and idle again
+// after it (their histories have grown meanwhile). A second
 // baseline: the same reads and writes straight to the database (storage-floor.ts).
 import { performance } from 'node:perf_hooks';
 import { scorePerson, ScoredEvent } from '../../domain/scoring/evaluate';
@@ -130,6 +131,10 @@ export const rescore: Scenario<AnyStack> = async ({ stack, people, seconds, log 
   if (!finished.done) log(`rescore: not completed after ${(rescoreMs / 1000).toFixed(0)} s (last progress ${JSON.stringify(progress ?? null)})`);
   const duringRescore = await during;
   log(`rescore: ${progress?.done ?? '?'} people in ${(rescoreMs / 1000).toFixed(1)} s; lag meanwhile p50 ${duringRescore.lagMs.p50} ms, p99 ${duringRescore.lagMs.p99} ms (${duringRescore.lagMs.count} events; idle p99 ${idle.lagMs.p99} ms)`);
+  // Idle again, with the live accounts' histories as long as the re-score left them: what the re-score itself added.
+  await untilQuiet(stack.config.DATA_DIR);
+  const idleAfter = await measureLiveLag(stack, live, 'idle-after', { maxMs: seconds * 1000 });
+  log(`rescore: idle after the re-score, lag p50 ${idleAfter.lagMs.p50} ms, p99 ${idleAfter.lagMs.p99} ms (${idleAfter.lagMs.count} events${finished.done ? '' : '; the re-score was still running'})`);
 
   // Baseline: the same people, the same events, the same changed model, scored in memory.
   const model = scoringModelSchema.parse(CHANGED_MODEL);
@@ -164,7 +169,7 @@ export const rescore: Scenario<AnyStack> = async ({ stack, people, seconds, log 
       process: rescoreProcess,
       cpuMsPerPerson,
       /** Re-scored with everyone (total includes them), while live events went to them at 10/s. */
-      liveLag: liveLagFigures(live, idle, duringRescore, 'duringRescore', 'the re-score'),
+      liveLag: { ...liveLagFigures(live, idle, duringRescore, 'duringRescore', 'the re-score'), idleAfter },
       modelVersions: { seeded: first, rescored: second ?? null },
       seed: {
         accounts: keys.length,
