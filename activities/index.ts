@@ -17,7 +17,7 @@ import { makeNurtureFanOut } from './nurture-fan-out';
 import { makeNurtureSegmentEntry } from './nurture-segment-entry';
 import { makeResendPendingEvents } from './resend-pending';
 import { countRescored, makeSignalRefreshAll, rescoreStatus, tallyRescored } from './rescore';
-import { countLivePeople, segmentEvaluations, segmentMemberCounts, segmentProgress } from './segments';
+import { countEvaluated, countLivePeople, segmentEvaluations, segmentMemberCounts, segmentProgress } from './segments';
 
 export interface ActivityDeps {
   delivery: DeliveryTarget;
@@ -44,6 +44,7 @@ export function createActivities(deps: ActivityDeps) {
     segmentProgress,
     segmentEvaluations,
     countLivePeople,
+    countEvaluated,
     segmentMemberCounts,
     ...makeImportActivities(deps.delivery),
     ...makeJourneyJobActivities(deps.delivery),

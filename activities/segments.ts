@@ -16,6 +16,11 @@ export async function segmentEvaluations(): Promise<{ revision: number; evaluate
   return { revision, evaluated: await peopleMovedOnto('segmentsRevision', revision) };
 }
 
+/** People counted as evaluated against this revision by the writes that moved them: one read (see segmentEvaluations). */
+export async function countEvaluated(input: { revision: number }): Promise<number> {
+  return peopleMovedOnto('segmentsRevision', input.revision);
+}
+
 /** Members per saved segment, for the run history of a refresh. */
 export async function segmentMemberCounts(): Promise<Record<string, number>> {
   const { segments } = await readSegments();

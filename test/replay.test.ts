@@ -42,6 +42,8 @@ const fixtures = [
   { file: 'segment-refresh-workflow-follow-while-asking.json', workflowId: 'segments:b2b-engine:rev-1', story: 'a saved segment evaluated for 6 people while its fan-out asked' },
   // Recorded from the code of ebe110c, before both jobs followed their kept counts through one KeptCountFollower (f99f353).
   { file: 'segment-refresh-workflow-counted.json', workflowId: 'segments:b2b-engine:rev-1', story: 'a saved segment evaluated for 8 people, followed by its kept count, then counted exactly' },
+  // Recorded from the code of ccf645d (an npm start stack), before the fan-out started at once.
+  { file: 'segment-refresh-workflow-before-asking-at-once.json', workflowId: 'segments:b2b-engine:rev-2', story: 'a saved segment evaluated for 17 people, counted before its fan-out asked' },
   { file: 'rescore-workflow-counted.json', workflowId: 'rescore:b2b-engine:model-v1', story: 'a re-score of 8 people followed by its kept count, then tallied exactly' },
   // Recorded from the code of 2cde522 (an npm start stack), before the exact tally got 10 minutes (faa8328).
   { file: 'rescore-workflow-before-patient-tally.json', workflowId: 'rescore:b2b-engine:model-v4', story: 'a re-score of 10 people tallied at its start and again when its kept count said done' },

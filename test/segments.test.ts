@@ -1,9 +1,11 @@
 import { countKey } from '../domain/people-counts';
+import { op } from '../lib/query';
 import { newSegmentId, readSegments, saveSegment as saveWithoutEvaluating } from '../lib/segment-store';
 import { PeopleCount } from '../models/people-count';
 import { Person } from '../models/person';
 import { SegmentChange, SegmentMember } from '../models/segment-membership';
 import { ensureSegmentRefreshSchedule, segmentRefreshScheduleId } from '../workers/schedules';
+import { segmentRefreshWorkflowId } from '../workflows/segments';
 import { event } from './support/events';
 import { eventually, Harness, startHarness } from './support/harness';
 
@@ -90,6 +92,21 @@ test('people already known when a segment is saved are evaluated in the backgrou
   expect(done.members).toBe(1);
   // One member: one NDJSON line, which the test client reads as one JSON value.
   expect((await h.api('GET', `/v1/segments/${segment}/export?format=ndjson`)).body).toMatchObject({ email: 'ivy@acme.example', jobTitle: 'Chief Technology Officer', accountKey: 'acme' });
+});
+
+test('a saved segment asks everyone to be evaluated before any count of everyone, showing those evaluated for the segments before as its total', async () => {
+  const res = await h.api('POST', '/v1/segments', { name: 'Directors', level: 'person', definition: { field: 'person.jobTitle', op: 'contains', value: 'director' } });
+  const before = await PeopleCount.findOne({ _id: countKey('segmentsRevision', res.body.revision - 1) }).lean();
+  const handle = h.client.workflow.getHandle(segmentRefreshWorkflowId(h.config.TASK_QUEUE, res.body.revision));
+  const done = await handle.result();
+  expect(done).toMatchObject({ status: 'completed', total: await Person.countDocuments({ mergedInto: op({ $exists: false }) }) });
+  expect(done.evaluated).toBe(done.total);
+  const history = (await handle.fetchHistory()).events ?? [];
+  const scheduled = history.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
+  expect(scheduled.slice(0, 2)).toEqual(['countEvaluated', 'signalRefreshAll']);
+  expect(scheduled).not.toContain('countLivePeople');
+  const estimate = history.find((e) => e.activityTaskCompletedEventAttributes)?.activityTaskCompletedEventAttributes?.result?.payloads?.[0]?.data;
+  expect(JSON.parse(Buffer.from(estimate!).toString())).toBe(before?.people ?? 0);
 });
 
 test('people already known when a segment is saved are its members as soon as the save is answered; their entries follow as everyone is evaluated', async () => {

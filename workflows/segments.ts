@@ -19,11 +19,19 @@ export const SEGMENTS_FOLLOW_WHILE_ASKING = 'segments-follow-while-asking';
 /** Patch: progress is followed by the count the writes keep (one read), and checked by an exact count when that says done or stops moving. */
 export const SEGMENTS_COUNTED = 'segments-progress-counted';
 
+/**
+ * Patch: the fan-out starts at once, with the people evaluated against the
+ * revision before as the total until the asking has counted everyone.
+ * Counting everyone first kept entries and journeys waiting: at 100,000
+ * people, under load, about 100 s.
+ */
+export const SEGMENTS_ASK_AT_ONCE = 'segments-ask-at-once';
+
 /** Polls without progress before an exact count; doubled after each exact count that finds people still behind. */
 const STALL_POLLS = 5;
 
 const { signalRefreshAll } = proxyActivities<Activities>({ startToCloseTimeout: '30 minutes', heartbeatTimeout: '1 minute' });
-const { segmentProgress, segmentEvaluations, segmentMemberCounts, countLivePeople } = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes' });
+const { segmentProgress, segmentEvaluations, segmentMemberCounts, countLivePeople, countEvaluated } = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes' });
 
 /** Per task queue and revision: one evaluation of everyone per change of the saved segments. */
 export function segmentRefreshWorkflowId(taskQueue: string, revision: number): string {
@@ -48,7 +56,8 @@ export async function segmentRefreshWorkflow(input: RefreshInput): Promise<Segme
   setHandler(segmentRefreshProgressQuery, () => progress);
   const reason = input.revision ? `segments revision ${input.revision}` : 'scheduled segment refresh';
   if (input.revision && patched(SEGMENTS_COUNTED)) {
-    progress.total = await countLivePeople();
+    // The revision before is the estimate: a superseded or first evaluation makes it short, which the asking's own count corrects.
+    progress.total = patched(SEGMENTS_ASK_AT_ONCE) ? await countEvaluated({ revision: input.revision - 1 }) : await countLivePeople();
     const ended = await followWhileAsking(() => signalRefreshAll({ reason }), (asked) => followCounted(input, progress, asked));
     return ended.status === 'superseded' ? ended : complete(progress);
   }
