@@ -3,7 +3,8 @@
 // FerretDB listens on a private Unix socket; the public address is served by a
 // proxy that makes document updates atomic (serialize.go).
 // Flags: -listen (loopback address), -handler (postgresql|sqlite),
-// -postgresql-url, -sqlite-url. Runs until SIGINT/SIGTERM.
+// -postgresql-url, -sqlite-url, -pprof (a loopback address serving Go's
+// profiles, for benchmarks; off by default). Runs until SIGINT/SIGTERM.
 package main
 
 import (
@@ -12,6 +13,8 @@ import (
 	"log"
 	"log/slog"
 	"net"
+	"net/http"
+	_ "net/http/pprof"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -27,6 +30,7 @@ func main() {
 	pgURL := flag.String("postgresql-url", "", "PostgreSQL connection string")
 	sqliteURL := flag.String("sqlite-url", "", "SQLite directory URI, e.g. file:data/")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	pprofAddr := flag.String("pprof", "", "loopback address serving /debug/pprof (off when empty)")
 	flag.Parse()
 
 	var level slog.Level
@@ -34,6 +38,12 @@ func main() {
 		log.Fatalf("bad -log-level: %v", err)
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	if *pprofAddr != "" {
+		if host, _, err := net.SplitHostPort(*pprofAddr); err != nil || !net.ParseIP(host).IsLoopback() {
+			log.Fatalf("-pprof must be a loopback address, got %q", *pprofAddr)
+		}
+		go func() { logger.Error("pprof stopped", "err", http.ListenAndServe(*pprofAddr, nil)) }()
+	}
 
 	dir, err := os.MkdirTemp("", "ferretdb-embedded-")
 	if err != nil {
