@@ -22,6 +22,7 @@ import { connectMongo, disconnectMongo } from '../lib/mongo';
 import { startEmbedded } from '../scripts/stack/embedded';
 import { freePort } from '../scripts/stack/ports';
 import { workflowBundleOptions } from '../workers/bundle';
+import { limitHeapGrowth } from '../workers/heap';
 import { createWorkers, workerOptions } from '../workers/options';
 import { deliveryTargetFor } from '../lib/delivery-target';
 import { closeMailers } from '../lib/mailer';
@@ -147,6 +148,7 @@ export async function startStack(log: (line: string) => void, opts?: { worker: '
       // The worker's cache (memory against replays) and its background slots (background speed against live lag): a run may set them.
       ...(process.env.WORKFLOW_CACHE_SIZE ? { WORKFLOW_CACHE_SIZE: process.env.WORKFLOW_CACHE_SIZE } : {}),
       ...(process.env.BACKGROUND_CONCURRENCY ? { BACKGROUND_CONCURRENCY: process.env.BACKGROUND_CONCURRENCY } : {}),
+      ...(process.env.WORKER_HEAP_GROWING_PERCENT ? { WORKER_HEAP_GROWING_PERCENT: process.env.WORKER_HEAP_GROWING_PERCENT } : {}),
     };
     const config = loadConfig(env);
 
@@ -210,6 +212,8 @@ type Closers = { what: string; close: () => Promise<unknown> }[];
 async function startInProcessWorker(config: Config, client: Client, closers: Closers, log: (line: string) => void): Promise<Worker> {
   // Quiet SDK logs; no signal hooks of its own: run.ts owns Ctrl-C and stops in order.
   Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
+  // As the worker's own process sets it; here it holds for the API and the load generator too.
+  limitHeapGrowth(config.WORKER_HEAP_GROWING_PERCENT);
   const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   closers.push({ what: 'worker connection', close: () => nativeConnection.close() });
   log('[bench] bundling workflows and starting the worker...');

@@ -58,6 +58,11 @@ const schema = z.object({
    */
   WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(0).default(1000),
   /**
+   * How far the worker's heaps may grow past what they held after a full collection before the next one, in
+   * percent (workers/heap.ts); 0 is V8's own choice, up to about double.
+   */
+  WORKER_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(400).default(0),
+  /**
    * Background activities (refreshes no event asked for: re-scores, segment evaluations, buying-group set-ups) a worker
    * runs at a time: enough to keep the database busy, few enough to leave it to live events.
    */

@@ -5,6 +5,7 @@ import { closeMailers } from '../lib/mailer';
 import { connectMongo, disconnectMongo } from '../lib/mongo';
 import { connectTemporalClient } from '../lib/temporal';
 import { bundleInChild } from './bundle';
+import { limitHeapGrowth } from './heap';
 import { createWorkers, drainOnSignals, workerOptions } from './options';
 import { ensureDeliverySweeperSchedule, ensureSegmentRefreshSchedule, ensureSweeperSchedule } from './schedules';
 
@@ -12,6 +13,8 @@ async function main(): Promise<void> {
   // Signals stop the workers in order (drainOnSignals), not all at once as the runtime's own handlers would.
   Runtime.install({ shutdownSignals: [] });
   const config = loadConfig();
+  // Before the workflow threads start: they take the flag as they are created.
+  limitHeapGrowth(config.WORKER_HEAP_GROWING_PERCENT);
   await connectMongo(config.MONGO_URL);
   const client = await connectTemporalClient(config);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });

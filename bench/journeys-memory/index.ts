@@ -41,6 +41,7 @@ export const journeysMemory: Scenario<WorkerProcessStack> = async ({ stack, peop
     command: 'node --import tsx workers/main.ts (environment as the in-process stack\'s config)',
     maxCachedWorkflows: stack.config.WORKFLOW_CACHE_SIZE,
     backgroundConcurrency: stack.config.BACKGROUND_CONCURRENCY,
+    heapGrowingPercent: stack.config.WORKER_HEAP_GROWING_PERCENT,
   };
   const reached: Record<string, unknown>[] = [];
   const journeyIds: string[] = [];

@@ -132,6 +132,7 @@ export const journeys: Scenario = async ({ stack, people, seconds, log }) => {
           maxCachedWorkflows: stack.worker.options.maxCachedWorkflows,
           reuseV8Context: stack.worker.options.reuseV8Context,
           workflowThreadPoolSize: stack.worker.options.workflowThreadPoolSize,
+          heapGrowingPercent: stack.config.WORKER_HEAP_GROWING_PERCENT,
           beforeLaunch: memoryBefore,
           allWaiting: memoryWaiting,
           afterStop: memoryAfterStop,
