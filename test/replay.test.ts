@@ -44,11 +44,15 @@ const fixtures = [
   { file: 'segment-refresh-workflow-counted.json', workflowId: 'segments:b2b-engine:rev-1', story: 'a saved segment evaluated for 8 people, followed by its kept count, then counted exactly' },
   // Recorded from the code of ccf645d (an npm start stack), before the fan-out started at once.
   { file: 'segment-refresh-workflow-before-asking-at-once.json', workflowId: 'segments:b2b-engine:rev-2', story: 'a saved segment evaluated for 17 people, counted before its fan-out asked' },
+  // Recorded from the code of eba5cef (an npm start stack), before the fan-out was bounded by its heartbeat instead of 30 minutes.
+  { file: 'segment-refresh-workflow-before-fan-out-by-heartbeat.json', workflowId: 'segments:b2b-engine:rev-3', story: 'a saved segment evaluated for 17 people, its fan-out asking at once' },
   { file: 'rescore-workflow-counted.json', workflowId: 'rescore:b2b-engine:model-v1', story: 'a re-score of 8 people followed by its kept count, then tallied exactly' },
   // Recorded from the code of 2cde522 (an npm start stack), before the exact tally got 10 minutes (faa8328).
   { file: 'rescore-workflow-before-patient-tally.json', workflowId: 'rescore:b2b-engine:model-v4', story: 'a re-score of 10 people tallied at its start and again when its kept count said done' },
   // Recorded from the code of 4db2443 (an npm start stack), before the fan-out started at once.
   { file: 'rescore-workflow-before-asking-at-once.json', workflowId: 'rescore:b2b-engine:model-v2', story: 'a re-score of 10 people tallied patiently at its start and again when its kept count said done' },
+  // Recorded from the code of eba5cef (an npm start stack), before the fan-out was bounded by its heartbeat instead of 30 minutes.
+  { file: 'rescore-workflow-before-fan-out-by-heartbeat.json', workflowId: 'rescore:b2b-engine:model-v3', story: 'a re-score of 17 people asking at once, tallied when its kept count said done' },
   // Recorded from the code of d87a1e8, before the projection writes became local activities.
   { file: 'journey-workflow-before-local-steps.json', workflowId: 'journey:jny_GVNx8onOTwhzi-6R:acme', story: 'a wait, a pause and a resume during a wait for an event, the event, two actions and the exit' },
   // Recorded from the code of 4fd555d, before queued actions became local activities.

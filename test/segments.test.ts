@@ -109,6 +109,15 @@ test('a saved segment asks everyone to be evaluated before any count of everyone
   expect(JSON.parse(Buffer.from(estimate!).toString())).toBe(before?.people ?? 0);
 });
 
+test('the evaluation of everyone may ask for as long as it takes: it is cut short when its worker stops answering for a minute, not after 30 minutes', async () => {
+  const res = await h.api('POST', '/v1/segments', { name: 'Architects', level: 'person', definition: { field: 'person.jobTitle', op: 'contains', value: 'architect' } });
+  const handle = h.client.workflow.getHandle(segmentRefreshWorkflowId(h.config.TASK_QUEUE, res.body.revision));
+  expect(await handle.result()).toMatchObject({ status: 'completed' });
+  const asking = ((await handle.fetchHistory()).events ?? []).find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'signalRefreshAll')!.activityTaskScheduledEventAttributes!;
+  expect(Number(asking.heartbeatTimeout?.seconds)).toBe(60);
+  expect(Number(asking.startToCloseTimeout?.seconds)).toBe(86_400);
+});
+
 test('people already known when a segment is saved are its members as soon as the save is answered; their entries follow as everyone is evaluated', async () => {
   const started = new Date().toISOString();
   const { personId } = (await h.api('PUT', '/v1/people/lou@initech.example', { jobTitle: 'VP Marketing Operations' })).body;

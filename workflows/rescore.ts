@@ -2,6 +2,7 @@ import { defineQuery, patched, proxyActivities, setHandler, sleep } from '@tempo
 import type { Activities } from '../activities';
 import { KeptCountFollower } from '../domain/people-counts';
 import { followWhileAsking } from './follow-while-asking';
+import { signalRefreshAll } from './refresh-fan-out';
 
 export interface RescoreProgress {
   version: number;
@@ -39,7 +40,6 @@ export const ASK_AT_ONCE = 'rescore-asks-at-once';
 /** Polls without progress before an exact tally; doubled after each tally that finds people still behind. */
 const STALL_POLLS = 5;
 
-const { signalRefreshAll } = proxyActivities<Activities>({ startToCloseTimeout: '30 minutes', heartbeatTimeout: '1 minute' });
 const { countRescored, rescoreStatus, tallyRescored } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute' });
 const { tallyRescored: tallyRescoredPatiently } = proxyActivities<Activities>({ startToCloseTimeout: '10 minutes' });
 

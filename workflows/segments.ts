@@ -2,6 +2,7 @@ import { defineQuery, patched, proxyActivities, setHandler, sleep } from '@tempo
 import type { Activities } from '../activities';
 import { KeptCountFollower } from '../domain/people-counts';
 import { followWhileAsking } from './follow-while-asking';
+import { signalRefreshAll } from './refresh-fan-out';
 
 export interface SegmentRefreshProgress {
   revision: number;
@@ -30,7 +31,6 @@ export const SEGMENTS_ASK_AT_ONCE = 'segments-ask-at-once';
 /** Polls without progress before an exact count; doubled after each exact count that finds people still behind. */
 const STALL_POLLS = 5;
 
-const { signalRefreshAll } = proxyActivities<Activities>({ startToCloseTimeout: '30 minutes', heartbeatTimeout: '1 minute' });
 const { segmentProgress, segmentEvaluations, segmentMemberCounts, countLivePeople, countEvaluated } = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes' });
 
 /** Per task queue and revision: one evaluation of everyone per change of the saved segments. */
