@@ -54,7 +54,8 @@ const schema = z.object({
    * replayed from its short history when it next wakes. At 10,000 open journeys the journeys-memory bench held the
    * worker at 784-929 MB with 1,000, its peak at 874-1,058 MB over four runs (2,000 held 1,331 MB; 500
    * held 721 MB, peak 863 MB). 1,000 stays above the ~540 account workflows a re-score wakes at once, so a live
-   * account's task does not wait behind their replays; 500 is the size that keeps the peak within 1 GiB every time.
+   * account's task does not wait behind their replays; before the heaps' growth was bounded (WORKER_HEAP_GROWING_PERCENT),
+   * only 500 kept the peak within 1 GiB every time.
    */
   WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(0).default(1000),
   /**
