@@ -54,16 +54,16 @@ const schema = z.object({
    * replayed from its short history when it next wakes. At 10,000 open journeys the journeys-memory bench held the
    * worker at 784-929 MB with 1,000, its peak at 874-1,058 MB over four runs (2,000 held 1,331 MB; 500
    * held 721 MB, peak 863 MB). 1,000 stays above the ~540 account workflows a re-score wakes at once, so a live
-   * account's task does not wait behind their replays; before the heaps' growth was bounded (WORKER_HEAP_GROWING_PERCENT),
-   * only 500 kept the peak within 1 GiB every time.
+   * account's task does not wait behind their replays; 500 is the size that kept the peak within 1 GiB every time.
    */
   WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(0).default(1000),
   /**
    * How far the worker's heaps may grow past what they held after a full collection before the next one, in
    * percent (workers/heap.ts); 0 is V8's own choice. Launching 10,000 journeys, the journeys-memory bench's worker
-   * peaked at 1,064 MB with V8's choice and at 571 MB with 30, launching 33-38 instances a second either way.
+   * peaked at 1,064 MB with V8's choice and at 571 MB with 30; but with 30 an event took twice as long to take its
+   * journey's branch (p99 11.9 s against 6.6 s in a pair of journeys runs), so the default stays V8's.
    */
-  WORKER_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(400).default(30),
+  WORKER_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(400).default(0),
   /**
    * Background activities (refreshes no event asked for: re-scores, segment evaluations, buying-group set-ups) a worker
    * runs at a time: enough to keep the database busy, few enough to leave it to live events.
