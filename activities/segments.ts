@@ -13,7 +13,7 @@ export async function segmentProgress(): Promise<{ revision: number; evaluated: 
 /** The current segment revision and the people counted as evaluated against it by the writes that moved them: one read (it may fall short or run over; segmentProgress is exact). */
 export async function segmentEvaluations(): Promise<{ revision: number; evaluated: number }> {
   const { revision } = await readSegments();
-  return { revision, evaluated: await peopleMovedOnto('segmentsRevision', revision) };
+  return { revision, evaluated: await countEvaluated({ revision }) };
 }
 
 /** People counted as evaluated against this revision by the writes that moved them: one read (see segmentEvaluations). */

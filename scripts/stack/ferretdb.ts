@@ -14,7 +14,7 @@ export async function startFerretDb(opts: { binary: string; port: number; postgr
     'ferretdb',
     opts.binary,
     [
-      ...['-listen', `127.0.0.1:${opts.port}`, '-handler', 'postgresql', '-postgresql-url', opts.postgresUrl, '-log-level', 'error'],
+      '-listen', `127.0.0.1:${opts.port}`, '-handler', 'postgresql', '-postgresql-url', opts.postgresUrl, '-log-level', 'error',
       // Go's profiles of the database's own side, for benchmarks (see docs/performance.md).
       ...(process.env.FERRETDB_PPROF ? ['-pprof', process.env.FERRETDB_PPROF] : []),
     ],
